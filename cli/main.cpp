@@ -1,0 +1,326 @@
+// medsearch: the one program. Each subcommand parses its flags, loads the
+// config, calls one library function and maps the result to an exit code:
+// 0 ok, 1 failure (including pages skipped or checks failed), 2 usage.
+
+#include "medsearch/common/config.hpp"
+#include "medsearch/common/log.hpp"
+#include "medsearch/common/text.hpp"
+#include "medsearch/indexer/builder.hpp"
+#include "medsearch/indexer/check.hpp"
+#include "medsearch/server/http.hpp"
+#include "medsearch/server/json.hpp"
+#include "medsearch/server/searcher.hpp"
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include <unistd.h>
+
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+#include <optional>
+
+namespace {
+
+using namespace medsearch;
+
+constexpr int kOk = 0, kFailed = 1, kUsage = 2;
+
+struct CommonFlags {
+    std::string config;
+    std::string source, db;
+    int threads = 0;
+};
+
+// The config file when given, then the flags over it.
+Result<Config> load_settings(const CommonFlags& flags) {
+    Config config;
+    if (!flags.config.empty()) {
+        auto loaded = load_config(flags.config);
+        if (!loaded) return loaded.error();
+        config = loaded.value();
+    }
+    if (!flags.source.empty()) config.source_dir = flags.source;
+    if (!flags.db.empty()) config.index_dir = flags.db;
+    auto valid = validate_config(config);
+    if (!valid) return valid.error();
+    return config;
+}
+
+int fail(const Error& error) {
+    log_error("medsearch", error.message);
+    return error.code == Errc::bad_input ? kUsage : kFailed;
+}
+
+// "[=====>    ] 3200/6447 pages  4100 pages/s  ETA 1s" on a terminal; nothing otherwise.
+ProgressFn progress_bar() {
+    if (!::isatty(STDERR_FILENO)) return {};
+    auto started = std::make_shared<std::chrono::steady_clock::time_point>(std::chrono::steady_clock::now());
+    return [started](std::size_t done, std::size_t total) {
+        if (total == 0) return;
+        double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - *started).count();
+        double rate = seconds > 0 ? static_cast<double>(done) / seconds : 0;
+        int width = 30, filled = static_cast<int>(width * static_cast<double>(done) / static_cast<double>(total));
+        std::string bar(static_cast<std::size_t>(filled), '=');
+        if (filled < width) bar += '>' + std::string(static_cast<std::size_t>(width - filled - 1), ' ');
+        double eta = rate > 0 ? static_cast<double>(total - done) / rate : 0;
+        std::fprintf(stderr, "\r[%s] %zu/%zu pages  %.0f pages/s  ETA %.0fs ", bar.c_str(), done, total, rate, eta);
+        if (done == total) std::fputs("\r\033[K", stderr);
+        std::fflush(stderr);
+    };
+}
+
+void print_diagnostics(const std::vector<Diagnostic>& diagnostics, const std::string& format,
+                       const std::string& path_prefix, std::size_t pages) {
+    if (format == "json") {
+        std::cout << diagnostics_json(diagnostics, pages) << "\n";
+        return;
+    }
+    for (const auto& d : diagnostics)
+        std::cout << (format == "github" ? format_github(d, path_prefix) : format_text(d)) << "\n";
+}
+
+// <mark> as bold on a terminal, as **...** elsewhere; entities decoded.
+std::string terminal_snippet(std::string_view html, bool tty) {
+    std::string out;
+    for (std::size_t i = 0; i < html.size();) {
+        auto rest = html.substr(i);
+        auto replace = [&](std::string_view from, std::string_view to) {
+            if (!rest.starts_with(from)) return false;
+            out += to;
+            i += from.size();
+            return true;
+        };
+        if (replace("<mark>", tty ? "\033[1m" : "**") || replace("</mark>", tty ? "\033[0m" : "**") ||
+            replace("&amp;", "&") || replace("&lt;", "<") || replace("&gt;", ">") || replace("&quot;", "\"") ||
+            replace("&#39;", "'"))
+            continue;
+        out.push_back(html[i++]);
+    }
+    return out;
+}
+
+void print_page(const SearchPage& page) {
+    bool tty = ::isatty(STDOUT_FILENO);
+    if (page.corrected) std::cout << "Showing results for: " << *page.corrected << "\n";
+    for (const auto& e : page.expanded) std::cout << "Also searching " << e.to << " for " << e.from << "\n";
+    std::cout << page.total << " results (" << page.took_ms << " ms)\n";
+    for (const auto& hit : page.hits) {
+        std::cout << "\n" << hit.rank << ". " << hit.title << "  " << hit.url << "\n";
+        if (!hit.snippet.empty())
+            std::cout << "   [" << hit.section_label << "] " << terminal_snippet(hit.snippet, tty) << "\n";
+    }
+}
+
+HttpServer* g_server = nullptr;
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    CLI::App app{"medsearch: full-text search for drug monographs"};
+    app.require_subcommand(1);
+    app.set_version_flag("--version", std::string("medsearch ") + MEDSEARCH_VERSION);
+    CommonFlags flags;
+    bool verbose = false, quiet = false;
+    app.add_option("--config", flags.config, "YAML config file (data/config.yaml)")->check(CLI::ExistingFile);
+    app.add_flag("-v,--verbose", verbose, "More log output");
+    app.add_flag("-q,--quiet", quiet, "Only errors on stderr");
+
+    // index
+    auto* index = app.add_subcommand("index", "Build or update the index from a folder of monographs");
+    bool full = false;
+    index->add_option("--source", flags.source, "Folder of Markdown monographs");
+    index->add_option("--db", flags.db, "Index folder");
+    index->add_flag("--full", full, "Rebuild every page, not only the changed ones");
+    index->add_option("--threads", flags.threads, "Indexing threads (default: one per core)")->check(CLI::Range(0, 256));
+
+    // check
+    auto* check = app.add_subcommand("check", "Check monographs without indexing them");
+    std::string format = "text", path_prefix;
+    bool strict = false;
+    check->add_option("--source", flags.source, "Folder of Markdown monographs");
+    check->add_option("--format", format, "text, json or github (GitHub Actions annotations)")
+        ->check(CLI::IsMember({"text", "json", "github"}));
+    check->add_option("--path-prefix", path_prefix, "Prepended to file paths in github annotations");
+    check->add_flag("--strict", strict, "Warnings fail too (exit 1)");
+
+    // search
+    auto* search = app.add_subcommand("search", "Search the index");
+    std::string query;
+    bool json = false, explain = false;
+    unsigned limit = 10, offset = 0;
+    search->add_option("--db", flags.db, "Index folder");
+    search->add_option("query", query, "The query; '-' reads one query per line from stdin")->required();
+    search->add_flag("--json", json, "Print the JSON body the HTTP API returns");
+    search->add_option("--limit", limit, "Hits per page (1..100)");
+    search->add_option("--offset", offset, "Hits to skip");
+    search->add_flag("--explain", explain, "Add score details to each hit (JSON)");
+
+    // suggest
+    auto* suggest = app.add_subcommand("suggest", "Complete a half-typed drug name");
+    unsigned suggest_limit = 8;
+    suggest->add_option("--db", flags.db, "Index folder");
+    suggest->add_option("query", query, "What has been typed so far")->required();
+    suggest->add_option("--limit", suggest_limit, "Suggestions (1..50)");
+    suggest->add_flag("--json", json, "Print the JSON body the HTTP API returns");
+
+    // serve
+    auto* serve = app.add_subcommand("serve", "Serve the index over HTTP");
+    std::string listen;
+    int http_threads = 0;
+    std::vector<std::string> origins;
+    bool no_access_log = false;
+    serve->add_option("--db", flags.db, "Index folder");
+    serve->add_option("--listen", listen, "HOST:PORT (default 127.0.0.1:8080)");
+    serve->add_option("--threads", http_threads, "Worker threads (default 4)")->check(CLI::Range(1, 256));
+    serve->add_option("--cors-origin", origins, "Origin allowed to call the API from a browser (repeatable)");
+    serve->add_flag("--no-access-log", no_access_log, "Do not log each request");
+
+    // stats
+    auto* stats = app.add_subcommand("stats", "Facts about an index");
+    stats->add_option("--db", flags.db, "Index folder");
+    stats->add_flag("--json", json, "As JSON");
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        return app.exit(e) == 0 ? kOk : kUsage;
+    }
+    set_log_level(quiet ? LogLevel::error : verbose ? LogLevel::debug : LogLevel::info);
+
+    auto settings = load_settings(flags);
+    if (!settings) return fail(settings.error());
+    auto& config = settings.value();
+    if (flags.threads > 0) config.index_threads = flags.threads;
+
+    if (*index) {
+        BuildOptions options;
+        options.source_dir = config.source_dir;
+        options.index_dir = config.index_dir;
+        options.permalink = config.permalink;
+        options.synonyms_file = config.synonyms_file;
+        options.stopwords_file = config.stopwords_file;
+        options.mode = full ? BuildMode::full : BuildMode::incremental;
+        options.threads = config.index_threads;
+        if (!quiet) options.progress = progress_bar();
+        auto report = build_index(options);
+        if (!report) return fail(report.error());
+        const auto& r = report.value();
+        for (const auto& d : r.diagnostics)
+            if (d.severity == Severity::error || !quiet) std::cerr << format_text(d) << "\n";
+        char summary[512];
+        std::snprintf(summary, sizeof summary,
+                      "%s %s: %zu pages (%zu added, %zu changed, %zu removed, %zu unchanged), %zu skipped, "
+                      "%zu errors, %zu warnings, %.2f s",
+                      r.published ? "published" : "up to date", r.generation.c_str(), r.pages, r.added,
+                      r.changed, r.removed, r.unchanged, r.skipped, r.errors(), r.warnings(), r.seconds);
+        std::string line = summary;
+        if (r.full) line += "; full build" + (r.full_reason.empty() ? "" : " (" + r.full_reason + ")");
+        if (!quiet) log_info("index", line);
+        return r.skipped > 0 || r.errors() > 0 ? kFailed : kOk;
+    }
+
+    if (*check) {
+        CheckOptions options{config.source_dir, config.permalink, config.index_threads, {}};
+        if (!quiet && format == "text") options.progress = progress_bar();
+        auto report = check_sources(options);
+        if (!report) return fail(report.error());
+        const auto& r = report.value();
+        print_diagnostics(r.diagnostics, format, path_prefix, r.pages);
+        if (format != "json")
+            std::cerr << r.pages << " pages checked: " << r.errors() << " errors, " << r.warnings()
+                      << " warnings (" << static_cast<int>(r.seconds * 1000) << " ms)\n";
+        return r.errors() > 0 || (strict && r.warnings() > 0) ? kFailed : kOk;
+    }
+
+    if (*search || *suggest) {
+        auto searcher = Searcher::open(config.index_dir, SearchSettings{config.snippet_bytes});
+        if (!searcher) return fail(searcher.error());
+        if (*suggest) {
+            auto page = searcher.value()->suggest({query, suggest_limit});
+            if (!page) return fail(page.error());
+            if (json) {
+                std::cout << to_json(page.value()) << "\n";
+            } else {
+                for (const auto& s : page.value().suggestions)
+                    std::cout << s.label << (s.detail.empty() ? "" : "  (" + s.detail + ")") << "  " << s.url << "\n";
+            }
+            return kOk;
+        }
+        auto run_one = [&](const std::string& text) -> int {
+            auto page = searcher.value()->search({text, offset, limit, explain});
+            if (!page) {
+                if (json) {
+                    int status = page.error().code == Errc::bad_input ? 400 : 500;
+                    std::cout << error_json(status, page.error().message) << "\n";
+                    return kFailed;
+                }
+                return fail(page.error());
+            }
+            if (json) {
+                std::cout << to_json(page.value()) << "\n";
+            } else {
+                print_page(page.value());
+            }
+            return kOk;
+        };
+        if (query != "-") return run_one(query);
+        // Batch: one query per line in, one JSON line out, in order; a bad
+        // query gives an error line and the batch goes on.
+        int status = kOk;
+        std::string line;
+        while (std::getline(std::cin, line)) {
+            if (!line.empty() && line.back() == '\r') line.pop_back();
+            if (run_one(line) != kOk) status = kFailed;
+            std::cout.flush();
+        }
+        return status;
+    }
+
+    if (*serve) {
+        ServerOptions options;
+        options.index_dir = config.index_dir;
+        options.host = config.host;
+        options.port = config.port;
+        if (!listen.empty()) {
+            auto parsed = parse_listen_address(listen, options.host, options.port);
+            if (!parsed) return fail(parsed.error());
+        }
+        options.threads = http_threads > 0 ? http_threads : config.threads;
+        options.cors_origins = config.cors_origins;
+        options.cors_origins.insert(options.cors_origins.end(), origins.begin(), origins.end());
+        options.search.snippet_bytes = config.snippet_bytes;
+        options.access_log = !no_access_log && !quiet;
+        auto server = HttpServer::create(options);
+        if (!server) return fail(server.error());
+        auto port = server.value()->bind();
+        if (!port) return fail(port.error());
+        g_server = server.value().get();
+        std::signal(SIGINT, [](int) { if (g_server) g_server->stop(); });
+        std::signal(SIGTERM, [](int) { if (g_server) g_server->stop(); });
+        log_info("http", "serving " + server.value()->watcher().latest()->generation().name + " on http://" +
+                             options.host + ":" + std::to_string(port.value()) + "/");
+        auto ran = server.value()->run();
+        g_server = nullptr;
+        if (!ran) return fail(ran.error());
+        return kOk;
+    }
+
+    if (*stats) {
+        auto facts = read_index_stats(config.index_dir);
+        if (!facts) return fail(facts.error());
+        const auto& s = facts.value();
+        nlohmann::json body = {{"generation", s.generation}, {"build_id", s.build_id}, {"built_at", s.built_at},
+                               {"pages", s.pages}, {"terms", s.terms}, {"synonyms", s.synonyms},
+                               {"bytes", s.bytes}, {"content_hash", s.content_hash}, {"schema", s.schema}};
+        if (json) {
+            std::cout << body.dump() << "\n";
+        } else {
+            for (auto& [key, value] : body.items()) std::cout << key << ": " << (value.is_string() ? value.get<std::string>() : value.dump()) << "\n";
+        }
+        return kOk;
+    }
+    return kUsage;
+}

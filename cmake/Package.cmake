@@ -1,0 +1,10 @@
+# `cmake --install` and a Debian package (cpack -G DEB) of the medsearch program.
+set(CPACK_PACKAGE_NAME medsearch)
+set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
+set(CPACK_PACKAGE_CONTACT "medsearch maintainers <medsearch@example.org>")
+set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "Full-text search engine for drug monographs")
+set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)   # medsearch_<version>_<arch>.deb
+set(CPACK_DEBIAN_PACKAGE_SECTION web)
+set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)    # Depends: from the libraries linked
+set(CPACK_GENERATOR DEB)
+include(CPack)

@@ -1,0 +1,44 @@
+#pragma once
+// data/config.yaml as a plain struct with defaults, validated in one place.
+// Relative paths in a config file are relative to the file's folder.
+
+#include "medsearch/common/result.hpp"
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace medsearch {
+
+struct Config {
+    std::filesystem::path source_dir = "data/monographs";
+    std::filesystem::path index_dir = "build/index";
+    std::string permalink = "/composition/:path/";  // :path, :basename, :dir
+    std::filesystem::path synonyms_file;   // empty: the list built into the program
+    std::filesystem::path stopwords_file;  // empty: the list built into the program
+    std::string host = "127.0.0.1";
+    int port = 8080;
+    int threads = 4;                         // HTTP workers, one searcher each
+    std::vector<std::string> cors_origins;   // origins allowed to call the API
+    unsigned snippet_bytes = 200;            // length of a snippet, in bytes of text
+    int index_threads = 0;                   // 0: one per core
+};
+
+// Reads a config file; errors name the file and line ("config.yaml:7: ...").
+Result<Config> load_config(const std::filesystem::path& file);
+
+// Checks ranges after flags have overridden the file.
+Status validate_config(const Config& config);
+
+// "127.0.0.1:8080" -> host, port; errors name the value.
+Status parse_listen_address(std::string_view text, std::string& host, int& port);
+
+// The site URL of a page: "a/amitriptyline.md" with "/composition/:path/" gives
+// "/composition/a/amitriptyline/".
+std::string expand_permalink(std::string_view pattern, std::string_view relative_path);
+
+// Content of a data file, or the built-in copy when `file` is empty.
+Result<std::string> read_data_file(const std::filesystem::path& file,
+                                   std::string_view builtin_name);
+
+}  // namespace medsearch

@@ -1,0 +1,47 @@
+#pragma once
+// Drug-name analysis: the components of a combination title, aliases and
+// qualifiers, salt-free base names, and the spelling tools behind typo-tolerant
+// matching (sound-alike keys and edit distance).
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace medsearch {
+
+// One ingredient of a monograph: "Lidocaine/Lignocaine (Topical)" ->
+// name "Lidocaine", aliases {"Lignocaine"}, qualifier "Topical".
+struct Component {
+    std::string name;                  // as displayed, qualifier removed
+    std::vector<std::string> aliases;  // other names given in the title
+    std::string qualifier;             // "Topical", "Ophthalmic", ... or empty
+};
+
+// Splits a title into its components at " + " ("Amitriptyline + Ketamine" -> 2);
+// "[paracetamol]" and single-word "A/B" give aliases; "(...)" is a qualifier.
+std::vector<Component> parse_components(std::string_view title);
+
+// Names in a Generic Name line: "Abacavir/Dolutegravir/Lamivudine",
+// "Abacavir and Lamivudine (commonly found as ...)" -> each drug name.
+std::vector<std::string> parse_generic_names(std::string_view line);
+
+// name_key() of every name of a component, the main name first.
+std::vector<std::string> component_keys(const Component& component);
+
+// The key without salt or hydrate words ("metformin hydrochloride" -> "metformin",
+// "sodium valproate" -> "valproate"); the key itself when nothing is stripped.
+std::string base_key(std::string_view key);
+bool is_salt_word(std::string_view word);
+
+// A sound-alike spelling key of one lower-case word: ph->f, c/q->k, y->i,
+// ae/oe->e, z->s, x->ks, h after a consonant dropped, doubled letters collapsed.
+std::string phonetic_key(std::string_view word);
+
+// Optimal-string-alignment distance (edits: insert, delete, substitute, swap of
+// neighbours), or max_distance + 1 when it is larger than max_distance.
+int osa_distance(std::string_view a, std::string_view b, int max_distance);
+
+// How many edits a typed word of this length may differ by (0 for short words).
+int allowed_typos(std::size_t word_length);
+
+}  // namespace medsearch

@@ -1,0 +1,41 @@
+#pragma once
+// The folder of an index:
+//   INDEXDIR/CURRENT       names the published generation ("gen-000007"); replaced
+//                          by an atomic rename, so readers see the old or the new one
+//   INDEXDIR/gen-000007/   a complete Xapian database, never changed once published
+//   INDEXDIR/gen-000006/   the previous generation, kept for readers still on it
+//   INDEXDIR/.lock         held by the one writer (indexer) at a time
+// Anything else named gen-* or tmp-* was left by a build that did not finish;
+// the next build removes it.
+
+#include "medsearch/common/result.hpp"
+
+#include <xapian.h>
+
+#include <filesystem>
+#include <string>
+
+namespace medsearch {
+
+inline constexpr const char* kCurrentFileName = "CURRENT";
+inline constexpr const char* kLockFileName = ".lock";
+inline constexpr const char* kGenerationPrefix = "gen-";
+
+struct IndexGeneration {
+    std::string name;             // "gen-000007"
+    std::filesystem::path path;   // INDEXDIR/gen-000007
+    unsigned long number = 0;     // 7
+};
+
+// What CURRENT names; not_found when the folder holds no published index.
+Result<IndexGeneration> read_current_generation(const std::filesystem::path& index_dir);
+
+struct OpenedIndex {
+    Xapian::Database db;
+    IndexGeneration generation;
+};
+
+// Opens the published generation, retrying if a newer one replaced it meanwhile.
+Result<OpenedIndex> open_current_index(const std::filesystem::path& index_dir);
+
+}  // namespace medsearch

@@ -1,0 +1,163 @@
+#pragma once
+// The one schema table shared by the indexer and the searcher: searchable fields
+// and their term prefixes (Omega's conventions: Q id, S title, X... our own),
+// the canonical sections of a monograph, value slots and metadata keys.
+// docs/schema.md explains each entry.
+
+#include <xapian.h>
+
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace Xapian {
+class Stem;
+}
+
+namespace medsearch::schema {
+
+// Bumped whenever documents would be indexed differently: forces a full rebuild.
+inline constexpr int kVersion = 1;
+
+// A field users can search by name ("name:codeine"); `boost` multiplies the
+// within-document frequency of its words in the unprefixed (default) field too.
+struct FieldSpec {
+    std::string_view name;
+    std::string_view prefix;
+    Xapian::termcount boost;
+};
+
+inline constexpr FieldSpec kName{"name", "XN", 6};    // every drug name of the page
+inline constexpr FieldSpec kTitle{"title", "S", 4};   // the front matter title
+inline constexpr FieldSpec kNameFields[] = {kName, kTitle};
+
+// Boolean (non-weighted) terms.
+inline constexpr std::string_view kIdPrefix = "Q";          // Q<path>
+inline constexpr std::string_view kComponentPrefix = "XC";  // XC<name key> per ingredient name
+inline constexpr std::string_view kBasePrefix = "XB";       // XB<salt-free key>
+inline constexpr std::string_view kExactSetPrefix = "XS";   // XS<sorted keys joined by '+'>
+inline constexpr std::string_view kBaseSetPrefix = "XT";    // XT<sorted salt-free keys, '+'>
+
+// A canonical section. `headings` are the normalised heading or bold-label texts
+// that open it; `intents` the query phrases that ask for it ('*' = any words, as
+// in "how does * work"); `fallbacks` answer when a page lacks the section.
+struct SectionSpec {
+    std::string_view id;      // also its field name: side-effects:nausea
+    std::string_view label;   // shown to people
+    std::string_view prefix;  // term prefix of its words
+    Xapian::termcount boost;  // wdf multiplier of its words in the default field
+    std::span<const std::string_view> headings;
+    std::span<const std::string_view> intents;
+    std::span<const std::string_view> fallbacks;
+};
+
+namespace detail {
+inline constexpr std::string_view kGenericHeadings[] = {"generic name", "generic names",
+                                                       "generic"};
+inline constexpr std::string_view kUsageHeadings[] = {"usage", "uses", "use", "indications",
+                                                     "indication", "used for"};
+inline constexpr std::string_view kUsageIntents[] = {
+    "used for", "use for", "uses", "use of", "usage", "indications", "indication",
+    "used to treat", "what is * for", "what is * used", "benefits", "purpose"};
+inline constexpr std::string_view kDosageHeadings[] = {"dosage", "dose", "doses", "dosing",
+                                                      "dosage and administration"};
+inline constexpr std::string_view kDosageIntents[] = {
+    "dose", "doses", "dosage", "dosages", "dosing", "how much", "how to take", "how many",
+    "maximum dose", "max dose", "mg"};
+inline constexpr std::string_view kSideEffectHeadings[] = {
+    "side effects", "side effect", "adverse effects", "adverse reactions", "adverse effect"};
+inline constexpr std::string_view kSideEffectIntents[] = {
+    "side effects", "side effect", "sideeffects", "adverse effects", "adverse effect",
+    "adverse reactions", "adverse reaction", "reactions"};
+inline constexpr std::string_view kHowHeadings[] = {"how it works", "how does it work",
+                                                   "mechanism of action", "mechanism",
+                                                   "pharmacology"};
+inline constexpr std::string_view kHowIntents[] = {
+    "how does * work", "how do * work", "how * works", "how it works", "mechanism of action",
+    "mechanism", "moa", "how does work", "mode of action", "pharmacology"};
+inline constexpr std::string_view kPrecautionHeadings[] = {
+    "precautions", "precaution", "warnings", "warnings and precautions", "contraindications",
+    "cautions"};
+inline constexpr std::string_view kPrecautionIntents[] = {
+    "precautions", "precaution", "warnings", "warning", "contraindications",
+    "contraindication", "contraindicated", "pregnancy", "pregnant", "breastfeeding",
+    "breast feeding", "lactation", "safe in pregnancy", "while pregnant", "cautions"};
+inline constexpr std::string_view kInteractionHeadings[] = {"interactions", "drug interactions",
+                                                           "interaction"};
+inline constexpr std::string_view kInteractionIntents[] = {"interactions", "interaction",
+                                                          "interact", "interacts",
+                                                          "drug interactions"};
+inline constexpr std::string_view kInteractionFallbacks[] = {"precautions", "faqs"};
+inline constexpr std::string_view kFaqHeadings[] = {"faqs", "faq", "frequently asked questions"};
+inline constexpr std::string_view kFaqIntents[] = {"faq", "faqs", "frequently asked questions"};
+inline constexpr std::string_view kDisclaimerHeadings[] = {"disclaimer"};
+}  // namespace detail
+
+inline constexpr SectionSpec kIntro{"intro", "Overview", "XO", 1, {}, {}, {}};
+inline constexpr SectionSpec kGenericName{"generic-name", "Generic Name", "XG", 2,
+                                          detail::kGenericHeadings, {}, {}};
+inline constexpr SectionSpec kUsage{"usage", "Usage", "XU", 3, detail::kUsageHeadings,
+                                    detail::kUsageIntents, {}};
+inline constexpr SectionSpec kDosage{"dosage", "Dosage", "XD", 1, detail::kDosageHeadings,
+                                     detail::kDosageIntents, {}};
+inline constexpr SectionSpec kSideEffects{"side-effects", "Side Effects", "XE", 1,
+                                          detail::kSideEffectHeadings,
+                                          detail::kSideEffectIntents, {}};
+inline constexpr SectionSpec kHowItWorks{"how-it-works", "How it Works", "XW", 1,
+                                         detail::kHowHeadings, detail::kHowIntents, {}};
+inline constexpr SectionSpec kPrecautions{"precautions", "Precautions", "XP", 1,
+                                          detail::kPrecautionHeadings,
+                                          detail::kPrecautionIntents, {}};
+inline constexpr SectionSpec kInteractions{"interactions", "Interactions", "XI", 1,
+                                           detail::kInteractionHeadings,
+                                           detail::kInteractionIntents,
+                                           detail::kInteractionFallbacks};
+inline constexpr SectionSpec kFaqs{"faqs", "FAQs", "XF", 1, detail::kFaqHeadings,
+                                   detail::kFaqIntents, {}};
+// Boilerplate at the end of every page: recognised so that it is not indexed.
+inline constexpr SectionSpec kDisclaimer{"disclaimer", "Disclaimer", "", 0,
+                                         detail::kDisclaimerHeadings, {}, {}};
+
+inline constexpr SectionSpec kSections[] = {kIntro,        kGenericName, kUsage,
+                                            kDosage,       kSideEffects, kHowItWorks,
+                                            kPrecautions,  kInteractions, kFaqs,
+                                            kDisclaimer};
+
+// Any other heading ("### Acetylcysteine" in a combination page) is a section of
+// its own, indexed in the default field only.
+inline constexpr Xapian::termcount kOtherSectionBoost = 1;
+
+// The canonical section whose headings include `normalised_heading`, or nullptr.
+const SectionSpec* section_for_heading(std::string_view normalised_heading);
+const SectionSpec* section_by_id(std::string_view id);
+
+// Lower case, "(...)" and trailing ':' removed, spaces collapsed:
+// "Side Effects:" -> "side effects", "FAQs (Combined Use)" -> "faqs".
+std::string normalise_heading(std::string_view heading);
+
+enum ValueSlot : Xapian::valueno {
+    kSlotPath = 0,         // relative path: a stable tie-break whatever the docids
+    kSlotSpecificity = 1,  // sortable_serialise(1 / number of ingredients)
+};
+
+// Metadata keys of an index.
+inline constexpr const char* kMetaSchema = "medsearch.schema";
+inline constexpr const char* kMetaDerivation = "medsearch.derivation";  // inputs besides pages
+inline constexpr const char* kMetaCatalog = "medsearch.catalog";        // one line per page
+inline constexpr const char* kMetaBuild = "medsearch.build";            // JSON build facts
+inline constexpr const char* kMetaSynonymKinds = "medsearch.synonym-kinds";
+
+// The one stemmer both sides use (English, Porter2).
+Xapian::Stem make_stemmer();
+
+}  // namespace medsearch::schema
+
+namespace medsearch::schema {
+// The unique id term of a page: "Qa/amitriptyline.md"; a path too long for a
+// Xapian term keeps its first 200 bytes and gets a hash.
+std::string id_term(std::string_view relative_path);
+
+// The term naming a set of ingredients: prefix + sorted, distinct keys joined by '+'.
+std::string set_term(std::string_view prefix, std::vector<std::string> keys);
+}  // namespace medsearch::schema

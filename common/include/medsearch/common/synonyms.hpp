@@ -1,0 +1,29 @@
+#pragma once
+// data/synonyms.yaml: other names of a drug (INN/USAN/BAN), spelling variants,
+// brand names and lay words for conditions. The indexer stores them in the
+// index's synonym table; every key and value is a name_key().
+
+#include "medsearch/common/result.hpp"
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace medsearch {
+
+enum class SynonymKind { name, spelling, brand, condition };
+
+std::string_view to_string(SynonymKind kind);
+
+struct SynonymTable {
+    // key -> what it expands to. A brand of a combination expands to one value
+    // whose ingredients are joined by " + " ("amoxicillin + clavulanic acid").
+    std::map<std::string, std::vector<std::string>> expansions;
+    std::map<std::string, SynonymKind> kinds;
+};
+
+// Parses the YAML text; errors name `origin` and the line.
+Result<SynonymTable> parse_synonyms(std::string_view yaml_text, std::string_view origin);
+
+}  // namespace medsearch

@@ -1,0 +1,182 @@
+#include "medsearch/common/config.hpp"
+
+#include "medsearch/common/embedded_data.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <charconv>
+#include <fstream>
+#include <sstream>
+
+namespace medsearch {
+namespace {
+
+std::string where(const std::filesystem::path& file, const YAML::Node& node) {
+    return file.string() + ":" + std::to_string(node.Mark().line + 1);
+}
+
+Error bad(const std::filesystem::path& file, const YAML::Node& node, const std::string& what) {
+    return Error{Errc::bad_input, where(file, node) + ": " + what};
+}
+
+}  // namespace
+
+Status parse_listen_address(std::string_view text, std::string& host, int& port) {
+    auto colon = text.rfind(':');
+    if (colon == std::string_view::npos || colon == 0)
+        return Error{Errc::bad_input,
+                     "listen address must be HOST:PORT, got '" + std::string(text) + "'"};
+    int value = 0;
+    auto digits = text.substr(colon + 1);
+    auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+    if (ec != std::errc{} || end != digits.data() + digits.size() || value < 0 || value > 65535)
+        return Error{Errc::bad_input,
+                     "port must be 0..65535, got '" + std::string(digits) + "'"};
+    host = std::string(text.substr(0, colon));
+    port = value;
+    return Ok{};
+}
+
+Result<Config> load_config(const std::filesystem::path& file) {
+    Config config;
+    YAML::Node root;
+    try {
+        std::ifstream in(file);
+        if (!in) return Error{Errc::bad_input, file.string() + ": cannot read config file"};
+        root = YAML::Load(in);
+    } catch (const YAML::Exception& e) {
+        return Error{Errc::bad_input,
+                     file.string() + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg};
+    }
+    if (root.IsNull()) return config;
+    if (!root.IsMap()) return bad(file, root, "config must be a mapping of keys to values");
+    auto base = file.parent_path();
+    auto resolve = [&](const std::string& value) {
+        std::filesystem::path path(value);
+        return path.is_absolute() || base.empty() ? path : base / path;
+    };
+    try {
+        for (const auto& item : root) {
+            auto key = item.first.as<std::string>();
+            const auto& value = item.second;
+            auto scalar = [&]() -> Result<std::string> {
+                if (!value.IsScalar()) return bad(file, value, "'" + key + "' must be a value");
+                return value.as<std::string>();
+            };
+            auto integer = [&](int low, int high) -> Result<int> {
+                int parsed = 0;
+                if (!value.IsScalar() || !YAML::convert<int>::decode(value, parsed))
+                    return bad(file, value, "'" + key + "' must be a whole number");
+                if (parsed < low || parsed > high)
+                    return bad(file, value,
+                               key + " must be " + std::to_string(low) + ".." +
+                                   std::to_string(high) + ", got " + std::to_string(parsed));
+                return parsed;
+            };
+            if (key == "source" || key == "index" || key == "synonyms" || key == "stopwords" ||
+                key == "permalink" || key == "listen") {
+                auto text = scalar();
+                if (!text) return text.error();
+                if (key == "source") config.source_dir = resolve(text.value());
+                if (key == "index") config.index_dir = resolve(text.value());
+                if (key == "synonyms") config.synonyms_file = resolve(text.value());
+                if (key == "stopwords") config.stopwords_file = resolve(text.value());
+                if (key == "permalink") {
+                    if (text.value().find(":path") == std::string::npos &&
+                        text.value().find(":basename") == std::string::npos)
+                        return bad(file, value,
+                                   "permalink must contain :path or :basename, got '" +
+                                       text.value() + "'");
+                    config.permalink = text.value();
+                }
+                if (key == "listen") {
+                    auto parsed = parse_listen_address(text.value(), config.host, config.port);
+                    if (!parsed) return bad(file, value, parsed.error().message);
+                }
+            } else if (key == "threads") {
+                auto n = integer(1, 256);
+                if (!n) return n.error();
+                config.threads = n.value();
+            } else if (key == "index_threads") {
+                auto n = integer(0, 256);
+                if (!n) return n.error();
+                config.index_threads = n.value();
+            } else if (key == "snippet_bytes") {
+                auto n = integer(40, 2000);
+                if (!n) return n.error();
+                config.snippet_bytes = static_cast<unsigned>(n.value());
+            } else if (key == "cors_origins") {
+                if (!value.IsSequence())
+                    return bad(file, value, "cors_origins must be a list of origins");
+                for (const auto& origin : value) {
+                    auto text = origin.as<std::string>();
+                    if (text != "*" && text.find("://") == std::string::npos)
+                        return bad(file, origin,
+                                   "an origin looks like https://example.org, got '" + text + "'");
+                    while (!text.empty() && text.back() == '/') text.pop_back();
+                    config.cors_origins.push_back(text);
+                }
+            } else {
+                return bad(file, item.first, "unknown key '" + key + "'");
+            }
+        }
+    } catch (const YAML::Exception& e) {
+        return Error{Errc::bad_input,
+                     file.string() + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg};
+    }
+    return config;
+}
+
+Status validate_config(const Config& config) {
+    if (config.port < 0 || config.port > 65535)
+        return Error{Errc::bad_input, "port must be 0..65535, got " + std::to_string(config.port)};
+    if (config.threads < 1 || config.threads > 256)
+        return Error{Errc::bad_input,
+                     "threads must be 1..256, got " + std::to_string(config.threads)};
+    if (config.index_threads < 0 || config.index_threads > 256)
+        return Error{Errc::bad_input,
+                     "index threads must be 0..256, got " + std::to_string(config.index_threads)};
+    return Ok{};
+}
+
+std::string expand_permalink(std::string_view pattern, std::string_view relative_path) {
+    std::string path(relative_path);
+    if (auto dot = path.rfind('.'); dot != std::string::npos && path.find('/', dot) == std::string::npos)
+        path.erase(dot);
+    auto slash = path.rfind('/');
+    std::string basename = slash == std::string::npos ? path : path.substr(slash + 1);
+    std::string dir = slash == std::string::npos ? "" : path.substr(0, slash);
+    std::string url;
+    for (std::size_t i = 0; i < pattern.size();) {
+        auto rest = pattern.substr(i);
+        if (rest.starts_with(":path")) {
+            url += path;
+            i += 5;
+        } else if (rest.starts_with(":basename")) {
+            url += basename;
+            i += 9;
+        } else if (rest.starts_with(":dir")) {
+            url += dir;
+            i += 4;
+        } else {
+            url.push_back(pattern[i++]);
+        }
+    }
+    return url;
+}
+
+Result<std::string> read_data_file(const std::filesystem::path& file,
+                                   std::string_view builtin_name) {
+    if (file.empty()) {
+        auto builtin = embedded_data(builtin_name);
+        if (!builtin) return Error{Errc::internal, "no built-in " + std::string(builtin_name)};
+        return std::string(*builtin);
+    }
+    std::ifstream in(file, std::ios::binary);
+    if (!in) return Error{Errc::bad_input, file.string() + ": cannot read file"};
+    std::ostringstream content;
+    content << in.rdbuf();
+    return content.str();
+}
+
+}  // namespace medsearch

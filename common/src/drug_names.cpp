@@ -1,0 +1,246 @@
+#include "medsearch/common/drug_names.hpp"
+
+#include "medsearch/common/text.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+#include <iterator>
+
+namespace medsearch {
+namespace {
+
+// Salt, ester and hydrate words that name the form of a drug rather than the drug.
+constexpr std::string_view kSaltWords[] = {
+    "acetate",     "acetonide",   "anhydrous",   "axetil",      "benzoate",    "besilate",
+    "besylate",    "bitartrate",  "bromide",     "butyrate",    "camsylate",   "carbonate",
+    "chloride",    "citrate",     "cypionate",   "decanoate",   "diacetate",   "dihydrate",
+    "dimesylate",  "dipropionate", "disodium",   "embonate",    "enanthate",   "esylate",
+    "estolate",    "ethylsuccinate", "fumarate", "furoate",     "gluconate",   "hcl",
+    "hemifumarate", "hemihydrate", "hydrate",    "hydrobromide", "hydrochloride", "hyclate",
+    "iodide",      "lactate",     "lysinate",    "malate",      "maleate",     "mesilate",
+    "mesylate",    "monohydrate", "monosodium",  "napsylate",   "nitrate",     "oxalate",
+    "palmitate",   "pamoate",     "phosphate",   "pivoxil",     "propionate",  "proxetil",
+    "sesquihydrate", "sodium",    "stearate",    "succinate",   "sulfate",     "sulphate",
+    "tartrate",    "tosylate",    "trihydrate",  "tromethamine", "trometamol", "undecanoate",
+    "valerate",    "xinafoate",   "potassium",   "calcium",     "magnesium",   "dihydrochloride"};
+
+// Cations that may lead a salt name ("sodium valproate").
+constexpr std::string_view kLeadingCations[] = {"sodium", "potassium", "calcium", "magnesium"};
+
+bool is_vowel(char c) { return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u'; }
+
+// Removes "(...)" groups, returning the first group's text as the qualifier.
+std::string strip_parentheses(std::string_view text, std::string& qualifier) {
+    std::string out;
+    int depth = 0;
+    std::string group;
+    for (char c : text) {
+        if (c == '(') {
+            if (depth++ == 0) group.clear();
+            continue;
+        }
+        if (c == ')' && depth > 0) {
+            if (--depth == 0 && qualifier.empty()) qualifier = std::string(trim(group));
+            continue;
+        }
+        if (depth > 0) {
+            group.push_back(c);
+        } else {
+            out.push_back(c);
+        }
+    }
+    return out;
+}
+
+// Removes "[...]" groups, appending their contents as aliases.
+std::string strip_brackets(std::string_view text, std::vector<std::string>& aliases) {
+    std::string out;
+    std::size_t i = 0;
+    while (i < text.size()) {
+        if (text[i] == '[') {
+            auto close = text.find(']', i);
+            if (close == std::string_view::npos) close = text.size();
+            auto alias = collapse_whitespace(text.substr(i + 1, close - i - 1));
+            if (!alias.empty()) aliases.push_back(alias);
+            i = close + 1;
+            continue;
+        }
+        out.push_back(text[i++]);
+    }
+    return out;
+}
+
+// Trailing punctuation left by the site's scraper ("Clonazepam .", "Pyridoxal-").
+std::string clean_name(std::string_view text) {
+    auto name = collapse_whitespace(text);
+    while (!name.empty() && (name.back() == '.' || name.back() == ',' || name.back() == '-' ||
+                             name.back() == ' ' || name.back() == ';'))
+        name.pop_back();
+    return name;
+}
+
+std::vector<std::string_view> split_on(std::string_view text, std::string_view separator) {
+    std::vector<std::string_view> parts;
+    std::size_t start = 0;
+    while (true) {
+        auto at = text.find(separator, start);
+        parts.push_back(text.substr(start, at == std::string_view::npos ? text.npos : at - start));
+        if (at == std::string_view::npos) break;
+        start = at + separator.size();
+    }
+    return parts;
+}
+
+}  // namespace
+
+std::vector<Component> parse_components(std::string_view title) {
+    std::vector<Component> components;
+    for (auto part : split_on(title, "+")) {
+        Component component;
+        auto text = strip_brackets(part, component.aliases);
+        text = strip_parentheses(text, component.qualifier);
+        auto name = clean_name(text);
+        // "Lidocaine/Lignocaine": one drug with two names, when every side is one word.
+        auto sides = split_on(name, "/");
+        bool alias_slash = sides.size() > 1 && std::all_of(sides.begin(), sides.end(), [](auto s) {
+                               auto t = trim(s);
+                               return !t.empty() && t.find(' ') == std::string_view::npos;
+                           });
+        if (alias_slash) {
+            name = std::string(trim(sides[0]));
+            for (std::size_t i = 1; i < sides.size(); ++i)
+                component.aliases.emplace_back(trim(sides[i]));
+        }
+        if (name.empty() || name_key(name).empty()) continue;
+        component.name = std::move(name);
+        for (auto& alias : component.aliases) alias = clean_name(alias);
+        std::erase_if(component.aliases, [](const std::string& a) { return name_key(a).empty(); });
+        components.push_back(std::move(component));
+    }
+    return components;
+}
+
+std::vector<std::string> parse_generic_names(std::string_view line) {
+    std::string ignored;
+    std::vector<std::string> aliases;
+    auto text = strip_parentheses(line, ignored);
+    text = strip_brackets(text, aliases);
+    // Separators between drug names in free text; a line that is a sentence
+    // rather than a list of names contributes nothing.
+    for (const char* separator : {" and ", " & ", "/", "+", ",", ";"}) {
+        std::string replaced;
+        for (auto part : split_on(text, separator)) {
+            if (!replaced.empty()) replaced.push_back('\x1f');
+            replaced.append(part);
+        }
+        text = std::move(replaced);
+    }
+    std::vector<std::string> names;
+    for (auto part : split_on(text, "\x1f")) {
+        auto name = clean_name(part);
+        auto words = split_words(name);
+        if (words.empty() || words.size() > 5) continue;
+        names.push_back(std::move(name));
+    }
+    for (auto& alias : aliases) names.push_back(clean_name(alias));
+    return names;
+}
+
+std::vector<std::string> component_keys(const Component& component) {
+    std::vector<std::string> keys{name_key(component.name)};
+    for (const auto& alias : component.aliases) {
+        auto key = name_key(alias);
+        if (!key.empty() && std::find(keys.begin(), keys.end(), key) == keys.end())
+            keys.push_back(std::move(key));
+    }
+    return keys;
+}
+
+bool is_salt_word(std::string_view word) {
+    return std::find(std::begin(kSaltWords), std::end(kSaltWords), word) != std::end(kSaltWords);
+}
+
+std::string base_key(std::string_view key) {
+    std::vector<std::string_view> words;
+    for (auto w : split_on(key, " "))
+        if (!w.empty()) words.push_back(w);
+    auto end = words.size();
+    while (end > 1 && is_salt_word(words[end - 1])) --end;
+    std::size_t begin = 0;
+    if (end == words.size() && words.size() > 1 &&
+        std::find(std::begin(kLeadingCations), std::end(kLeadingCations), words[0]) !=
+            std::end(kLeadingCations) &&
+        !is_salt_word(words[1]))
+        begin = 1;
+    std::string base;
+    for (auto i = begin; i < end; ++i) {
+        if (!base.empty()) base.push_back(' ');
+        base.append(words[i]);
+    }
+    return base;
+}
+
+std::string phonetic_key(std::string_view word) {
+    std::string mapped;
+    mapped.reserve(word.size() + 2);
+    for (std::size_t i = 0; i < word.size(); ++i) {
+        char c = word[i];
+        char next = i + 1 < word.size() ? word[i + 1] : '\0';
+        if (c == 'p' && next == 'h') {
+            mapped.push_back('f');
+            ++i;
+        } else if ((c == 'a' || c == 'o') && next == 'e' && i + 2 < word.size()) {
+            mapped.push_back('e');  // haem-, oestr-; not a final "-oe"
+            ++i;
+        } else if (c == 'c' || c == 'q') {
+            mapped.push_back('k');
+        } else if (c == 'y') {
+            mapped.push_back('i');
+        } else if (c == 'z') {
+            mapped.push_back('s');
+        } else if (c == 'x') {
+            mapped += "ks";
+        } else if (c == 'h' && !mapped.empty() && !is_vowel(mapped.back())) {
+            // th, kh (ch), rh, gh: the h is silent
+        } else {
+            mapped.push_back(c);
+        }
+    }
+    std::string key;
+    key.reserve(mapped.size());
+    for (char c : mapped)
+        if (key.empty() || key.back() != c) key.push_back(c);
+    return key;
+}
+
+int osa_distance(std::string_view a, std::string_view b, int max_distance) {
+    const int n = static_cast<int>(a.size()), m = static_cast<int>(b.size());
+    if (std::abs(n - m) > max_distance) return max_distance + 1;
+    // Three rows of the dynamic programme suffice for adjacent transpositions.
+    std::vector<int> before(m + 1), previous(m + 1), current(m + 1);
+    for (int j = 0; j <= m; ++j) previous[j] = j;
+    for (int i = 1; i <= n; ++i) {
+        current[0] = i;
+        int row_min = current[0];
+        for (int j = 1; j <= m; ++j) {
+            int cost = a[i - 1] == b[j - 1] ? 0 : 1;
+            int best = std::min({previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost});
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+                best = std::min(best, before[j - 2] + 1);
+            current[j] = best;
+            row_min = std::min(row_min, best);
+        }
+        if (row_min > max_distance) return max_distance + 1;
+        std::swap(before, previous);
+        std::swap(previous, current);
+    }
+    return std::min(previous[m], max_distance + 1);
+}
+
+int allowed_typos(std::size_t word_length) {
+    if (word_length < 4) return 0;
+    if (word_length < 7) return 1;
+    return 2;
+}
+
+}  // namespace medsearch

@@ -1,0 +1,68 @@
+#pragma once
+// Builds or updates an index folder from a folder of Markdown monographs.
+//
+// Every build writes a new generation and publishes it with one atomic rename
+// (see index_layout.hpp): readers see the previous index or the new one, and a
+// build killed at any point leaves the previous index as it was.
+// Incremental by default: only pages whose bytes changed are parsed again.
+
+#include "medsearch/common/result.hpp"
+#include "medsearch/indexer/diagnostics.hpp"
+
+#include <cstddef>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace medsearch {
+
+enum class BuildMode { incremental, full };
+
+// Called now and then from the building thread: pages done of total.
+using ProgressFn = std::function<void(std::size_t done, std::size_t total)>;
+
+struct BuildOptions {
+    std::filesystem::path source_dir;
+    std::filesystem::path index_dir;
+    std::string permalink = "/composition/:path/";
+    std::filesystem::path synonyms_file;   // empty: built-in list
+    std::filesystem::path stopwords_file;  // empty: built-in list
+    BuildMode mode = BuildMode::incremental;
+    int threads = 0;                       // 0: one per core
+    ProgressFn progress;
+};
+
+struct BuildReport {
+    std::string generation;       // published generation, or the unchanged current one
+    bool full = false;            // whether every page was indexed again
+    std::string full_reason;      // why, when the mode asked for incremental
+    bool published = false;       // false when nothing changed
+    std::size_t pages = 0;        // pages in the index now
+    std::size_t added = 0, changed = 0, removed = 0, unchanged = 0;
+    std::size_t skipped = 0;      // pages left out because of an error
+    std::vector<Diagnostic> diagnostics;
+    double seconds = 0;
+
+    std::size_t errors() const;
+    std::size_t warnings() const;
+};
+
+Result<BuildReport> build_index(const BuildOptions& options);
+
+// Facts about a published index, for `medsearch stats`.
+struct IndexStats {
+    std::string generation;
+    std::string build_id;
+    std::string built_at;       // UTC, ISO 8601
+    std::size_t pages = 0;
+    std::size_t terms = 0;      // distinct terms
+    std::size_t synonyms = 0;   // synonym keys
+    std::uintmax_t bytes = 0;   // size of the generation on disk
+    std::string content_hash;   // of the sources, config and data files that made it
+    int schema = 0;
+};
+
+Result<IndexStats> read_index_stats(const std::filesystem::path& index_dir);
+
+}  // namespace medsearch

@@ -1,0 +1,41 @@
+#pragma once
+// `medsearch check`: every page of a source folder parsed and checked, nothing
+// written. The same checks run during `medsearch index` on the pages it reads.
+
+#include "medsearch/common/catalog.hpp"
+#include "medsearch/common/result.hpp"
+#include "medsearch/indexer/builder.hpp"
+#include "medsearch/indexer/diagnostics.hpp"
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace medsearch {
+
+struct CheckOptions {
+    std::filesystem::path source_dir;
+    std::string permalink = "/composition/:path/";
+    int threads = 0;
+    ProgressFn progress;
+};
+
+struct CheckReport {
+    std::size_t pages = 0;  // pages read
+    std::vector<Diagnostic> diagnostics;
+    double seconds = 0;
+
+    std::size_t errors() const;
+    std::size_t warnings() const;
+};
+
+Result<CheckReport> check_sources(const CheckOptions& options);
+
+// Findings about the collection as a whole: duplicate titles.
+void add_collection_diagnostics(const std::vector<CatalogEntry>& pages,
+                                std::vector<Diagnostic>& diagnostics);
+
+// {"pages": n, "errors": n, "warnings": n, "diagnostics": [{path, line, severity, code, message}]}
+std::string diagnostics_json(const std::vector<Diagnostic>& diagnostics, std::size_t pages);
+
+}  // namespace medsearch

@@ -1,0 +1,609 @@
+#include "medsearch/indexer/builder.hpp"
+
+#include "medsearch/common/catalog.hpp"
+#include "medsearch/common/config.hpp"
+#include "medsearch/common/index_layout.hpp"
+#include "medsearch/common/schema.hpp"
+#include "medsearch/common/synonyms.hpp"
+#include "medsearch/common/text.hpp"
+#include "medsearch/indexer/check.hpp"
+#include "medsearch/indexer/document.hpp"
+#include "medsearch/indexer/markdown.hpp"
+#include "medsearch/indexer/sources.hpp"
+#include "parallel.hpp"
+
+#include <nlohmann/json.hpp>
+#include <xapian.h>
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <ctime>
+#include <future>
+#include <map>
+#include <thread>
+
+namespace medsearch {
+namespace fs = std::filesystem;
+namespace {
+
+// ---- inputs besides the pages ---------------------------------------------
+
+struct IndexInputs {
+    SynonymTable synonyms;
+    std::vector<std::string> stopwords;
+    std::string document_hash;  // what documents depend on: schema, permalink, stopwords
+    std::string synonyms_hash;
+};
+
+std::vector<std::string> parse_stopwords(std::string_view text) {
+    std::vector<std::string> words;
+    std::size_t start = 0;
+    while (start < text.size()) {
+        auto end = text.find('\n', start);
+        auto line = text.substr(start, end == text.npos ? text.npos : end - start);
+        start = end == text.npos ? text.size() : end + 1;
+        line = trim(line.substr(0, line.find('#')));
+        if (!line.empty()) words.emplace_back(line);
+    }
+    return words;
+}
+
+Result<IndexInputs> load_inputs(const BuildOptions& options) {
+    IndexInputs inputs;
+    auto synonyms_text = read_data_file(options.synonyms_file, "synonyms.yaml");
+    if (!synonyms_text) return synonyms_text.error();
+    auto origin = options.synonyms_file.empty() ? std::string("built-in synonyms.yaml")
+                                                : options.synonyms_file.string();
+    auto synonyms = parse_synonyms(synonyms_text.value(), origin);
+    if (!synonyms) return synonyms.error();
+    inputs.synonyms = std::move(synonyms.value());
+    auto stopwords_text = read_data_file(options.stopwords_file, "stopwords.txt");
+    if (!stopwords_text) return stopwords_text.error();
+    inputs.stopwords = parse_stopwords(stopwords_text.value());
+    inputs.document_hash = hex64(hash_bytes("schema=" + std::to_string(schema::kVersion) +
+                                            "\npermalink=" + options.permalink +
+                                            "\nstopwords=" + stopwords_text.value()));
+    inputs.synonyms_hash = hex64(hash_bytes(synonyms_text.value()));
+    return inputs;
+}
+
+// ---- the index folder -------------------------------------------------------
+
+class IndexLock {
+  public:
+    static Result<IndexLock> acquire(const fs::path& index_dir) {
+        std::error_code ec;
+        fs::create_directories(index_dir, ec);
+        if (ec) return Error{Errc::index, index_dir.string() + ": cannot create: " + ec.message()};
+        auto path = index_dir / kLockFileName;
+        int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+        if (fd < 0) return Error{Errc::index, path.string() + ": cannot open lock file"};
+        if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+            ::close(fd);
+            return Error{Errc::index, index_dir.string() +
+                                          ": another medsearch index is writing this index"};
+        }
+        return IndexLock(fd);
+    }
+    IndexLock(IndexLock&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
+    IndexLock& operator=(IndexLock&&) = delete;
+    ~IndexLock() {
+        if (fd_ >= 0) ::close(fd_);  // closing releases the lock
+    }
+
+  private:
+    explicit IndexLock(int fd) : fd_(fd) {}
+    int fd_;
+};
+
+unsigned long generation_number(const std::string& name) {
+    if (!name.starts_with(kGenerationPrefix)) return 0;
+    return std::strtoul(name.c_str() + std::string_view(kGenerationPrefix).size(), nullptr, 10);
+}
+
+std::string generation_name(unsigned long number) {
+    char buffer[32];
+    std::snprintf(buffer, sizeof buffer, "%s%06lu", kGenerationPrefix, number);
+    return buffer;
+}
+
+// Removes what builds that did not finish left behind, and generations older
+// than the current one's predecessor. Returns the highest number seen.
+unsigned long clean_index_dir(const fs::path& index_dir, const std::string& keep_current) {
+    std::vector<std::string> generations;
+    unsigned long highest = 0;
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(index_dir, ec)) {
+        auto name = entry.path().filename().string();
+        if (name.starts_with("tmp-")) {
+            fs::remove_all(entry.path(), ec);
+        } else if (name.starts_with(kGenerationPrefix)) {
+            generations.push_back(name);
+            highest = std::max(highest, generation_number(name));
+        }
+    }
+    std::sort(generations.begin(), generations.end(),
+              [](const auto& a, const auto& b) { return generation_number(a) > generation_number(b); });
+    auto current_number = generation_number(keep_current);
+    bool kept_previous = false;
+    for (const auto& name : generations) {
+        auto number = generation_number(name);
+        if (name == keep_current) continue;
+        if (number < current_number && !kept_previous) {
+            kept_previous = true;  // readers may still be on it
+            continue;
+        }
+        fs::remove_all(index_dir / name, ec);
+    }
+    return highest;
+}
+
+Status fsync_path(const fs::path& path, bool directory) {
+    int fd = ::open(path.c_str(), (directory ? O_RDONLY | O_DIRECTORY : O_RDONLY) | O_CLOEXEC);
+    if (fd < 0) return Error{Errc::index, path.string() + ": cannot open to sync"};
+    int rc = ::fsync(fd);
+    ::close(fd);
+    if (rc != 0) return Error{Errc::index, path.string() + ": fsync failed"};
+    return Ok{};
+}
+
+Status sync_tree(const fs::path& dir) {
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(dir, ec)) {
+        if (entry.is_regular_file()) {
+            auto synced = fsync_path(entry.path(), false);
+            if (!synced) return synced;
+        }
+    }
+    if (ec) return Error{Errc::index, dir.string() + ": " + ec.message()};
+    return fsync_path(dir, true);
+}
+
+// CURRENT is replaced by rename(2): atomic on POSIX file systems.
+Status publish(const fs::path& index_dir, const std::string& generation) {
+    auto temp = index_dir / (std::string(kCurrentFileName) + ".tmp");
+    {
+        int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+        if (fd < 0) return Error{Errc::index, temp.string() + ": cannot write"};
+        std::string line = generation + "\n";
+        bool written = ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size());
+        bool synced = ::fsync(fd) == 0;
+        ::close(fd);
+        if (!written || !synced) return Error{Errc::index, temp.string() + ": cannot write"};
+    }
+    std::error_code ec;
+    fs::rename(temp, index_dir / kCurrentFileName, ec);
+    if (ec) return Error{Errc::index, index_dir.string() + ": cannot publish: " + ec.message()};
+    return fsync_path(index_dir, true);
+}
+
+// ---- pages ------------------------------------------------------------------
+
+struct PageOutcome {
+    std::optional<CatalogEntry> entry;  // set when the page is indexed
+    Xapian::Document document;
+    std::vector<Diagnostic> diagnostics;
+};
+
+PageOutcome process_page(const SourceFile& file, std::string bytes, std::uint64_t hash,
+                         const std::string& permalink, DocumentBuilder& builder) {
+    PageOutcome outcome;
+    auto parsed = parse_monograph(file.relative, std::move(bytes), ParseOptions{permalink});
+    outcome.diagnostics = std::move(parsed.diagnostics);
+    if (!parsed.page) return outcome;
+    const auto& page = *parsed.page;
+    outcome.document = builder.build(page);
+    outcome.entry = CatalogEntry{page.path, page.title, page.url, hash, page.components};
+    return outcome;
+}
+
+Diagnostic unreadable(const SourceFile& file, const std::string& message) {
+    return {Severity::error, file.relative, 0, "unreadable", message};
+}
+
+// ---- writing ----------------------------------------------------------------
+
+std::string utc_now() {
+    auto now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+    std::tm tm{};
+    gmtime_r(&now, &tm);
+    char buffer[32];
+    std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buffer;
+}
+
+void write_synonyms(Xapian::WritableDatabase& db, const SynonymTable& table) {
+    std::vector<std::string> old_keys(db.synonym_keys_begin(), db.synonym_keys_end());
+    for (const auto& key : old_keys) db.clear_synonyms(key);
+    std::string kinds;
+    for (const auto& [key, values] : table.expansions) {
+        if (key.size() > 200) continue;
+        for (const auto& value : values)
+            if (value.size() <= 200) db.add_synonym(key, value);
+        kinds += key + "\t" + std::string(to_string(table.kinds.at(key))) + "\n";
+    }
+    db.set_metadata(schema::kMetaSynonymKinds, kinds);
+}
+
+struct Metadata {
+    const IndexInputs& inputs;
+    const std::vector<CatalogEntry>& catalog;
+    std::string generation;
+    bool full;
+    int threads;
+};
+
+std::string content_hash(const IndexInputs& inputs, const std::string& catalog) {
+    return hex64(hash_bytes(inputs.document_hash + inputs.synonyms_hash + catalog));
+}
+
+void write_metadata(Xapian::WritableDatabase& db, const Metadata& m) {
+    auto catalog = encode_catalog(m.catalog);
+    auto hash = content_hash(m.inputs, catalog);
+    nlohmann::json build = {
+        {"generation", m.generation},
+        {"build_id", std::to_string(generation_number(m.generation)) + "-" + hash.substr(0, 8)},
+        {"built_at", utc_now()},
+        {"pages", m.catalog.size()},
+        {"content_hash", hash},
+        {"full", m.full},
+        {"threads", m.threads},
+        {"schema", schema::kVersion},
+    };
+    db.set_metadata(schema::kMetaSchema, std::to_string(schema::kVersion));
+    db.set_metadata(schema::kMetaDerivation, m.inputs.document_hash);
+    db.set_metadata(schema::kMetaCatalog, catalog);
+    db.set_metadata(schema::kMetaBuild, build.dump());
+    db.set_metadata("medsearch.synonyms-hash", m.inputs.synonyms_hash);
+    std::string stopwords;
+    for (const auto& word : m.inputs.stopwords) stopwords += word + "\n";
+    db.set_metadata("medsearch.stopwords", stopwords);
+}
+
+// Pages that would share a URL: the first (in path order) wins.
+std::vector<bool> find_url_clashes(const std::vector<SourceFile>& files, const std::string& permalink,
+                                   std::vector<Diagnostic>& diagnostics) {
+    std::vector<bool> clash(files.size(), false);
+    std::map<std::string, std::size_t> first_with_url;
+    for (std::size_t i = 0; i < files.size(); ++i) {
+        auto url = expand_permalink(permalink, files[i].relative);
+        auto [it, inserted] = first_with_url.emplace(url, i);
+        if (!inserted) {
+            clash[i] = true;
+            diagnostics.push_back({Severity::error, files[i].relative, 0, "duplicate-url",
+                                   "same URL " + url + " as " + files[it->second].relative});
+        }
+    }
+    return clash;
+}
+
+struct Built {
+    std::vector<CatalogEntry> catalog;
+    std::vector<Diagnostic> diagnostics;
+    std::size_t skipped = 0;
+};
+
+// Full build: contiguous shards built in parallel, then merged by compaction so
+// that document ids follow path order whatever the number of threads.
+Result<Built> build_full(const std::vector<SourceFile>& files, const std::vector<bool>& clash,
+                         const BuildOptions& options, const IndexInputs& inputs,
+                         const fs::path& target, const fs::path& scratch, int threads) {
+    std::size_t n = files.size();
+    threads = static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(threads), std::max<std::size_t>(1, n / 64)));
+    threads = std::max(threads, 1);
+    struct Shard {
+        fs::path path;
+        std::vector<CatalogEntry> catalog;
+        std::vector<Diagnostic> diagnostics;
+        std::size_t skipped = 0;
+        std::string error;
+    };
+    std::vector<Shard> shards(static_cast<std::size_t>(threads));
+    std::atomic<std::size_t> done{0};
+    auto run_shard = [&](std::size_t s) {
+        auto& shard = shards[s];
+        shard.path = threads == 1 ? target : scratch / ("shard-" + std::to_string(s));
+        std::size_t begin = n * s / shards.size(), end = n * (s + 1) / shards.size();
+        try {
+            Xapian::WritableDatabase db(shard.path.string(), Xapian::DB_CREATE_OR_OVERWRITE |
+                                                                 Xapian::DB_BACKEND_GLASS |
+                                                                 Xapian::DB_NO_SYNC);
+            DocumentBuilder builder(inputs.stopwords);
+            for (std::size_t i = begin; i < end; ++i, done.fetch_add(1)) {
+                if (clash[i]) {
+                    ++shard.skipped;
+                    continue;
+                }
+                auto bytes = read_whole_file(files[i].absolute);
+                if (!bytes) {
+                    shard.diagnostics.push_back(unreadable(files[i], bytes.error().message));
+                    ++shard.skipped;
+                    continue;
+                }
+                auto hash = hash_bytes(bytes.value());
+                auto outcome = process_page(files[i], std::move(bytes.value()), hash,
+                                            options.permalink, builder);
+                std::move(outcome.diagnostics.begin(), outcome.diagnostics.end(),
+                          std::back_inserter(shard.diagnostics));
+                if (!outcome.entry) {
+                    ++shard.skipped;
+                    continue;
+                }
+                db.add_document(outcome.document);
+                shard.catalog.push_back(std::move(*outcome.entry));
+            }
+            db.commit();
+        } catch (const Xapian::Error& e) {
+            shard.error = e.get_description();
+        } catch (const std::exception& e) {
+            shard.error = e.what();
+        }
+    };
+    std::vector<std::future<void>> running;
+    for (std::size_t s = 0; s < shards.size(); ++s)
+        running.push_back(std::async(std::launch::async, run_shard, s));
+    for (auto& r : running)
+        while (r.wait_for(std::chrono::milliseconds(100)) != std::future_status::ready)
+            if (options.progress) options.progress(done.load(), n);
+    for (auto& r : running) r.get();
+    if (options.progress) options.progress(n, n);
+
+    Built built;
+    for (auto& shard : shards) {
+        if (!shard.error.empty()) return Error{Errc::index, "building the index: " + shard.error};
+        std::move(shard.catalog.begin(), shard.catalog.end(), std::back_inserter(built.catalog));
+        std::move(shard.diagnostics.begin(), shard.diagnostics.end(),
+                  std::back_inserter(built.diagnostics));
+        built.skipped += shard.skipped;
+    }
+    if (shards.size() > 1) {
+        try {
+            Xapian::Database combined;
+            for (const auto& shard : shards) combined.add_database(Xapian::Database(shard.path.string()));
+            combined.compact(target.string());
+        } catch (const Xapian::Error& e) {
+            return Error{Errc::index, "merging index shards: " + e.get_description()};
+        }
+    }
+    return built;
+}
+
+}  // namespace
+
+std::size_t BuildReport::errors() const {
+    return static_cast<std::size_t>(std::count_if(diagnostics.begin(), diagnostics.end(),
+                                                  [](const auto& d) { return d.severity == Severity::error; }));
+}
+
+std::size_t BuildReport::warnings() const { return diagnostics.size() - errors(); }
+
+Result<BuildReport> build_index(const BuildOptions& options) {
+    auto started = std::chrono::steady_clock::now();
+    BuildReport report;
+    auto inputs = load_inputs(options);
+    if (!inputs) return inputs.error();
+    auto files = scan_sources(options.source_dir);
+    if (!files) return files.error();
+
+    auto lock = IndexLock::acquire(options.index_dir);
+    if (!lock) return lock.error();
+
+    // The published index, if any, and whether its documents can be reused.
+    std::optional<IndexGeneration> current;
+    std::vector<CatalogEntry> previous;
+    report.full = true;
+    if (auto found = read_current_generation(options.index_dir)) {
+        current = found.value();
+        if (options.mode == BuildMode::full) {
+            report.full_reason = "--full";
+        } else {
+            try {
+                Xapian::Database db(current->path.string());
+                if (db.get_metadata(schema::kMetaSchema) != std::to_string(schema::kVersion)) {
+                    report.full_reason = "index schema changed";
+                } else if (db.get_metadata(schema::kMetaDerivation) != inputs.value().document_hash) {
+                    report.full_reason = "permalink or stopwords changed";
+                } else if (auto catalog = decode_catalog(db.get_metadata(schema::kMetaCatalog))) {
+                    previous = std::move(catalog.value());
+                    report.full = false;
+                } else {
+                    report.full_reason = catalog.error().message;
+                }
+            } catch (const Xapian::Error& e) {
+                report.full_reason = "current index unreadable: " + e.get_description();
+            }
+        }
+    } else if (found.error().code != Errc::not_found) {
+        report.full_reason = found.error().message;
+    } else {
+        report.full_reason = "no index yet";
+    }
+
+    auto highest = clean_index_dir(options.index_dir, current ? current->name : "");
+    auto generation = generation_name(std::max(highest, current ? current->number : 0) + 1);
+    auto scratch = options.index_dir / ("tmp-" + generation);
+    auto target = scratch / "db";
+    std::error_code ec;
+    fs::create_directories(scratch, ec);
+    if (ec) return Error{Errc::index, scratch.string() + ": " + ec.message()};
+    struct RemoveScratch {
+        fs::path path;
+        ~RemoveScratch() {
+            std::error_code ignored;
+            fs::remove_all(path, ignored);
+        }
+    } remove_scratch{scratch};
+
+    auto clash = find_url_clashes(files.value(), options.permalink, report.diagnostics);
+    const int threads = detail::thread_count(options.threads);
+    std::vector<CatalogEntry> catalog;
+
+    try {
+        if (report.full) {
+            auto built = build_full(files.value(), clash, options, inputs.value(), target, scratch, threads);
+            if (!built) return built.error();
+            catalog = std::move(built.value().catalog);
+            std::move(built.value().diagnostics.begin(), built.value().diagnostics.end(),
+                      std::back_inserter(report.diagnostics));
+            report.skipped = built.value().skipped;
+            report.added = catalog.size();
+        } else {
+            // Which pages changed: compare the bytes' hash with the catalog's.
+            std::map<std::string, const CatalogEntry*> known;
+            for (const auto& entry : previous) known.emplace(entry.path, &entry);
+            struct Pending {
+                std::size_t file;
+                std::string bytes;
+                std::uint64_t hash;
+                bool is_new;
+            };
+            std::vector<Pending> pending;
+            std::vector<CatalogEntry> kept;
+            std::vector<std::string> stale;  // in the index, to delete
+            for (std::size_t i = 0; i < files.value().size(); ++i) {
+                const auto& file = files.value()[i];
+                auto old = known.find(file.relative);
+                bool in_index = old != known.end();
+                if (clash[i]) {
+                    ++report.skipped;
+                    if (in_index) stale.push_back(file.relative);
+                    continue;
+                }
+                auto bytes = read_whole_file(file.absolute);
+                if (!bytes) {
+                    report.diagnostics.push_back(unreadable(file, bytes.error().message));
+                    ++report.skipped;
+                    if (in_index) stale.push_back(file.relative);
+                    continue;
+                }
+                auto hash = hash_bytes(bytes.value());
+                if (in_index && old->second->source_hash == hash) {
+                    kept.push_back(*old->second);
+                    ++report.unchanged;
+                } else {
+                    pending.push_back({i, std::move(bytes.value()), hash, !in_index});
+                }
+                if (in_index) known.erase(old);
+            }
+            for (const auto& [path, entry] : known) stale.push_back(path);
+
+            std::vector<PageOutcome> outcomes(pending.size());
+            int parse_threads = pending.size() > 32 ? threads : 1;
+            std::vector<std::unique_ptr<DocumentBuilder>> builders;
+            for (int t = 0; t < parse_threads; ++t)
+                builders.push_back(std::make_unique<DocumentBuilder>(inputs.value().stopwords));
+            detail::parallel_for(pending.size(), parse_threads, options.progress, [&](std::size_t k, int worker) {
+                auto& p = pending[k];
+                outcomes[k] = process_page(files.value()[p.file], std::move(p.bytes), p.hash,
+                                           options.permalink, *builders[static_cast<std::size_t>(worker)]);
+            });
+
+            bool synonyms_changed = false;
+            {
+                Xapian::Database old_db(current->path.string());
+                synonyms_changed =
+                    old_db.get_metadata("medsearch.synonyms-hash") != inputs.value().synonyms_hash;
+            }
+            std::size_t failed_before = 0;
+            for (std::size_t k = 0; k < pending.size(); ++k) {
+                auto& outcome = outcomes[k];
+                std::move(outcome.diagnostics.begin(), outcome.diagnostics.end(),
+                          std::back_inserter(report.diagnostics));
+                if (!outcome.entry) {
+                    ++report.skipped;
+                    if (!pending[k].is_new) {
+                        stale.push_back(files.value()[pending[k].file].relative);
+                        ++failed_before;
+                    }
+                    continue;
+                }
+                (pending[k].is_new ? report.added : report.changed) += 1;
+            }
+            report.removed = stale.size() - failed_before;
+
+            if (pending.empty() && stale.empty() && !synonyms_changed) {
+                report.generation = current->name;
+                report.pages = previous.size();
+                report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+                return report;
+            }
+
+            // Copy the published generation and change the copy: the original
+            // stays untouched for readers and for a build that does not finish.
+            fs::copy(current->path, target, fs::copy_options::recursive, ec);
+            if (ec) return Error{Errc::index, "copying the current index: " + ec.message()};
+            Xapian::WritableDatabase db(target.string(), Xapian::DB_OPEN | Xapian::DB_BACKEND_GLASS);
+            for (const auto& path : stale) db.delete_document(schema::id_term(path));
+            for (std::size_t k = 0; k < pending.size(); ++k) {
+                if (!outcomes[k].entry) continue;
+                db.replace_document(schema::id_term(outcomes[k].entry->path), outcomes[k].document);
+                kept.push_back(std::move(*outcomes[k].entry));
+            }
+            db.commit();
+            std::sort(kept.begin(), kept.end(),
+                      [](const auto& a, const auto& b) { return a.path < b.path; });
+            catalog = std::move(kept);
+        }
+
+        // Synonyms and metadata, then one durable commit.
+        Xapian::WritableDatabase db(target.string(), Xapian::DB_OPEN | Xapian::DB_BACKEND_GLASS);
+        write_synonyms(db, inputs.value().synonyms);
+        write_metadata(db, {inputs.value(), catalog, generation, report.full, threads});
+        db.commit();
+        db.close();
+    } catch (const Xapian::Error& e) {
+        return Error{Errc::index, "writing the index: " + e.get_description()};
+    } catch (const fs::filesystem_error& e) {
+        return Error{Errc::index, std::string("writing the index: ") + e.what()};
+    }
+
+    auto synced = sync_tree(target);
+    if (!synced) return synced.error();
+    fs::rename(target, options.index_dir / generation, ec);
+    if (ec) return Error{Errc::index, "moving the new index into place: " + ec.message()};
+    auto published = publish(options.index_dir, generation);
+    if (!published) return published.error();
+    clean_index_dir(options.index_dir, generation);
+
+    add_collection_diagnostics(catalog, report.diagnostics);
+    std::stable_sort(report.diagnostics.begin(), report.diagnostics.end(),
+                     [](const auto& a, const auto& b) { return std::tie(a.path, a.line) < std::tie(b.path, b.line); });
+    report.generation = generation;
+    report.published = true;
+    report.pages = catalog.size();
+    report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    return report;
+}
+
+Result<IndexStats> read_index_stats(const fs::path& index_dir) {
+    auto opened = open_current_index(index_dir);
+    if (!opened) return opened.error();
+    IndexStats stats;
+    try {
+        auto& db = opened.value().db;
+        auto build = nlohmann::json::parse(db.get_metadata(schema::kMetaBuild), nullptr, false);
+        if (build.is_discarded() || !build.is_object())
+            return Error{Errc::index, index_dir.string() + ": not a medsearch index (no build facts)"};
+        stats.generation = opened.value().generation.name;
+        stats.build_id = build.value("build_id", "");
+        stats.built_at = build.value("built_at", "");
+        stats.content_hash = build.value("content_hash", "");
+        stats.schema = build.value("schema", 0);
+        stats.pages = db.get_doccount();
+        for (auto it = db.allterms_begin(); it != db.allterms_end(); ++it) ++stats.terms;
+        for (auto it = db.synonym_keys_begin(); it != db.synonym_keys_end(); ++it) ++stats.synonyms;
+    } catch (const Xapian::Error& e) {
+        return Error{Errc::index, e.get_description()};
+    }
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(opened.value().generation.path, ec))
+        if (entry.is_regular_file()) stats.bytes += entry.file_size();
+    return stats;
+}
+
+}  // namespace medsearch

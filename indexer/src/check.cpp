@@ -1,0 +1,106 @@
+#include "medsearch/indexer/check.hpp"
+
+#include "medsearch/common/config.hpp"
+#include "medsearch/common/text.hpp"
+#include "medsearch/indexer/markdown.hpp"
+#include "medsearch/indexer/sources.hpp"
+#include "parallel.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <map>
+
+namespace medsearch {
+
+std::size_t CheckReport::errors() const {
+    return static_cast<std::size_t>(std::count_if(diagnostics.begin(), diagnostics.end(),
+                                                  [](const auto& d) { return d.severity == Severity::error; }));
+}
+
+std::size_t CheckReport::warnings() const { return diagnostics.size() - errors(); }
+
+void add_collection_diagnostics(const std::vector<CatalogEntry>& pages,
+                                std::vector<Diagnostic>& diagnostics) {
+    std::map<std::string, std::string> first_with_title;
+    for (const auto& page : pages) {
+        auto key = name_key(page.title);
+        auto [it, inserted] = first_with_title.emplace(key, page.path);
+        if (!inserted)
+            diagnostics.push_back({Severity::warning, page.path, 2, "duplicate-title",
+                                   "title '" + page.title + "' is also the title of " + it->second});
+    }
+}
+
+Result<CheckReport> check_sources(const CheckOptions& options) {
+    auto started = std::chrono::steady_clock::now();
+    auto files = scan_sources(options.source_dir);
+    if (!files) return files.error();
+    const auto& list = files.value();
+    CheckReport report;
+    report.pages = list.size();
+
+    std::map<std::string, std::size_t> first_with_url;
+    for (std::size_t i = 0; i < list.size(); ++i) {
+        auto url = expand_permalink(options.permalink, list[i].relative);
+        auto [it, inserted] = first_with_url.emplace(url, i);
+        if (!inserted)
+            report.diagnostics.push_back({Severity::error, list[i].relative, 0, "duplicate-url",
+                                          "same URL " + url + " as " + list[it->second].relative});
+    }
+
+    struct Outcome {
+        std::vector<Diagnostic> diagnostics;
+        std::optional<CatalogEntry> entry;
+    };
+    std::vector<Outcome> outcomes(list.size());
+    detail::parallel_for(list.size(), detail::thread_count(options.threads), options.progress,
+                         [&](std::size_t i, int) {
+        auto bytes = read_whole_file(list[i].absolute);
+        if (!bytes) {
+            outcomes[i].diagnostics.push_back(
+                {Severity::error, list[i].relative, 0, "unreadable", bytes.error().message});
+            return;
+        }
+        auto parsed = parse_monograph(list[i].relative, std::move(bytes.value()),
+                                      ParseOptions{options.permalink});
+        outcomes[i].diagnostics = std::move(parsed.diagnostics);
+        if (parsed.page)
+            outcomes[i].entry = CatalogEntry{parsed.page->path, parsed.page->title,
+                                             parsed.page->url, 0, {}};
+    });
+
+    std::vector<CatalogEntry> pages;
+    for (auto& outcome : outcomes) {
+        std::move(outcome.diagnostics.begin(), outcome.diagnostics.end(),
+                  std::back_inserter(report.diagnostics));
+        if (outcome.entry) pages.push_back(std::move(*outcome.entry));
+    }
+    add_collection_diagnostics(pages, report.diagnostics);
+    std::stable_sort(report.diagnostics.begin(), report.diagnostics.end(), [](const auto& a, const auto& b) {
+        return std::tie(a.path, a.line) < std::tie(b.path, b.line);
+    });
+    report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    return report;
+}
+
+std::string diagnostics_json(const std::vector<Diagnostic>& diagnostics, std::size_t pages) {
+    auto list = nlohmann::json::array();
+    std::size_t errors = 0;
+    for (const auto& d : diagnostics) {
+        if (d.severity == Severity::error) ++errors;
+        list.push_back({{"path", d.path},
+                        {"line", d.line},
+                        {"severity", std::string(to_string(d.severity))},
+                        {"code", d.code},
+                        {"message", d.message}});
+    }
+    nlohmann::json body = {{"pages", pages},
+                           {"errors", errors},
+                           {"warnings", diagnostics.size() - errors},
+                           {"diagnostics", list}};
+    return body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+}  // namespace medsearch

@@ -1,0 +1,86 @@
+#include "medsearch/indexer/document.hpp"
+
+#include "medsearch/common/schema.hpp"
+#include "medsearch/common/text.hpp"
+
+#include <xapian.h>
+
+#include <algorithm>
+#include <set>
+
+namespace medsearch {
+
+DocumentBuilder::DocumentBuilder(const std::vector<std::string>& stopwords) {
+    terms_.set_stemmer(schema::make_stemmer());
+    terms_.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
+    // The stopper is reference-counted by the generator once released.
+    terms_.set_stopper((new Xapian::SimpleStopper(stopwords.begin(), stopwords.end()))->release());
+    terms_.set_stopper_strategy(Xapian::TermGenerator::STOP_ALL);
+}
+
+Xapian::Document DocumentBuilder::build(const Monograph& page) {
+    Xapian::Document doc;
+    terms_.set_document(doc);
+
+    // Names: each searchable as name:..., and boosted in the default field so
+    // that a drug's own monograph outranks pages that only mention it.
+    std::vector<std::string> names;
+    for (const auto& component : page.components) {
+        names.push_back(component.name);
+        names.insert(names.end(), component.aliases.begin(), component.aliases.end());
+    }
+    names.insert(names.end(), page.other_names.begin(), page.other_names.end());
+    for (const auto& name : names) {
+        terms_.index_text(name, 1, std::string(schema::kName.prefix));
+        terms_.index_text(name, schema::kName.boost);
+        terms_.increase_termpos();  // no phrase across two names
+    }
+    terms_.index_text(page.title, 1, std::string(schema::kTitle.prefix));
+    terms_.index_text(page.title, schema::kTitle.boost);
+    terms_.increase_termpos();
+
+    for (const auto& section : page.sections) {
+        const auto* spec = schema::section_by_id(section.id);
+        if (spec && spec->boost == 0) continue;  // boilerplate
+        terms_.index_text(section.text, spec ? spec->boost : schema::kOtherSectionBoost);
+        if (spec && !spec->prefix.empty())
+            terms_.index_text_without_positions(section.text, 1, std::string(spec->prefix));
+        terms_.increase_termpos();
+    }
+
+    // Exact-name terms: which ingredients, under any of their names, and the
+    // exact set, so that "metformin" finds the page of exactly metformin first.
+    std::vector<std::string> main_keys, base_keys;
+    for (const auto& component : page.components) {
+        auto keys = component_keys(component);
+        main_keys.push_back(keys.front());
+        base_keys.push_back(base_key(keys.front()));
+        for (const auto& key : keys) {
+            doc.add_boolean_term(std::string(schema::kComponentPrefix) + key);
+            doc.add_boolean_term(std::string(schema::kBasePrefix) + base_key(key));
+        }
+    }
+    auto add_set_term = [&](std::string_view prefix, std::vector<std::string> keys) {
+        auto term = schema::set_term(prefix, std::move(keys));
+        if (term.size() < 240) doc.add_boolean_term(term);  // Xapian terms are at most 245 bytes
+    };
+    add_set_term(schema::kExactSetPrefix, main_keys);
+    add_set_term(schema::kBaseSetPrefix, base_keys);
+    doc.add_boolean_term(schema::id_term(page.path));
+
+    doc.add_value(schema::kSlotPath, page.path);
+    auto ingredients = static_cast<double>(std::max<std::size_t>(1, page.components.size()));
+    doc.add_value(schema::kSlotSpecificity, Xapian::sortable_serialise(1.0 / ingredients));
+
+    Monograph stored;
+    stored.path = page.path;
+    stored.url = page.url;
+    stored.title = page.title;
+    for (const auto& section : page.sections)
+        if (section.id != schema::kDisclaimer.id && !section.text.empty())
+            stored.sections.push_back(section);
+    doc.set_data(encode_stored_page(stored));
+    return doc;
+}
+
+}  // namespace medsearch

@@ -1,0 +1,347 @@
+#include "medsearch/indexer/markdown.hpp"
+
+#include "medsearch/common/config.hpp"
+#include "medsearch/common/schema.hpp"
+#include "medsearch/common/text.hpp"
+
+#include <cmark.h>
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <map>
+#include <memory>
+
+namespace medsearch {
+namespace {
+
+struct NodeDeleter {
+    void operator()(cmark_node* node) const { cmark_node_free(node); }
+};
+using NodePtr = std::unique_ptr<cmark_node, NodeDeleter>;
+
+// Phrases with which the text generator of the site declined to write a page.
+constexpr std::string_view kRefusals[] = {
+    "i cannot provide", "i can't provide", "i cannot find", "i can't find",
+    "i am unable to",   "i'm unable to",   "i'm sorry",     "as an ai"};
+
+class Reporter {
+  public:
+    Reporter(std::string_view path, std::vector<Diagnostic>& out) : path_(path), out_(out) {}
+    void error(int line, std::string code, std::string message) {
+        out_.push_back({Severity::error, path_, line, std::move(code), std::move(message)});
+    }
+    void warning(int line, std::string code, std::string message) {
+        out_.push_back({Severity::warning, path_, line, std::move(code), std::move(message)});
+    }
+
+  private:
+    std::string path_;
+    std::vector<Diagnostic>& out_;
+};
+
+int line_of_offset(std::string_view text, std::size_t offset) {
+    return 1 + static_cast<int>(std::count(text.begin(), text.begin() + std::min(offset, text.size()), '\n'));
+}
+
+// Plain text of a node's inline content; blocks end with a newline.
+void append_text(cmark_node* node, std::string& out) {
+    for (auto* child = cmark_node_first_child(node); child; child = cmark_node_next(child)) {
+        switch (cmark_node_get_type(child)) {
+            case CMARK_NODE_TEXT:
+            case CMARK_NODE_CODE:
+                out += cmark_node_get_literal(child);
+                break;
+            case CMARK_NODE_SOFTBREAK:
+                out.push_back(' ');
+                break;
+            case CMARK_NODE_LINEBREAK:
+                out.push_back('\n');
+                break;
+            case CMARK_NODE_CODE_BLOCK:
+                out += cmark_node_get_literal(child);
+                out.push_back('\n');
+                break;
+            case CMARK_NODE_HTML_INLINE:
+            case CMARK_NODE_HTML_BLOCK:
+            case CMARK_NODE_THEMATIC_BREAK:
+                break;
+            case CMARK_NODE_PARAGRAPH:
+            case CMARK_NODE_HEADING:
+            case CMARK_NODE_ITEM:
+                append_text(child, out);
+                if (out.empty() || out.back() != '\n') out.push_back('\n');
+                break;
+            default:
+                append_text(child, out);
+        }
+    }
+}
+
+std::string text_of(cmark_node* node) {
+    std::string out;
+    append_text(node, out);
+    return out;
+}
+
+struct FrontMatter {
+    std::string title;
+    int body_line = 1;  // line of the file where the Markdown body starts
+    std::size_t body_offset = 0;
+};
+
+std::optional<FrontMatter> read_front_matter(std::string_view text, Reporter& report) {
+    auto first_line_end = text.find('\n');
+    auto first_line = trim(text.substr(0, first_line_end));
+    if (first_line != "---") {
+        report.error(1, "front-matter",
+                     "no front matter: a page starts with '---', 'title: ...', '---'");
+        return std::nullopt;
+    }
+    // The closing '---' (or '...') on a line of its own.
+    std::size_t pos = first_line_end == std::string_view::npos ? text.size() : first_line_end + 1;
+    std::size_t yaml_start = pos, yaml_end = std::string_view::npos, body = text.size();
+    while (pos < text.size()) {
+        auto end = text.find('\n', pos);
+        auto line = text.substr(pos, end == std::string_view::npos ? text.npos : end - pos);
+        auto bare = trim(line);
+        if (bare == "---" || bare == "...") {
+            yaml_end = pos;
+            body = end == std::string_view::npos ? text.size() : end + 1;
+            break;
+        }
+        if (end == std::string_view::npos) break;
+        pos = end + 1;
+    }
+    if (yaml_end == std::string_view::npos) {
+        report.error(1, "front-matter", "front matter is not closed by a '---' line");
+        return std::nullopt;
+    }
+    FrontMatter fm;
+    fm.body_offset = body;
+    fm.body_line = line_of_offset(text, body);
+    YAML::Node root;
+    try {
+        root = YAML::Load(std::string(text.substr(yaml_start, yaml_end - yaml_start)));
+    } catch (const YAML::Exception& e) {
+        report.error(2 + e.mark.line, "front-matter", "front matter is not valid YAML: " + e.msg);
+        return std::nullopt;
+    }
+    if (!root.IsMap()) {
+        report.error(2, "front-matter", "front matter must be a mapping of keys to values");
+        return std::nullopt;
+    }
+    auto title = root["title"];
+    if (!title || title.IsNull()) {
+        report.error(1, "no-title", "front matter has no 'title'");
+        return std::nullopt;
+    }
+    if (!title.IsScalar() || collapse_whitespace(title.as<std::string>()).empty()) {
+        report.error(2 + title.Mark().line, "no-title", "front matter 'title' is empty or not text");
+        return std::nullopt;
+    }
+    fm.title = collapse_whitespace(title.as<std::string>());
+    return fm;
+}
+
+// Heading ids as kramdown assigns them: the first "usage", then "usage-1", ...
+class HeadingIds {
+  public:
+    std::string next(std::string_view heading) {
+        auto id = kramdown_id(heading);
+        auto& count = used_[id];
+        std::string unique = count == 0 ? id : id + "-" + std::to_string(count);
+        ++count;
+        return unique;
+    }
+
+  private:
+    std::map<std::string, int> used_;
+};
+
+// "**Usage:** text" or "**Generic Name: Clonazepam**": a paragraph that opens a
+// canonical section. Returns the section and the paragraph's remaining text.
+const schema::SectionSpec* bold_label(cmark_node* paragraph, std::string& rest) {
+    auto* strong = cmark_node_first_child(paragraph);
+    if (!strong || cmark_node_get_type(strong) != CMARK_NODE_STRONG) return nullptr;
+    auto label = text_of(strong);
+    std::string tail;
+    auto colon = label.find(':');
+    if (colon != std::string::npos) {
+        tail = label.substr(colon + 1);
+        label.erase(colon);
+    } else {
+        // "**Usage**: text" puts the colon after the strong node.
+        auto* next = cmark_node_next(strong);
+        if (!next || cmark_node_get_type(next) != CMARK_NODE_TEXT) return nullptr;
+        std::string_view literal = cmark_node_get_literal(next);
+        if (!trim(literal).starts_with(":")) return nullptr;
+    }
+    const auto* spec = schema::section_for_heading(schema::normalise_heading(label));
+    if (!spec) return nullptr;
+    std::string after;
+    for (auto* node = cmark_node_next(strong); node; node = cmark_node_next(node)) {
+        switch (cmark_node_get_type(node)) {
+            case CMARK_NODE_TEXT:
+            case CMARK_NODE_CODE: after += cmark_node_get_literal(node); break;
+            case CMARK_NODE_SOFTBREAK: after.push_back(' '); break;
+            case CMARK_NODE_LINEBREAK: after.push_back('\n'); break;
+            default: append_text(node, after);
+        }
+    }
+    std::string_view trimmed = trim(after);
+    if (trimmed.starts_with(":")) trimmed.remove_prefix(1);
+    rest = std::string(trim(tail));
+    if (!trim(trimmed).empty()) {
+        if (!rest.empty()) rest.push_back(' ');
+        rest += trim(trimmed);
+    }
+    return spec;
+}
+
+bool is_refusal(std::string_view text) {
+    auto folded = fold_case(text.substr(0, 600));
+    for (auto phrase : kRefusals)
+        if (folded.find(phrase) != std::string::npos) return true;
+    return false;
+}
+
+}  // namespace
+
+ParsedPage parse_monograph(std::string_view relative_path, std::string bytes,
+                           const ParseOptions& options) {
+    ParsedPage result;
+    Reporter report(relative_path, result.diagnostics);
+
+    if (auto bad = find_invalid_utf8(bytes)) {
+        report.error(line_of_offset(bytes, *bad), "invalid-utf8",
+                     "invalid UTF-8 at byte offset " + std::to_string(*bad));
+        return result;
+    }
+    if (bytes.starts_with("\xEF\xBB\xBF")) bytes.erase(0, 3);  // byte order mark
+    bytes.erase(std::remove(bytes.begin(), bytes.end(), '\r'), bytes.end());
+
+    {
+        std::string original = bytes;
+        if (repair_mojibake(bytes) > 0) {
+            // Report where the first damaged character was.
+            std::size_t at = 0;
+            while (at < original.size() && at < bytes.size() && original[at] == bytes[at]) ++at;
+            report.warning(line_of_offset(original, at), "mojibake",
+                           "double-encoded text (such as 'â€™' for '’'); indexed as repaired");
+        }
+    }
+
+    auto front = read_front_matter(bytes, report);
+    if (!front) return result;
+
+    Monograph page;
+    page.path = std::string(relative_path);
+    page.url = expand_permalink(options.permalink, relative_path);
+    page.title = front->title;
+    page.components = parse_components(page.title);
+
+    std::string_view body = std::string_view(bytes).substr(front->body_offset);
+    NodePtr document(cmark_parse_document(body.data(), body.size(), CMARK_OPT_DEFAULT));
+    const int line_offset = front->body_line - 1;
+
+    HeadingIds ids;
+    Section current{std::string(schema::kIntro.id), std::string(schema::kIntro.label), "",
+                    front->body_line, ""};
+    bool title_heading_seen = false;
+    // Inside a section opened by a canonical heading ("### Precautions"), bold
+    // labels ("**Contraindications:**") are sub-headings, not new sections.
+    bool in_canonical_heading = false;
+    auto flush = [&] {
+        current.text = std::string(trim(current.text));
+        page.sections.push_back(std::move(current));
+    };
+
+    for (auto* block = cmark_node_first_child(document.get()); block;
+         block = cmark_node_next(block)) {
+        int line = cmark_node_get_start_line(block) + line_offset;
+        auto type = cmark_node_get_type(block);
+        if (type == CMARK_NODE_HEADING) {
+            auto heading = collapse_whitespace(text_of(block));
+            auto anchor = ids.next(heading);
+            if (cmark_node_get_heading_level(block) == 1 && !title_heading_seen) {
+                title_heading_seen = true;  // "# Amitriptyline": the title again
+                if (name_key(heading) != name_key(page.title))
+                    report.warning(line, "title-heading",
+                                   "heading '" + heading + "' differs from the title '" +
+                                       page.title + "'");
+                continue;
+            }
+            flush();
+            const auto* spec = schema::section_for_heading(schema::normalise_heading(heading));
+            current = spec ? Section{std::string(spec->id), std::string(spec->label), anchor, line, ""}
+                           : Section{kramdown_id(heading), heading, anchor, line, ""};
+            in_canonical_heading = spec != nullptr;
+            continue;
+        }
+        if (type == CMARK_NODE_PARAGRAPH) {
+            std::string rest;
+            const auto* spec = bold_label(block, rest);
+            if (spec && (!in_canonical_heading || spec == &schema::kDisclaimer)) {
+                flush();
+                in_canonical_heading = false;
+                current = Section{std::string(spec->id), std::string(spec->label), "", line, rest};
+                current.text.push_back('\n');
+                continue;
+            }
+        }
+        append_text(block, current.text);
+        if (!current.text.empty() && current.text.back() != '\n') current.text.push_back('\n');
+    }
+    flush();
+
+    // The intro is kept only when it says something.
+    if (!page.sections.empty() && page.sections.front().id == schema::kIntro.id &&
+        page.sections.front().text.empty())
+        page.sections.erase(page.sections.begin());
+
+    int recognised = 0;
+    for (const auto& section : page.sections) {
+        const auto* spec = schema::section_by_id(section.id);
+        bool canonical = spec && spec != &schema::kIntro && spec != &schema::kDisclaimer;
+        if (canonical) ++recognised;
+        // An empty heading of its own ("### Acetylcysteine" over bold-label
+        // sections) only groups what follows.
+        if (section.text.empty() && canonical)
+            report.warning(section.line, "empty-section", "section '" + section.label + "' is empty");
+        if (section.id == schema::kGenericName.id && page.other_names.empty()) {
+            auto first_line = section.text.substr(0, section.text.find('\n'));
+            page.other_names = parse_generic_names(first_line);
+        }
+    }
+    if (recognised == 0)
+        report.warning(front->body_line, "no-sections",
+                       "no recognised sections (Usage, Dosage, Side Effects, ...)");
+    bool refusal = false;
+    for (const auto& section : page.sections) {
+        const auto* spec = schema::section_by_id(section.id);
+        if (section.id == schema::kIntro.id || (recognised < 2 && spec != &schema::kDisclaimer))
+            refusal = refusal || is_refusal(section.text);
+    }
+    if (refusal)
+        report.warning(page.sections.empty() ? front->body_line : page.sections.front().line,
+                       "refusal", "the page declines to describe the drug instead of describing it");
+
+    // The file name should be the slug of the title.
+    auto slash = relative_path.rfind('/');
+    auto file = relative_path.substr(slash == std::string_view::npos ? 0 : slash + 1);
+    if (auto dot = file.rfind('.'); dot != std::string_view::npos) file = file.substr(0, dot);
+    auto letters_and_digits = [](std::string_view text) {
+        auto key = name_key(text);
+        std::erase(key, ' ');
+        return key;
+    };
+    if (letters_and_digits(file) != letters_and_digits(page.title))
+        report.warning(2, "title-mismatch",
+                       "title '" + page.title + "' does not match the file name '" +
+                           std::string(file) + "'");
+
+    result.page = std::move(page);
+    return result;
+}
+
+}  // namespace medsearch

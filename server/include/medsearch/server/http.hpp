@@ -1,0 +1,121 @@
+#pragma once
+// The HTTP API: GET /search, /suggest, /healthz, and the search page and widget
+// files (built into the program). One Searcher per worker thread; a watcher
+// switches them to a newly published index without a restart.
+
+#include "medsearch/common/result.hpp"
+#include "medsearch/server/searcher.hpp"
+
+#include <httplib.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace medsearch {
+
+// Polls INDEXDIR/CURRENT and loads each newly published generation once.
+class IndexWatcher {
+  public:
+    static Result<std::unique_ptr<IndexWatcher>> start(std::filesystem::path index_dir,
+                                                       std::chrono::milliseconds interval);
+    ~IndexWatcher();
+
+    std::shared_ptr<const Snapshot> latest() const;
+    // Checks CURRENT now (the poll does it every interval).
+    void refresh();
+
+  private:
+    IndexWatcher(std::filesystem::path index_dir, std::shared_ptr<const Snapshot> first,
+                 std::chrono::milliseconds interval);
+
+    std::filesystem::path index_dir_;
+    mutable std::mutex mutex_;
+    std::shared_ptr<const Snapshot> latest_;
+    std::chrono::milliseconds interval_;
+    std::mutex stop_mutex_;
+    std::condition_variable stop_signal_;
+    bool stopping_ = false;
+    std::thread thread_;
+};
+
+// Searchers for the worker threads: a request leases one for its duration, so
+// it sees one index generation from start to end.
+class SearcherPool {
+  public:
+    SearcherPool(const IndexWatcher& watcher, SearchSettings settings);
+
+    class Lease {
+      public:
+        Lease(SearcherPool& pool, std::unique_ptr<Searcher> searcher);
+        Lease(Lease&&) = default;
+        ~Lease();
+        Searcher& operator*() { return *searcher_; }
+        Searcher* operator->() { return searcher_.get(); }
+
+      private:
+        SearcherPool* pool_;
+        std::unique_ptr<Searcher> searcher_;
+    };
+
+    // A searcher on the latest generation.
+    Result<Lease> acquire();
+
+  private:
+    const IndexWatcher& watcher_;
+    SearchSettings settings_;
+    std::mutex mutex_;
+    std::vector<std::unique_ptr<Searcher>> idle_;
+};
+
+struct HttpResponse {
+    int status = 200;
+    std::string body;
+    std::string content_type = "application/json";
+};
+
+// Route handlers, callable without a network (tests).
+HttpResponse handle_search(const httplib::Params& params, Searcher& searcher);
+HttpResponse handle_suggest(const httplib::Params& params, Searcher& searcher);
+
+struct ServerOptions {
+    std::filesystem::path index_dir;
+    std::string host = "127.0.0.1";
+    int port = 8080;  // 0: any free port
+    int threads = 4;
+    std::vector<std::string> cors_origins;
+    SearchSettings search;
+    bool access_log = true;
+    std::chrono::milliseconds reload_interval{200};
+};
+
+class HttpServer {
+  public:
+    static Result<std::unique_ptr<HttpServer>> create(const ServerOptions& options);
+    ~HttpServer();
+
+    // Binds the listening socket; returns the port (useful with port 0).
+    Result<int> bind();
+    // Serves until stop(); blocks.
+    Status run();
+    void stop();
+    bool is_running() const;
+    IndexWatcher& watcher() { return *watcher_; }
+
+  private:
+    explicit HttpServer(const ServerOptions& options);
+    void install_routes();
+
+    ServerOptions options_;
+    std::unique_ptr<IndexWatcher> watcher_;
+    std::unique_ptr<SearcherPool> pool_;
+    httplib::Server server_;
+};
+
+}  // namespace medsearch

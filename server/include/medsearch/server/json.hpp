@@ -1,0 +1,16 @@
+#pragma once
+// The JSON bodies of the API, shared by HTTP and `medsearch search --json`.
+
+#include "medsearch/server/searcher.hpp"
+
+#include <string>
+#include <string_view>
+
+namespace medsearch {
+
+std::string to_json(const SearchPage& page);
+std::string to_json(const SuggestPage& page);
+// {"error": {"status": 400, "message": "..."}}
+std::string error_json(int status, std::string_view message);
+
+}  // namespace medsearch

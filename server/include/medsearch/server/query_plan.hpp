@@ -1,0 +1,56 @@
+#pragma once
+// What a typed query means, before it becomes a Xapian query: drug names (as
+// typed, by another name or brand, misspelled or half-typed), combinations,
+// the section asked about, and the words left for full-text matching.
+
+#include "medsearch/common/schema.hpp"
+#include "medsearch/server/snapshot.hpp"
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace medsearch {
+
+// Why a page matched a drug name of the query.
+enum class MatchKind { name, synonym, fuzzy, prefix };
+std::string_view to_string(MatchKind kind);
+
+struct NameAlternative {
+    std::string key;   // a DrugName key of the lexicon
+    MatchKind kind;
+    double weight;     // 1 for the name as typed; less for what it was read as
+};
+
+// One drug of the query ("clavulanic acid"); a page matches it through any
+// alternative. Several concepts make a combination.
+struct NameConcept {
+    std::string typed;
+    std::vector<NameAlternative> alternatives;  // best first
+};
+
+// Text for the full-text part, parsed with Xapian's QueryParser.
+struct TextPart {
+    std::string text;
+    double weight = 1;
+};
+
+struct Expansion {
+    std::string from;
+    std::string to;
+    std::string kind;  // "name", "spelling", "brand", "condition"
+};
+
+struct QueryPlan {
+    bool advanced = false;  // uses Xapian syntax (quotes, field:, AND/OR/NOT): parsed as typed
+    std::vector<NameConcept> concepts;
+    const schema::SectionSpec* intent = nullptr;
+    std::vector<TextPart> text;          // the user's words (corrected) first
+    std::optional<std::string> corrected;  // the query as corrected, when a word was
+    std::vector<Expansion> expanded;
+};
+
+QueryPlan plan_query(std::string_view query, const Snapshot& snapshot);
+
+}  // namespace medsearch

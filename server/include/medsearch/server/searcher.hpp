@@ -1,0 +1,109 @@
+#pragma once
+// Searcher: one query in, one page of ranked hits with snippets out.
+// Owns a Xapian::Database, QueryParsers and a Stem: not thread-safe, one per
+// worker thread (see SearcherPool). The CLI uses the same class, so CLI and
+// HTTP answers are the same.
+
+#include "medsearch/common/result.hpp"
+#include "medsearch/server/query_plan.hpp"
+#include "medsearch/server/snapshot.hpp"
+
+#include <xapian.h>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace medsearch {
+
+inline constexpr std::size_t kMaxQueryBytes = 1024;
+inline constexpr unsigned kMaxLimit = 100;
+inline constexpr unsigned kMaxOffset = 10000;
+
+struct SearchRequest {
+    std::string query;
+    unsigned offset = 0;
+    unsigned limit = 10;
+    bool explain = false;
+};
+
+struct Hit {
+    unsigned rank = 0;  // 1-based, counting from the first page of results
+    std::string path;
+    std::string url;    // with the section's anchor when the query asked for a section
+    std::string title;
+    double score = 0;
+    std::string section;        // id of the section the snippet comes from
+    std::string section_label;  // "Side Effects"
+    std::string snippet;        // HTML-escaped text, matches in <mark>...</mark>
+    std::vector<std::string> matched;  // name, synonym, fuzzy, prefix, section, text
+    std::string explain_json;   // set with SearchRequest::explain
+};
+
+struct SearchPage {
+    std::string query;
+    std::size_t total = 0;  // estimated number of matching pages
+    double took_ms = 0;
+    std::optional<std::string> corrected;
+    std::vector<Expansion> expanded;
+    std::string intent;     // section id the query asked about, or empty
+    std::vector<Hit> hits;
+};
+
+struct SuggestRequest {
+    std::string query;
+    unsigned limit = 8;
+};
+
+struct Suggestion {
+    std::string label;   // "Paracetamol"
+    std::string detail;  // "brand of Paracetamol", "in Amoxicillin + Clavulanic Acid", ""
+    std::string url;
+    std::string path;
+    std::string kind;    // "drug", "combination", "brand", "other-name"
+};
+
+struct SuggestPage {
+    std::string query;
+    double took_ms = 0;
+    std::optional<std::string> corrected;  // when nothing completed what was typed
+    std::vector<Suggestion> suggestions;
+};
+
+struct SearchSettings {
+    unsigned snippet_bytes = 200;
+};
+
+class Searcher {
+  public:
+    Searcher(std::shared_ptr<const Snapshot> snapshot, SearchSettings settings);
+
+    // Opens the published index of `index_dir` (for one-off use, as the CLI).
+    static Result<std::unique_ptr<Searcher>> open(const std::filesystem::path& index_dir,
+                                                  SearchSettings settings);
+
+    Result<SearchPage> search(const SearchRequest& request);
+    Result<SuggestPage> suggest(const SuggestRequest& request);
+
+    // Switches to another generation (hot swap); cheap when it is the same one.
+    Status use(std::shared_ptr<const Snapshot> snapshot);
+    const Snapshot& snapshot() const { return *snapshot_; }
+
+  private:
+    void configure_parsers();
+    Result<SearchPage> run(const SearchRequest& request, const QueryPlan& plan);
+
+    std::shared_ptr<const Snapshot> snapshot_;
+    SearchSettings settings_;
+    Xapian::Database db_;
+    Xapian::Stem stem_;
+    Xapian::QueryParser parser_;        // default field: all text
+    Xapian::QueryParser usage_parser_;  // default field: the Usage section
+};
+
+// Checks what arrives from outside: size, UTF-8, ranges. Errors are bad_input.
+Status validate(const SearchRequest& request);
+Status validate(const SuggestRequest& request);
+
+}  // namespace medsearch

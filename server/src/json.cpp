@@ -1,0 +1,69 @@
+#include "medsearch/server/json.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+
+namespace medsearch {
+namespace {
+
+using nlohmann::json;
+
+// Invalid UTF-8 is replaced rather than thrown on.
+std::string dump(const json& body) { return body.dump(-1, ' ', false, json::error_handler_t::replace); }
+
+double round_to(double value, double step) { return std::round(value / step) * step; }
+
+json optional_string(const std::optional<std::string>& value) {
+    return value ? json(*value) : json(nullptr);
+}
+
+}  // namespace
+
+std::string to_json(const SearchPage& page) {
+    json hits = json::array();
+    for (const auto& hit : page.hits) {
+        json item = {{"rank", hit.rank},
+                     {"path", hit.path},
+                     {"url", hit.url},
+                     {"title", hit.title},
+                     {"score", round_to(hit.score, 0.001)},
+                     {"section", hit.section},
+                     {"section_label", hit.section_label},
+                     {"snippet", hit.snippet},
+                     {"matched", hit.matched}};
+        if (!hit.explain_json.empty()) item["explain"] = json::parse(hit.explain_json);
+        hits.push_back(std::move(item));
+    }
+    json expanded = json::array();
+    for (const auto& e : page.expanded) expanded.push_back({{"from", e.from}, {"to", e.to}, {"kind", e.kind}});
+    json body = {{"query", page.query},
+                 {"total", page.total},
+                 {"took_ms", round_to(page.took_ms, 0.001)},
+                 {"corrected", optional_string(page.corrected)},
+                 {"expanded", expanded},
+                 {"intent", page.intent.empty() ? json(nullptr) : json(page.intent)},
+                 {"hits", hits}};
+    return dump(body);
+}
+
+std::string to_json(const SuggestPage& page) {
+    json suggestions = json::array();
+    for (const auto& s : page.suggestions)
+        suggestions.push_back({{"label", s.label},
+                               {"detail", s.detail},
+                               {"url", s.url},
+                               {"path", s.path},
+                               {"kind", s.kind}});
+    json body = {{"query", page.query},
+                 {"took_ms", round_to(page.took_ms, 0.001)},
+                 {"corrected", optional_string(page.corrected)},
+                 {"suggestions", suggestions}};
+    return dump(body);
+}
+
+std::string error_json(int status, std::string_view message) {
+    return dump(json{{"error", {{"status", status}, {"message", message}}}});
+}
+
+}  // namespace medsearch

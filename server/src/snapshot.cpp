@@ -1,0 +1,353 @@
+#include "medsearch/server/snapshot.hpp"
+
+#include "medsearch/common/drug_names.hpp"
+#include "medsearch/common/schema.hpp"
+#include "medsearch/common/text.hpp"
+
+#include <xapian.h>
+
+#include <algorithm>
+#include <map>
+#include <tuple>
+
+namespace medsearch {
+namespace {
+
+std::size_t word_count(std::string_view key) {
+    return key.empty() ? 0 : 1 + static_cast<std::size_t>(std::count(key.begin(), key.end(), ' '));
+}
+
+std::vector<std::string> split_lines(const std::string& text) {
+    std::vector<std::string> lines;
+    std::size_t start = 0;
+    while (start < text.size()) {
+        auto end = text.find('\n', start);
+        if (end == std::string::npos) end = text.size();
+        if (end > start) lines.push_back(text.substr(start, end - start));
+        start = end + 1;
+    }
+    return lines;
+}
+
+// "crocin" -> "Crocin", "co-amoxiclav" -> "Co-Amoxiclav": how a key is shown.
+std::string title_case(std::string_view key) {
+    std::string out(key);
+    bool start = true;
+    for (auto& c : out) {
+        if (start && c >= 'a' && c <= 'z') c = static_cast<char>(c - 32);
+        start = !((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'));
+    }
+    return out;
+}
+
+// Pages on which a name's suggestion and exact matches land: the page of just
+// that drug, preferring one without a qualifier ("Acyclovir" over
+// "Acyclovir (Topical)"), then the shorter title.
+bool better_own_page(const CatalogEntry& candidate, const CatalogEntry& current) {
+    auto rank = [](const CatalogEntry& e) {
+        return std::make_tuple(!e.components.front().qualifier.empty(), e.title.size(), e.path);
+    };
+    return rank(candidate) < rank(current);
+}
+
+}  // namespace
+
+Result<std::shared_ptr<const Snapshot>> Snapshot::load(const Xapian::Database& db,
+                                                       const IndexGeneration& generation) {
+    std::shared_ptr<Snapshot> snapshot(new Snapshot());
+    snapshot->generation_ = generation;
+    try {
+        if (db.get_metadata(schema::kMetaSchema) != std::to_string(schema::kVersion))
+            return Error{Errc::index, generation.path.string() +
+                                          ": index has schema " + db.get_metadata(schema::kMetaSchema) +
+                                          ", this program reads " + std::to_string(schema::kVersion) +
+                                          "; rebuild it with medsearch index --full"};
+        auto catalog = decode_catalog(db.get_metadata(schema::kMetaCatalog));
+        if (!catalog) return Error{Errc::index, generation.path.string() + ": " + catalog.error().message};
+        snapshot->catalog_ = std::move(catalog.value());
+
+        for (auto key = db.synonym_keys_begin(); key != db.synonym_keys_end(); ++key) {
+            auto& values = snapshot->synonyms_[*key];
+            for (auto value = db.synonyms_begin(*key); value != db.synonyms_end(*key); ++value)
+                values.push_back(*value);
+            snapshot->longest_synonym_words_ = std::max(snapshot->longest_synonym_words_, word_count(*key));
+        }
+        for (const auto& line : split_lines(db.get_metadata(schema::kMetaSynonymKinds))) {
+            auto tab = line.find('\t');
+            if (tab == std::string::npos) continue;
+            auto kind_text = line.substr(tab + 1);
+            auto kind = kind_text == "brand" ? SynonymKind::brand
+                        : kind_text == "spelling" ? SynonymKind::spelling
+                        : kind_text == "condition" ? SynonymKind::condition
+                                                   : SynonymKind::name;
+            snapshot->synonym_kinds_.emplace(line.substr(0, tab), kind);
+        }
+        snapshot->stopwords_ = split_lines(db.get_metadata("medsearch.stopwords"));
+        snapshot->stopword_set_.insert(snapshot->stopwords_.begin(), snapshot->stopwords_.end());
+
+        snapshot->build_lexicon();
+
+        // Vocabulary of the pages: unprefixed terms start with a lower-case
+        // letter or a digit (prefixes are upper case).
+        std::vector<FuzzyIndex::Word> words;
+        std::unordered_map<std::string, std::size_t> word_index;
+        auto add_word = [&](const std::string& text, std::uint32_t weight, bool drug, int edits) {
+            auto [it, inserted] = word_index.emplace(text, words.size());
+            if (inserted) {
+                words.push_back({text, weight, drug, edits});
+                return;
+            }
+            auto& word = words[it->second];
+            word.weight += weight;
+            word.drug_name = word.drug_name || drug;
+            word.max_edits = std::max(word.max_edits, edits);
+        };
+        for (const auto& name : snapshot->names_)
+            for (const auto& word : split_words(name.key)) {
+                snapshot->known_words_.insert(word);
+                if (word.size() >= 4) add_word(word, name.pages, true, 2);
+            }
+        for (const auto& [key, values] : snapshot->synonyms_) {
+            auto kind = snapshot->synonym_kind(key);
+            for (const auto& word : split_words(key)) {
+                snapshot->known_words_.insert(word);
+                if (word.size() >= 4 && !snapshot->is_stopword(word))
+                    add_word(word, 1, kind == SynonymKind::brand || kind == SynonymKind::name, 2);
+            }
+        }
+        for (char first = '0'; first <= 'z'; ++first) {
+            if (!((first >= '0' && first <= '9') || (first >= 'a' && first <= 'z'))) continue;
+            std::string start(1, first);
+            for (auto term = db.allterms_begin(start); term != db.allterms_end(start); ++term) {
+                auto freq = term.get_termfreq();
+                if (freq < 3) continue;
+                const std::string& text = *term;
+                snapshot->known_words_.insert(text);
+                bool letters = std::all_of(text.begin(), text.end(), [](char c) { return c >= 'a' && c <= 'z'; });
+                if (letters && text.size() >= 5) add_word(text, freq, false, 1);
+            }
+        }
+        snapshot->fuzzy_ = FuzzyIndex(std::move(words));
+        snapshot->build_suggestions();
+    } catch (const Xapian::Error& e) {
+        return Error{Errc::index, generation.path.string() + ": " + e.get_description()};
+    }
+    return std::shared_ptr<const Snapshot>(std::move(snapshot));
+}
+
+void Snapshot::build_lexicon() {
+    std::map<std::string, DrugName> by_key;
+    component_keys_.resize(catalog_.size());
+    for (std::size_t i = 0; i < catalog_.size(); ++i) {
+        const auto& page = catalog_[i];
+        page_by_path_.emplace(page.path, static_cast<int>(i));
+        std::vector<std::string> seen;
+        for (const auto& component : page.components) {
+            auto keys = component_keys(component);
+            for (std::size_t k = 0; k < keys.size(); ++k) {
+                auto& name = by_key[keys[k]];
+                if (name.key.empty()) {
+                    name.key = keys[k];
+                    name.display = k == 0 ? component.name : component.aliases[k - 1];
+                }
+                if (std::find(seen.begin(), seen.end(), keys[k]) == seen.end()) {
+                    ++name.pages;
+                    seen.push_back(keys[k]);
+                }
+                if (name.best_page < 0 ||
+                    page.components.size() < catalog_[static_cast<std::size_t>(name.best_page)].components.size())
+                    name.best_page = static_cast<int>(i);
+                if (page.components.size() == 1 &&
+                    (name.own_page < 0 || better_own_page(page, catalog_[static_cast<std::size_t>(name.own_page)])))
+                    name.own_page = static_cast<int>(i);
+            }
+            component_keys_[i].push_back(std::move(keys));
+        }
+    }
+    names_.reserve(by_key.size());
+    for (auto& [key, name] : by_key) {
+        name_by_key_.emplace(key, static_cast<std::uint32_t>(names_.size()));
+        longest_name_words_ = std::max(longest_name_words_, word_count(key));
+        names_.push_back(std::move(name));
+    }
+    for (std::uint32_t id = 0; id < names_.size(); ++id) {
+        auto base = base_key(names_[id].key);
+        auto [it, inserted] = name_by_base_.emplace(base, id);
+        if (inserted) continue;
+        const auto& current = names_[it->second];
+        const auto& candidate = names_[id];
+        // The name that is the base itself wins, then the more popular one.
+        if ((candidate.key == base) > (current.key == base) ||
+            ((candidate.key == base) == (current.key == base) && candidate.pages > current.pages))
+            it->second = id;
+    }
+}
+
+void Snapshot::build_suggestions() {
+    // Rank classes: single drugs first, then other names and brands, then
+    // combinations; within a class the more popular and the shorter first.
+    auto rank_of = [](std::uint32_t cls, std::uint32_t pages, std::size_t length) {
+        std::uint32_t popularity = 0xFFFF - std::min<std::uint32_t>(pages, 0xFFFF);
+        return (cls << 28) | (popularity << 8) | static_cast<std::uint32_t>(std::min<std::size_t>(length, 255));
+    };
+    for (const auto& name : names_) {
+        int page = name.own_page >= 0 ? name.own_page : name.best_page;
+        if (page < 0) continue;
+        std::string detail;
+        if (name.own_page < 0) detail = "in " + catalog_[static_cast<std::size_t>(page)].title;
+        suggestion_by_name_.emplace(name.key, static_cast<std::uint32_t>(suggestions_.size()));
+        suggestions_.push_back({name.key, name.display, detail, page,
+                                rank_of(name.own_page >= 0 ? 0 : 2, name.pages, name.display.size())});
+    }
+    // Pages whose title is not just a drug name: combinations and qualified pages.
+    for (std::size_t i = 0; i < catalog_.size(); ++i) {
+        const auto& page = catalog_[i];
+        const auto& keys = component_keys_[i];
+        if (keys.size() == 1 && name(name_key(page.title)) && name(name_key(page.title))->own_page == static_cast<int>(i))
+            continue;
+        std::uint32_t cls = keys.size() == 1 ? 0 : 2;
+        std::uint32_t pages = 0;
+        for (const auto& names : keys)
+            if (const auto* n = name(names.front())) pages += n->pages;
+        auto rank = rank_of(cls, keys.size() == 1 ? pages : 0, page.title.size());
+        // Reachable from the start of each ingredient ("ketamine" finds "Amitriptyline + Ketamine").
+        for (std::size_t first = 0; first < keys.size(); ++first) {
+            std::string key;
+            for (std::size_t k = 0; k < keys.size(); ++k) {
+                if (!key.empty()) key.push_back(' ');
+                key += keys[(first + k) % keys.size()].front();
+            }
+            if (first == 0 && keys.size() == 1) key = name_key(page.title);
+            suggestions_.push_back({key, page.title, "", static_cast<int>(i), rank});
+            if (keys.size() > 4) break;  // long combinations: from their first ingredient only
+        }
+    }
+    // Brands and other names that are not themselves drug names of the pages.
+    for (const auto& [key, values] : synonyms_) {
+        auto kind = synonym_kind(key);
+        if ((kind != SynonymKind::brand && kind != SynonymKind::name) || name(key)) continue;
+        for (const auto& value : values) {
+            const DrugName* target = name(value);
+            int page = -1;
+            std::string target_label;
+            if (target && target->own_page >= 0) {
+                page = target->own_page;
+                target_label = target->display;
+            } else if (value.find(" + ") != std::string::npos) {
+                // A combination brand: the page whose ingredients are exactly these.
+                std::vector<std::string> wanted;
+                std::size_t start = 0;
+                while (start <= value.size()) {
+                    auto end = value.find(" + ", start);
+                    wanted.push_back(value.substr(start, end == std::string::npos ? std::string::npos : end - start));
+                    if (end == std::string::npos) break;
+                    start = end + 3;
+                }
+                std::sort(wanted.begin(), wanted.end());
+                for (std::size_t i = 0; i < catalog_.size() && page < 0; ++i) {
+                    std::vector<std::string> have;
+                    for (const auto& names : component_keys_[i]) have.push_back(names.front());
+                    std::sort(have.begin(), have.end());
+                    if (have == wanted) {
+                        page = static_cast<int>(i);
+                        target_label = catalog_[i].title;
+                    }
+                }
+            }
+            if (page < 0) continue;
+            std::string detail = (kind == SynonymKind::brand ? "brand of " : "other name for ") + target_label;
+            suggestions_.push_back({key, title_case(key), detail, page,
+                                    rank_of(1, target ? target->pages : 0, key.size())});
+            break;
+        }
+    }
+    std::sort(suggestions_.begin(), suggestions_.end(), [](const SuggestEntry& a, const SuggestEntry& b) {
+        return std::tie(a.key, a.rank, a.page) < std::tie(b.key, b.rank, b.page);
+    });
+    suggestion_by_name_.clear();
+    for (std::uint32_t i = 0; i < suggestions_.size(); ++i)
+        if (name(suggestions_[i].key) && suggestions_[i].detail.find("brand of") == std::string::npos)
+            suggestion_by_name_.emplace(suggestions_[i].key, i);
+}
+
+int Snapshot::page_index(std::string_view path) const {
+    auto it = page_by_path_.find(std::string(path));
+    return it == page_by_path_.end() ? -1 : it->second;
+}
+
+const DrugName* Snapshot::name(std::string_view key) const {
+    auto it = name_by_key_.find(std::string(key));
+    return it == name_by_key_.end() ? nullptr : &names_[it->second];
+}
+
+const DrugName* Snapshot::name_by_base(std::string_view base) const {
+    auto it = name_by_base_.find(std::string(base));
+    return it == name_by_base_.end() ? nullptr : &names_[it->second];
+}
+
+std::vector<const DrugName*> Snapshot::names_with_prefix(std::string_view prefix, std::size_t limit) const {
+    std::vector<const DrugName*> found;
+    auto first = std::lower_bound(names_.begin(), names_.end(), prefix,
+                                  [](const DrugName& n, std::string_view p) { return n.key < p; });
+    for (auto it = first; it != names_.end() && std::string_view(it->key).starts_with(prefix); ++it)
+        found.push_back(&*it);
+    auto order = [](const DrugName* a, const DrugName* b) {
+        return std::make_tuple(-static_cast<long>(a->pages), a->key.size(), std::string_view(a->key)) <
+               std::make_tuple(-static_cast<long>(b->pages), b->key.size(), std::string_view(b->key));
+    };
+    if (found.size() > limit) {
+        std::partial_sort(found.begin(), found.begin() + static_cast<long>(limit), found.end(), order);
+        found.resize(limit);
+    } else {
+        std::sort(found.begin(), found.end(), order);
+    }
+    return found;
+}
+
+const std::vector<std::string>* Snapshot::synonyms(std::string_view key) const {
+    auto it = synonyms_.find(std::string(key));
+    return it == synonyms_.end() ? nullptr : &it->second;
+}
+
+SynonymKind Snapshot::synonym_kind(std::string_view key) const {
+    auto it = synonym_kinds_.find(std::string(key));
+    return it == synonym_kinds_.end() ? SynonymKind::name : it->second;
+}
+
+bool Snapshot::is_known_word(std::string_view word) const {
+    return known_words_.count(std::string(word)) > 0;
+}
+
+bool Snapshot::is_stopword(std::string_view word) const {
+    return stopword_set_.count(std::string(word)) > 0;
+}
+
+std::vector<const SuggestEntry*> Snapshot::suggest(std::string_view prefix, std::size_t limit) const {
+    std::vector<const SuggestEntry*> found;
+    if (prefix.empty() || limit == 0) return found;
+    auto first = std::lower_bound(suggestions_.begin(), suggestions_.end(), prefix,
+                                  [](const SuggestEntry& e, std::string_view p) { return e.key < p; });
+    for (auto it = first; it != suggestions_.end() && std::string_view(it->key).starts_with(prefix); ++it)
+        found.push_back(&*it);
+    auto order = [&](const SuggestEntry* a, const SuggestEntry* b) {
+        return std::make_tuple(a->key != prefix, a->rank, a->page) <
+               std::make_tuple(b->key != prefix, b->rank, b->page);
+    };
+    std::sort(found.begin(), found.end(), order);
+    // One suggestion per page: the best-ranked key that reaches it.
+    std::vector<const SuggestEntry*> unique;
+    std::unordered_set<int> pages;
+    for (const auto* entry : found) {
+        if (!pages.insert(entry->page).second) continue;
+        unique.push_back(entry);
+        if (unique.size() == limit) break;
+    }
+    return unique;
+}
+
+const SuggestEntry* Snapshot::suggestion_for_name(std::string_view key) const {
+    auto it = suggestion_by_name_.find(std::string(key));
+    return it == suggestion_by_name_.end() ? nullptr : &suggestions_[it->second];
+}
+
+}  // namespace medsearch
