@@ -69,8 +69,8 @@ Xapian::Document DocumentBuilder::build(const Monograph& page) {
     doc.add_boolean_term(schema::id_term(page.path));
 
     doc.add_value(schema::kSlotPath, page.path);
-    auto ingredients = static_cast<double>(std::max<std::size_t>(1, page.components.size()));
-    doc.add_value(schema::kSlotSpecificity, Xapian::sortable_serialise(1.0 / ingredients));
+    auto ingredients = std::clamp<std::size_t>(page.components.size(), 1, schema::kMaxIngredientCount);
+    doc.add_boolean_term(std::string(schema::kIngredientCountPrefix) + std::to_string(ingredients));
 
     Monograph stored;
     stored.path = page.path;

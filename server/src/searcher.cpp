@@ -1,6 +1,7 @@
 #include "medsearch/server/searcher.hpp"
 
 #include "medsearch/common/drug_names.hpp"
+#include "medsearch/common/log.hpp"
 #include "medsearch/common/monograph.hpp"
 #include "medsearch/common/schema.hpp"
 #include "medsearch/common/text.hpp"
@@ -274,16 +275,26 @@ Result<SearchPage> Searcher::run(const SearchRequest& request, const QueryPlan& 
     BuiltQuery built;
     std::vector<Xapian::Query> concept_queries, any_name;
     for (const auto& concept_ : plan.concepts) {
-        std::vector<Xapian::Query> alternatives;
+        // A page scores its best way of matching the concept, once. Xapian's
+        // OP_MAX would say that, but crashes 1.4.22's matcher in OR trees with
+        // posting sources; so each way excludes the better ones before it.
+        std::vector<std::pair<Xapian::Query, double>> ways;
         for (const auto& alt : concept_.alternatives) {
-            Xapian::Query exact(prefixed(schema::kComponentPrefix, alt.key));
-            Xapian::Query base(prefixed(schema::kBasePrefix, base_key(alt.key)));
-            alternatives.push_back(constant(exact, kConcept * alt.weight));
-            alternatives.push_back(constant(base, kConcept * kSaltFormFactor * alt.weight));
-            any_name.push_back(exact);
-            any_name.push_back(base);
+            ways.emplace_back(Xapian::Query(prefixed(schema::kComponentPrefix, alt.key)), alt.weight);
+            ways.emplace_back(Xapian::Query(prefixed(schema::kBasePrefix, base_key(alt.key))),
+                              alt.weight * kSaltFormFactor);
         }
-        concept_queries.emplace_back(Xapian::Query::OP_MAX, alternatives.begin(), alternatives.end());
+        std::stable_sort(ways.begin(), ways.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+        std::vector<Xapian::Query> exclusive, better;
+        for (const auto& [match, weight] : ways) {
+            auto only = better.empty() ? match
+                                       : Xapian::Query(Xapian::Query::OP_AND_NOT, match,
+                                                       Xapian::Query(Xapian::Query::OP_OR, better.begin(), better.end()));
+            exclusive.push_back(constant(only, kConcept * weight));
+            better.push_back(match);
+            any_name.push_back(match);
+        }
+        concept_queries.emplace_back(Xapian::Query::OP_OR, exclusive.begin(), exclusive.end());
     }
     if (!concept_queries.empty()) {
         built.names = Xapian::Query(Xapian::Query::OP_OR, concept_queries.begin(), concept_queries.end());
@@ -301,13 +312,17 @@ Result<SearchPage> Searcher::run(const SearchRequest& request, const QueryPlan& 
         }
         // Exact and salt-form sets add up: the exact page has both.
         built.sets = Xapian::Query(Xapian::Query::OP_OR, set_queries.begin(), set_queries.end());
-        Xapian::Query specificity(
-            (new Xapian::ValueWeightPostingSource(schema::kSlotSpecificity))->release());
-        built.specificity = Xapian::Query(
-            Xapian::Query::OP_SCALE_WEIGHT,
-            Xapian::Query(Xapian::Query::OP_FILTER, specificity,
-                          Xapian::Query(Xapian::Query::OP_OR, any_name.begin(), any_name.end())),
-            kSpecificity);
+        // Fewer ingredients first: kSpecificity / n for a page of n ingredients.
+        // (A ValueWeightPostingSource under FILTER crashes Xapian 1.4.22's
+        // matcher in larger OR trees; count terms do the same job.)
+        Xapian::Query any(Xapian::Query::OP_OR, any_name.begin(), any_name.end());
+        std::vector<Xapian::Query> by_count;
+        for (int n = 1; n <= schema::kMaxIngredientCount; ++n)
+            by_count.push_back(constant(
+                Xapian::Query(Xapian::Query::OP_AND, any,
+                              Xapian::Query(std::string(schema::kIngredientCountPrefix) + std::to_string(n))),
+                kSpecificity / n));
+        built.specificity = Xapian::Query(Xapian::Query::OP_OR, by_count.begin(), by_count.end());
     }
 
     std::vector<Xapian::Query> text_queries;
@@ -356,6 +371,7 @@ Result<SearchPage> Searcher::run(const SearchRequest& request, const QueryPlan& 
 
     auto query = built.all();
     if (query.empty()) return page;
+    log_debug("search", query.get_description());
     Xapian::Enquire enquire(db_);
     enquire.set_query(query);
     // Equal scores fall back to the path: the same order whatever the docids.

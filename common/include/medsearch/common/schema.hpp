@@ -38,6 +38,8 @@ inline constexpr std::string_view kComponentPrefix = "XC";  // XC<name key> per 
 inline constexpr std::string_view kBasePrefix = "XB";       // XB<salt-free key>
 inline constexpr std::string_view kExactSetPrefix = "XS";   // XS<sorted keys joined by '+'>
 inline constexpr std::string_view kBaseSetPrefix = "XT";    // XT<sorted salt-free keys, '+'>
+inline constexpr std::string_view kIngredientCountPrefix = "XK";  // XK<n>, n = 1..kMaxIngredientCount
+inline constexpr int kMaxIngredientCount = 9;                     // 9 means nine or more
 
 // A canonical section. `headings` are the normalised heading or bold-label texts
 // that open it; `intents` the query phrases that ask for it ('*' = any words, as
@@ -137,8 +139,7 @@ const SectionSpec* section_by_id(std::string_view id);
 std::string normalise_heading(std::string_view heading);
 
 enum ValueSlot : Xapian::valueno {
-    kSlotPath = 0,         // relative path: a stable tie-break whatever the docids
-    kSlotSpecificity = 1,  // sortable_serialise(1 / number of ingredients)
+    kSlotPath = 0,  // relative path: a stable tie-break whatever the docids
 };
 
 // Metadata keys of an index.
