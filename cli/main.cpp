@@ -229,6 +229,7 @@ int main(int argc, char** argv) {
         if (!report) return fail(report.error());
         const auto& r = report.value();
         print_diagnostics(r.diagnostics, format, path_prefix, r.pages);
+        std::cout.flush();
         if (format != "json")
             std::cerr << r.pages << " pages checked: " << r.errors() << " errors, " << r.warnings()
                       << " warnings (" << static_cast<int>(r.seconds * 1000) << " ms)\n";

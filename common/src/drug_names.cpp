@@ -213,6 +213,16 @@ std::string phonetic_key(std::string_view word) {
     return key;
 }
 
+std::string phonetic_phrase(std::string_view key) {
+    std::string out;
+    for (auto word : split_on(key, " ")) {
+        if (word.empty()) continue;
+        if (!out.empty()) out.push_back(' ');
+        out += phonetic_key(word);
+    }
+    return out;
+}
+
 int osa_distance(std::string_view a, std::string_view b, int max_distance) {
     const int n = static_cast<int>(a.size()), m = static_cast<int>(b.size());
     if (std::abs(n - m) > max_distance) return max_distance + 1;

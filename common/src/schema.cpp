@@ -42,13 +42,17 @@ Xapian::Stem make_stemmer() { return Xapian::Stem("english"); }
 }  // namespace medsearch::schema
 
 namespace medsearch::schema {
-std::string set_term(std::string_view prefix, std::vector<std::string> keys) {
+std::string set_term(std::string_view prefix, std::vector<std::string> keys, std::string_view qualifier) {
     std::sort(keys.begin(), keys.end());
     keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
     std::string term(prefix);
     for (std::size_t i = 0; i < keys.size(); ++i) {
         if (i) term.push_back('+');
         term += keys[i];
+    }
+    if (!qualifier.empty()) {
+        term.push_back('|');
+        term.append(qualifier);
     }
     return term;
 }

@@ -51,7 +51,9 @@ Xapian::Document DocumentBuilder::build(const Monograph& page) {
     // Exact-name terms: which ingredients, under any of their names, and the
     // exact set, so that "metformin" finds the page of exactly metformin first.
     std::vector<std::string> main_keys, base_keys;
+    std::string qualifier;
     for (const auto& component : page.components) {
+        if (!component.qualifier.empty() && qualifier.empty()) qualifier = name_key(component.qualifier);
         auto keys = component_keys(component);
         main_keys.push_back(keys.front());
         base_keys.push_back(base_key(keys.front()));
@@ -60,8 +62,10 @@ Xapian::Document DocumentBuilder::build(const Monograph& page) {
             doc.add_boolean_term(std::string(schema::kBasePrefix) + base_key(key));
         }
     }
+    // A qualified page ("Cetirizine (Ophthalmic)") is the exact page only for a
+    // query that names the qualifier; otherwise it ranks as a variant.
     auto add_set_term = [&](std::string_view prefix, std::vector<std::string> keys) {
-        auto term = schema::set_term(prefix, std::move(keys));
+        auto term = schema::set_term(prefix, std::move(keys), prefix == schema::kExactSetPrefix ? qualifier : "");
         if (term.size() < 240) doc.add_boolean_term(term);  // Xapian terms are at most 245 bytes
     };
     add_set_term(schema::kExactSetPrefix, main_keys);

@@ -223,18 +223,51 @@ std::string_view to_string(MatchKind kind) {
     return "name";
 }
 
-QueryPlan plan_query(std::string_view query, const Snapshot& snapshot) {
+std::string field_name(std::string_view section_id) {
+    std::string name(section_id);
+    std::erase(name, '-');
+    return name;
+}
+
+QueryPlan plan_query(std::string_view query, const Snapshot& snapshot, Syntax syntax) {
     QueryPlan plan;
-    if (is_syntax(query)) {
+    if (syntax == Syntax::allowed && is_syntax(query)) {
         plan.advanced = true;
-        plan.text.push_back({std::string(query), 1.0});
+        // "side-effects:nausea" -> "sideeffects:nausea" for the parser.
+        std::string text(query);
+        for (const auto& spec : schema::kSections) {
+            if (spec.id.find('-') == std::string_view::npos) continue;
+            auto from = std::string(spec.id) + ":", to = field_name(spec.id) + ":";
+            for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size()))
+                text.replace(at, from.size(), to);
+        }
+        plan.text.push_back({text, 1.0});
         return plan;
     }
     std::vector<Word> words;
     for (auto& text : split_words(query)) words.push_back({std::move(text)});
     bool typing = !query.empty() && query.back() != ' ' && query.back() != '\t';
 
-    // 1. The section asked about: the longest intent phrase found.
+    // 1. Misspelled words: unknown to the index, close to a known word. The
+    // last word, while being typed, may be a prefix instead (step 4).
+    bool corrected = false;
+    auto may_correct = [&](std::size_t i) {
+        const auto& text = words[i].text;
+        return !snapshot.is_stopword(text) && !snapshot.is_known_word(text) &&
+               std::any_of(text.begin(), text.end(), [](char c) { return c >= 'a' && c <= 'z'; });
+    };
+    bool last_may_complete = typing && !words.empty() && words.back().text.size() >= 2 &&
+                             (!snapshot.names_with_prefix(words.back().text, 1).empty() ||
+                              !snapshot.names_sounding_like(words.back().text, 1).empty());
+    for (std::size_t i = 0; i < words.size(); ++i) {
+        if (i + 1 == words.size() && last_may_complete) continue;
+        if (!may_correct(i)) continue;
+        auto matches = snapshot.fuzzy().lookup(words[i].text, 1);
+        if (matches.empty()) continue;
+        words[i].text = matches.front().word->text;
+        corrected = true;
+    }
+    // 2. The section asked about: the longest intent phrase found.
     {
         std::size_t best_length = 0;
         std::vector<std::size_t> best_words;
@@ -250,24 +283,6 @@ QueryPlan plan_query(std::string_view query, const Snapshot& snapshot) {
         for (auto i : best_words) words[i].intent = true;
     }
 
-    // 2. Misspelled words: unknown to the index, close to a known word. The
-    // last word, while being typed, may be a prefix instead (step 4).
-    bool corrected = false;
-    auto may_correct = [&](std::size_t i) {
-        const auto& text = words[i].text;
-        return !words[i].intent && !snapshot.is_stopword(text) && !snapshot.is_known_word(text) &&
-               std::any_of(text.begin(), text.end(), [](char c) { return c >= 'a' && c <= 'z'; });
-    };
-    bool last_may_complete = typing && !words.empty() && words.back().text.size() >= 2 &&
-                             !snapshot.names_with_prefix(words.back().text, 1).empty();
-    for (std::size_t i = 0; i < words.size(); ++i) {
-        if (i + 1 == words.size() && last_may_complete) continue;
-        if (!may_correct(i)) continue;
-        auto matches = snapshot.fuzzy().lookup(words[i].text, 1);
-        if (matches.empty()) continue;
-        words[i].text = matches.front().word->text;
-        corrected = true;
-    }
     std::vector<bool> was_corrected(words.size(), false);
     {
         auto original = split_words(query);
@@ -311,6 +326,8 @@ QueryPlan plan_query(std::string_view query, const Snapshot& snapshot) {
     // 4. The word being typed: complete it to drug names ("amitrip",
     // "clavulanic a"), unless it already is one.
     std::vector<TextPart> completion_text;
+    std::string corrected_tail;  // a misspelled word being typed, read as this name
+    std::size_t corrected_tail_begin = 0;
     if (typing && !words.empty()) {
         for (std::size_t k = std::min<std::size_t>(3, words.size()); k >= 1; --k) {
             std::size_t begin = words.size() - k;
@@ -320,6 +337,12 @@ QueryPlan plan_query(std::string_view query, const Snapshot& snapshot) {
             if (!free || tail.size() < 3 || words.back().text.size() < 2) continue;
             if (snapshot.name(tail) || snapshot.synonyms(tail)) break;  // complete already
             auto completions = snapshot.names_with_prefix(tail, kMaxCompletions);
+            bool sounding = false;
+            if (completions.empty() && tail.size() >= 4) {
+                // Misspelled while typing: "amitryp" sounds like amitriptyline.
+                completions = snapshot.names_sounding_like(tail, kMaxCompletions);
+                sounding = !completions.empty();
+            }
             if (completions.empty()) continue;
             NameConcept concept_{tail, {}};
             double weight = kPrefixWeight;
@@ -328,6 +351,12 @@ QueryPlan plan_query(std::string_view query, const Snapshot& snapshot) {
                 weight -= 0.01;  // the most popular completion first
             }
             completion_text.push_back({completions.front()->key, kCompletionTextWeight});
+            if (sounding) {
+                for (auto i = begin; i < words.size(); ++i) was_corrected[i] = true;
+                for (auto& alt : concept_.alternatives) alt.kind = MatchKind::fuzzy;
+                corrected_tail = completions.front()->key;
+                corrected_tail_begin = begin;
+            }
             for (auto i = begin; i < words.size(); ++i) words[i].consumed = true;
             scan_end = begin;
             process_spans(scan_end);
@@ -336,6 +365,18 @@ QueryPlan plan_query(std::string_view query, const Snapshot& snapshot) {
         }
     }
     if (scan_end == words.size()) process_spans(words.size());
+
+    // A qualifier of some pages ("cetirizine ophthalmic") picks that form.
+    if (!plan.concepts.empty())
+        for (std::size_t i = 0; i < words.size() && plan.qualifier.empty(); ++i)
+            for (std::size_t n = std::min<std::size_t>(3, words.size() - i); n >= 1; --n) {
+                if (words[i].consumed) break;
+                auto key = join(words, i, i + n);
+                if (snapshot.is_qualifier(key)) {
+                    plan.qualifier = key;
+                    break;
+                }
+            }
 
     // Conditions in lay words: add their medical names to the text.
     std::vector<TextPart> condition_text;
@@ -363,9 +404,11 @@ QueryPlan plan_query(std::string_view query, const Snapshot& snapshot) {
     if (!text.empty()) plan.text.insert(plan.text.begin(), TextPart{text, 1.0});
     plan.text.insert(plan.text.end(), completion_text.begin(), completion_text.end());
     plan.text.insert(plan.text.end(), condition_text.begin(), condition_text.end());
-    if (corrected) {
+    if (corrected || !corrected_tail.empty()) {
         std::string full;
-        for (const auto& word : words) full += (full.empty() ? "" : " ") + word.text;
+        std::size_t end = corrected_tail.empty() ? words.size() : corrected_tail_begin;
+        for (std::size_t i = 0; i < end; ++i) full += (full.empty() ? "" : " ") + words[i].text;
+        if (!corrected_tail.empty()) full += (full.empty() ? "" : " ") + corrected_tail;
         plan.corrected = full;
     }
     return plan;

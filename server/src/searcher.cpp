@@ -238,8 +238,7 @@ void Searcher::configure_parsers() {
         for (const auto& field : schema::kNameFields)
             parser->add_prefix(std::string(field.name), std::string(field.prefix));
         for (const auto& section : schema::kSections)
-            if (!section.prefix.empty())
-                parser->add_prefix(std::string(section.id), std::string(section.prefix));
+            if (!section.prefix.empty()) parser->add_prefix(field_name(section.id), std::string(section.prefix));
     }
     usage_parser_.add_prefix("", std::string(schema::kUsage.prefix));
 }
@@ -248,9 +247,10 @@ Result<SearchPage> Searcher::search(const SearchRequest& request) {
     auto valid = validate(request);
     if (!valid) return valid.error();
     auto started = std::chrono::steady_clock::now();
+    auto syntax = Syntax::allowed;
     for (int attempt = 0;; ++attempt) {
         try {
-            auto plan = plan_query(request.query, *snapshot_);
+            auto plan = plan_query(request.query, *snapshot_, syntax);
             auto page = run(request, plan);
             if (page) page.value().took_ms = elapsed_ms(started);
             return page;
@@ -258,7 +258,9 @@ Result<SearchPage> Searcher::search(const SearchRequest& request) {
             if (attempt == 2) return Error{Errc::index, "index kept changing during the search"};
             db_.reopen();
         } catch (const Xapian::QueryParserError& e) {
-            return Error{Errc::bad_input, "cannot parse query: " + e.get_msg()};
+            // What looked like syntax ("AND" alone) is read as plain words.
+            if (syntax == Syntax::ignored) return Error{Errc::bad_input, "cannot parse query: " + e.get_msg()};
+            syntax = Syntax::ignored;
         } catch (const Xapian::Error& e) {
             return Error{Errc::index, e.get_description()};
         }
@@ -305,8 +307,9 @@ Result<SearchPage> Searcher::run(const SearchRequest& request, const QueryPlan& 
         for (const auto& [set_keys, weight] : sets) {
             std::vector<std::string> bases;
             for (const auto& key : set_keys) bases.push_back(base_key(key));
-            set_queries.push_back(constant(Xapian::Query(schema::set_term(schema::kExactSetPrefix, set_keys)),
-                                           kExactSet * weight));
+            set_queries.push_back(
+                constant(Xapian::Query(schema::set_term(schema::kExactSetPrefix, set_keys, plan.qualifier)),
+                         kExactSet * weight));
             set_queries.push_back(constant(Xapian::Query(schema::set_term(schema::kBaseSetPrefix, bases)),
                                            kBaseSet * weight));
         }
@@ -381,7 +384,7 @@ Result<SearchPage> Searcher::run(const SearchRequest& request, const QueryPlan& 
 
     for (auto it = mset.begin(); it != mset.end(); ++it) {
         Hit hit;
-        hit.rank = request.offset + static_cast<unsigned>(it.get_rank()) + 1;
+        hit.rank = static_cast<unsigned>(it.get_rank()) + 1;  // MSet ranks count from the first page
         hit.score = it.get_weight();
         auto document = it.get_document();
         StoredPage stored;
@@ -447,6 +450,11 @@ Result<SuggestPage> Searcher::suggest(const SuggestRequest& request) {
     page.query = request.query;
     auto typed = name_key(request.query);
     auto found = snapshot_->suggest(typed, request.limit);
+    if (found.empty() && typed.size() >= 4) {
+        // Nothing starts with it: something that sounds the same ("amitryp").
+        found = snapshot_->suggest_sounding_like(typed, request.limit);
+        if (!found.empty()) page.corrected = found.front()->key;
+    }
     if (found.empty() && !typed.empty()) {
         // Nothing completes it: read the last word as a misspelling.
         auto words = split_words(typed);

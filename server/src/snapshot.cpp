@@ -115,6 +115,14 @@ Result<std::shared_ptr<const Snapshot>> Snapshot::load(const Xapian::Database& d
                     add_word(word, 1, kind == SynonymKind::brand || kind == SynonymKind::name, 2);
             }
         }
+        // The words that ask for a section are query vocabulary whatever the pages say.
+        for (const auto& spec : schema::kSections)
+            for (const auto& phrases : {spec.intents, spec.headings})
+                for (auto phrase : phrases)
+                    for (const auto& word : split_words(phrase)) {
+                        snapshot->known_words_.insert(word);
+                        if (word.size() >= 4 && !snapshot->is_stopword(word)) add_word(word, 1, false, 1);
+                    }
         for (char first = '0'; first <= 'z'; ++first) {
             if (!((first >= '0' && first <= '9') || (first >= 'a' && first <= 'z'))) continue;
             std::string start(1, first);
@@ -124,7 +132,7 @@ Result<std::shared_ptr<const Snapshot>> Snapshot::load(const Xapian::Database& d
                 const std::string& text = *term;
                 snapshot->known_words_.insert(text);
                 bool letters = std::all_of(text.begin(), text.end(), [](char c) { return c >= 'a' && c <= 'z'; });
-                if (letters && text.size() >= 5) add_word(text, freq, false, 1);
+                if (letters && text.size() >= 4) add_word(text, freq, false, 1);
             }
         }
         snapshot->fuzzy_ = FuzzyIndex(std::move(words));
@@ -143,10 +151,12 @@ void Snapshot::build_lexicon() {
         page_by_path_.emplace(page.path, static_cast<int>(i));
         std::vector<std::string> seen;
         for (const auto& component : page.components) {
+            if (!component.qualifier.empty()) qualifiers_.insert(name_key(component.qualifier));
             auto keys = component_keys(component);
             for (std::size_t k = 0; k < keys.size(); ++k) {
                 auto& name = by_key[keys[k]];
-                if (name.key.empty()) {
+                // Shown as a title writes it, not as an alias in brackets does.
+                if (name.key.empty() || (k == 0 && name.display == name.key)) {
                     name.key = keys[k];
                     name.display = k == 0 ? component.name : component.aliases[k - 1];
                 }
@@ -170,6 +180,9 @@ void Snapshot::build_lexicon() {
         longest_name_words_ = std::max(longest_name_words_, word_count(key));
         names_.push_back(std::move(name));
     }
+    for (std::uint32_t id = 0; id < names_.size(); ++id)
+        names_by_sound_.emplace_back(phonetic_phrase(names_[id].key), id);
+    std::sort(names_by_sound_.begin(), names_by_sound_.end());
     for (std::uint32_t id = 0; id < names_.size(); ++id) {
         auto base = base_key(names_[id].key);
         auto [it, inserted] = name_by_base_.emplace(base, id);
@@ -264,6 +277,9 @@ void Snapshot::build_suggestions() {
     std::sort(suggestions_.begin(), suggestions_.end(), [](const SuggestEntry& a, const SuggestEntry& b) {
         return std::tie(a.key, a.rank, a.page) < std::tie(b.key, b.rank, b.page);
     });
+    for (std::uint32_t i = 0; i < suggestions_.size(); ++i)
+        suggestions_by_sound_.emplace_back(phonetic_phrase(suggestions_[i].key), i);
+    std::sort(suggestions_by_sound_.begin(), suggestions_by_sound_.end());
     suggestion_by_name_.clear();
     for (std::uint32_t i = 0; i < suggestions_.size(); ++i)
         if (name(suggestions_[i].key) && suggestions_[i].detail.find("brand of") == std::string::npos)
@@ -285,12 +301,21 @@ const DrugName* Snapshot::name_by_base(std::string_view base) const {
     return it == name_by_base_.end() ? nullptr : &names_[it->second];
 }
 
-std::vector<const DrugName*> Snapshot::names_with_prefix(std::string_view prefix, std::size_t limit) const {
-    std::vector<const DrugName*> found;
-    auto first = std::lower_bound(names_.begin(), names_.end(), prefix,
-                                  [](const DrugName& n, std::string_view p) { return n.key < p; });
-    for (auto it = first; it != names_.end() && std::string_view(it->key).starts_with(prefix); ++it)
-        found.push_back(&*it);
+namespace {
+
+// Entries of `sorted` (pairs of key and id, sorted by key) whose key starts with prefix.
+template <typename Id>
+std::vector<Id> ids_with_prefix(const std::vector<std::pair<std::string, Id>>& sorted, std::string_view prefix) {
+    std::vector<Id> ids;
+    auto first = std::lower_bound(sorted.begin(), sorted.end(), prefix,
+                                  [](const auto& entry, std::string_view p) { return entry.first < p; });
+    for (auto it = first; it != sorted.end() && std::string_view(it->first).starts_with(prefix); ++it)
+        ids.push_back(it->second);
+    return ids;
+}
+
+// The most popular names first, then the shorter.
+std::vector<const DrugName*> best_names(std::vector<const DrugName*> found, std::size_t limit) {
     auto order = [](const DrugName* a, const DrugName* b) {
         return std::make_tuple(-static_cast<long>(a->pages), a->key.size(), std::string_view(a->key)) <
                std::make_tuple(-static_cast<long>(b->pages), b->key.size(), std::string_view(b->key));
@@ -302,6 +327,39 @@ std::vector<const DrugName*> Snapshot::names_with_prefix(std::string_view prefix
         std::sort(found.begin(), found.end(), order);
     }
     return found;
+}
+
+// Exact key first, then by rank; one entry per page.
+std::vector<const SuggestEntry*> best_suggestions(std::vector<const SuggestEntry*> found, std::string_view typed,
+                                                  std::size_t limit) {
+    std::sort(found.begin(), found.end(), [&](const SuggestEntry* a, const SuggestEntry* b) {
+        return std::make_tuple(a->key != typed, a->rank, a->page) < std::make_tuple(b->key != typed, b->rank, b->page);
+    });
+    std::vector<const SuggestEntry*> unique;
+    std::unordered_set<int> pages;
+    for (const auto* entry : found) {
+        if (!pages.insert(entry->page).second) continue;
+        unique.push_back(entry);
+        if (unique.size() == limit) break;
+    }
+    return unique;
+}
+
+}  // namespace
+
+std::vector<const DrugName*> Snapshot::names_with_prefix(std::string_view prefix, std::size_t limit) const {
+    std::vector<const DrugName*> found;
+    auto first = std::lower_bound(names_.begin(), names_.end(), prefix,
+                                  [](const DrugName& n, std::string_view p) { return n.key < p; });
+    for (auto it = first; it != names_.end() && std::string_view(it->key).starts_with(prefix); ++it)
+        found.push_back(&*it);
+    return best_names(std::move(found), limit);
+}
+
+std::vector<const DrugName*> Snapshot::names_sounding_like(std::string_view prefix, std::size_t limit) const {
+    std::vector<const DrugName*> found;
+    for (auto id : ids_with_prefix(names_by_sound_, phonetic_phrase(prefix))) found.push_back(&names_[id]);
+    return best_names(std::move(found), limit);
 }
 
 const std::vector<std::string>* Snapshot::synonyms(std::string_view key) const {
@@ -323,26 +381,20 @@ bool Snapshot::is_stopword(std::string_view word) const {
 }
 
 std::vector<const SuggestEntry*> Snapshot::suggest(std::string_view prefix, std::size_t limit) const {
+    if (prefix.empty() || limit == 0) return {};
     std::vector<const SuggestEntry*> found;
-    if (prefix.empty() || limit == 0) return found;
     auto first = std::lower_bound(suggestions_.begin(), suggestions_.end(), prefix,
                                   [](const SuggestEntry& e, std::string_view p) { return e.key < p; });
     for (auto it = first; it != suggestions_.end() && std::string_view(it->key).starts_with(prefix); ++it)
         found.push_back(&*it);
-    auto order = [&](const SuggestEntry* a, const SuggestEntry* b) {
-        return std::make_tuple(a->key != prefix, a->rank, a->page) <
-               std::make_tuple(b->key != prefix, b->rank, b->page);
-    };
-    std::sort(found.begin(), found.end(), order);
-    // One suggestion per page: the best-ranked key that reaches it.
-    std::vector<const SuggestEntry*> unique;
-    std::unordered_set<int> pages;
-    for (const auto* entry : found) {
-        if (!pages.insert(entry->page).second) continue;
-        unique.push_back(entry);
-        if (unique.size() == limit) break;
-    }
-    return unique;
+    return best_suggestions(std::move(found), prefix, limit);
+}
+
+std::vector<const SuggestEntry*> Snapshot::suggest_sounding_like(std::string_view prefix, std::size_t limit) const {
+    if (prefix.empty() || limit == 0) return {};
+    std::vector<const SuggestEntry*> found;
+    for (auto id : ids_with_prefix(suggestions_by_sound_, phonetic_phrase(prefix))) found.push_back(&suggestions_[id]);
+    return best_suggestions(std::move(found), prefix, limit);
 }
 
 const SuggestEntry* Snapshot::suggestion_for_name(std::string_view key) const {

@@ -37,6 +37,9 @@ bool is_salt_word(std::string_view word);
 // ae/oe->e, z->s, x->ks, h after a consonant dropped, doubled letters collapsed.
 std::string phonetic_key(std::string_view word);
 
+// phonetic_key() of each word of a name_key(), joined by spaces.
+std::string phonetic_phrase(std::string_view key);
+
 // Optimal-string-alignment distance (edits: insert, delete, substitute, swap of
 // neighbours), or max_distance + 1 when it is larger than max_distance.
 int osa_distance(std::string_view a, std::string_view b, int max_distance);

@@ -96,35 +96,32 @@ inline constexpr std::string_view kFaqIntents[] = {"faq", "faqs", "frequently as
 inline constexpr std::string_view kDisclaimerHeadings[] = {"disclaimer"};
 }  // namespace detail
 
-inline constexpr SectionSpec kIntro{"intro", "Overview", "XO", 1, {}, {}, {}};
-inline constexpr SectionSpec kGenericName{"generic-name", "Generic Name", "XG", 2,
-                                          detail::kGenericHeadings, {}, {}};
-inline constexpr SectionSpec kUsage{"usage", "Usage", "XU", 3, detail::kUsageHeadings,
-                                    detail::kUsageIntents, {}};
-inline constexpr SectionSpec kDosage{"dosage", "Dosage", "XD", 1, detail::kDosageHeadings,
-                                     detail::kDosageIntents, {}};
-inline constexpr SectionSpec kSideEffects{"side-effects", "Side Effects", "XE", 1,
-                                          detail::kSideEffectHeadings,
-                                          detail::kSideEffectIntents, {}};
-inline constexpr SectionSpec kHowItWorks{"how-it-works", "How it Works", "XW", 1,
-                                         detail::kHowHeadings, detail::kHowIntents, {}};
-inline constexpr SectionSpec kPrecautions{"precautions", "Precautions", "XP", 1,
-                                          detail::kPrecautionHeadings,
-                                          detail::kPrecautionIntents, {}};
-inline constexpr SectionSpec kInteractions{"interactions", "Interactions", "XI", 1,
-                                           detail::kInteractionHeadings,
-                                           detail::kInteractionIntents,
-                                           detail::kInteractionFallbacks};
-inline constexpr SectionSpec kFaqs{"faqs", "FAQs", "XF", 1, detail::kFaqHeadings,
-                                   detail::kFaqIntents, {}};
-// Boilerplate at the end of every page: recognised so that it is not indexed.
-inline constexpr SectionSpec kDisclaimer{"disclaimer", "Disclaimer", "", 0,
-                                         detail::kDisclaimerHeadings, {}, {}};
-
-inline constexpr SectionSpec kSections[] = {kIntro,        kGenericName, kUsage,
-                                            kDosage,       kSideEffects, kHowItWorks,
-                                            kPrecautions,  kInteractions, kFaqs,
-                                            kDisclaimer};
+// The canonical sections; the named references below point into this table,
+// so a SectionSpec* found in it compares equal to &kUsage and friends.
+inline constexpr SectionSpec kSections[] = {
+    {"intro", "Overview", "XO", 1, {}, {}, {}},
+    {"generic-name", "Generic Name", "XG", 2, detail::kGenericHeadings, {}, {}},
+    {"usage", "Usage", "XU", 3, detail::kUsageHeadings, detail::kUsageIntents, {}},
+    {"dosage", "Dosage", "XD", 1, detail::kDosageHeadings, detail::kDosageIntents, {}},
+    {"side-effects", "Side Effects", "XE", 1, detail::kSideEffectHeadings, detail::kSideEffectIntents, {}},
+    {"how-it-works", "How it Works", "XW", 1, detail::kHowHeadings, detail::kHowIntents, {}},
+    {"precautions", "Precautions", "XP", 1, detail::kPrecautionHeadings, detail::kPrecautionIntents, {}},
+    {"interactions", "Interactions", "XI", 1, detail::kInteractionHeadings, detail::kInteractionIntents,
+     detail::kInteractionFallbacks},
+    {"faqs", "FAQs", "XF", 1, detail::kFaqHeadings, detail::kFaqIntents, {}},
+    // Boilerplate at the end of every page: recognised so that it is not indexed.
+    {"disclaimer", "Disclaimer", "", 0, detail::kDisclaimerHeadings, {}, {}},
+};
+inline constexpr const SectionSpec& kIntro = kSections[0];
+inline constexpr const SectionSpec& kGenericName = kSections[1];
+inline constexpr const SectionSpec& kUsage = kSections[2];
+inline constexpr const SectionSpec& kDosage = kSections[3];
+inline constexpr const SectionSpec& kSideEffects = kSections[4];
+inline constexpr const SectionSpec& kHowItWorks = kSections[5];
+inline constexpr const SectionSpec& kPrecautions = kSections[6];
+inline constexpr const SectionSpec& kInteractions = kSections[7];
+inline constexpr const SectionSpec& kFaqs = kSections[8];
+inline constexpr const SectionSpec& kDisclaimer = kSections[9];
 
 // Any other heading ("### Acetylcysteine" in a combination page) is a section of
 // its own, indexed in the default field only.
@@ -159,6 +156,8 @@ namespace medsearch::schema {
 // Xapian term keeps its first 200 bytes and gets a hash.
 std::string id_term(std::string_view relative_path);
 
-// The term naming a set of ingredients: prefix + sorted, distinct keys joined by '+'.
-std::string set_term(std::string_view prefix, std::vector<std::string> keys);
+// The term naming a set of ingredients: prefix + sorted, distinct keys joined by
+// '+', then '|' + the page's qualifier key when it has one ("XScetirizine|ophthalmic").
+std::string set_term(std::string_view prefix, std::vector<std::string> keys,
+                     std::string_view qualifier = {});
 }  // namespace medsearch::schema

@@ -46,11 +46,20 @@ struct QueryPlan {
     bool advanced = false;  // uses Xapian syntax (quotes, field:, AND/OR/NOT): parsed as typed
     std::vector<NameConcept> concepts;
     const schema::SectionSpec* intent = nullptr;
+    std::string qualifier;               // a page qualifier named in the query ("ophthalmic")
     std::vector<TextPart> text;          // the user's words (corrected) first
     std::optional<std::string> corrected;  // the query as corrected, when a word was
     std::vector<Expansion> expanded;
 };
 
-QueryPlan plan_query(std::string_view query, const Snapshot& snapshot);
+enum class Syntax { allowed, ignored };
+
+// With Syntax::ignored, quotes, field: and operators are read as plain words
+// (the fallback when Xapian cannot parse what was typed).
+QueryPlan plan_query(std::string_view query, const Snapshot& snapshot, Syntax syntax = Syntax::allowed);
+
+// The QueryParser field name of a section id: without '-' ("side-effects" -> "sideeffects"),
+// since field names are letters and digits only.
+std::string field_name(std::string_view section_id);
 
 }  // namespace medsearch

@@ -57,7 +57,12 @@ class Snapshot {
     const DrugName* name_by_base(std::string_view base) const;
     // Names starting with `prefix` (whole name_key), most popular first.
     std::vector<const DrugName*> names_with_prefix(std::string_view prefix, std::size_t limit) const;
+    // The same, comparing sound-alike keys ("amitryp" finds amitriptyline).
+    std::vector<const DrugName*> names_sounding_like(std::string_view prefix, std::size_t limit) const;
     std::size_t longest_name_words() const { return longest_name_words_; }
+
+    // name_key() of a qualifier some page has ("topical", "oral inhalation").
+    bool is_qualifier(std::string_view key) const { return qualifiers_.count(std::string(key)) > 0; }
 
     const std::vector<std::string>* synonyms(std::string_view key) const;
     SynonymKind synonym_kind(std::string_view key) const;
@@ -69,8 +74,10 @@ class Snapshot {
     const std::vector<std::string>& stopwords() const { return stopwords_; }
     bool is_stopword(std::string_view word) const;
 
-    // Suggestions whose key starts with `prefix`, best first.
+    // Suggestions whose key starts with `prefix`, best first; one per page.
     std::vector<const SuggestEntry*> suggest(std::string_view prefix, std::size_t limit) const;
+    // The same, comparing sound-alike keys.
+    std::vector<const SuggestEntry*> suggest_sounding_like(std::string_view prefix, std::size_t limit) const;
     const SuggestEntry* suggestion_for_name(std::string_view key) const;
 
   private:
@@ -84,9 +91,11 @@ class Snapshot {
     std::unordered_map<std::string, int> page_by_path_;
 
     std::vector<DrugName> names_;  // sorted by key
+    std::vector<std::pair<std::string, std::uint32_t>> names_by_sound_;  // phonetic_phrase(key) -> name
     std::unordered_map<std::string, std::uint32_t> name_by_key_;
     std::unordered_map<std::string, std::uint32_t> name_by_base_;
     std::size_t longest_name_words_ = 1;
+    std::unordered_set<std::string> qualifiers_;
 
     std::unordered_map<std::string, std::vector<std::string>> synonyms_;
     std::unordered_map<std::string, SynonymKind> synonym_kinds_;
@@ -98,6 +107,7 @@ class Snapshot {
     FuzzyIndex fuzzy_;
 
     std::vector<SuggestEntry> suggestions_;  // sorted by key, then rank
+    std::vector<std::pair<std::string, std::uint32_t>> suggestions_by_sound_;
     std::unordered_map<std::string, std::uint32_t> suggestion_by_name_;
 };
 

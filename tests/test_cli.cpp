@@ -1,0 +1,120 @@
+#include "support.hpp"
+
+#include <nlohmann/json.hpp>
+
+using namespace medsearch;
+using namespace medsearch::test;
+
+namespace {
+
+// took_ms differs from run to run: golden files hold 0.
+std::string without_timing(const std::string& jsonl) {
+    std::string out;
+    std::istringstream lines(jsonl);
+    for (std::string line; std::getline(lines, line);) {
+        auto body = nlohmann::json::parse(line);
+        if (body.contains("took_ms")) body["took_ms"] = 0;
+        out += body.dump(1) + "\n";
+    }
+    return out;
+}
+
+// Compares with tests/golden/<name>; MEDSEARCH_UPDATE_GOLDEN=1 rewrites it.
+void check_golden(const std::string& name, const std::string& actual) {
+    auto file = project_root() / "tests" / "golden" / name;
+    if (std::getenv("MEDSEARCH_UPDATE_GOLDEN")) write_file(file, actual);
+    REQUIRE(fs::exists(file));
+    CHECK(actual == read_file(file));
+}
+
+struct CliFixture {
+    TempDir dir;
+    fs::path index = dir / "index";
+    CliFixture() {
+        write_file(dir / "config.yaml", "source: " + (fixtures() / "corpus").string() + "\nindex: " +
+                                            index.string() + "\nsynonyms: " +
+                                            (fixtures() / "synonyms.yaml").string() + "\n");
+        auto built = run(quoted(program()) + " -q --config " + quoted(dir / "config.yaml") + " index");
+        REQUIRE(built.status == 0);
+    }
+    std::string medsearch() const { return quoted(program()) + " --config " + quoted(dir / "config.yaml"); }
+};
+
+}  // namespace
+
+TEST_CASE_METHOD(CliFixture, "search --json prints the HTTP body; batch mode answers line by line",
+                 "[cli][integration]") {
+    const std::string queries =
+        "amitriptyline\nmetformin side effects\namitriptiline\nalbuterol\namitrip\nketamine amitriptyline\n"
+        "high blood pressure\n\nbad \xFF query\ncrocin\n";
+    auto result = run(medsearch() + " search --json --limit 3 -", queries);
+    CHECK(result.status == 1);  // two lines were bad queries
+    check_golden("search.jsonl", without_timing(result.out));
+}
+
+TEST_CASE_METHOD(CliFixture, "search for a person prints titles, URLs and snippets", "[cli][integration]") {
+    auto result = run(medsearch() + " search --limit 2 'metformin side effects'");
+    CHECK(result.status == 0);
+    CHECK(result.out.find("1. Metformin  /composition/m/metformin/#side-effects\n") != std::string::npos);
+    CHECK(result.out.find("   [Side Effects] **Metformin** may cause") != std::string::npos);
+    auto single = run(medsearch() + " search --json amitriptyline");
+    auto body = nlohmann::json::parse(single.out);
+    CHECK(body["hits"][0]["path"] == "a/amitriptyline.md");
+}
+
+TEST_CASE_METHOD(CliFixture, "suggest and stats", "[cli][integration]") {
+    auto suggest = run(medsearch() + " suggest --json levo");
+    CHECK(suggest.status == 0);
+    auto body = nlohmann::json::parse(suggest.out);
+    // Equally popular single drugs: the shorter name first.
+    CHECK(body["suggestions"][0]["label"] == "Levofloxacin");
+    CHECK(body["suggestions"][1]["label"] == "Levocetirizine");
+    auto stats = run(medsearch() + " stats --json");
+    CHECK(stats.status == 0);
+    auto facts = nlohmann::json::parse(stats.out);
+    CHECK(facts["pages"] == 25);
+    CHECK(facts["generation"] == "gen-000001");
+}
+
+TEST_CASE("check reports like a compiler, as JSON, or as GitHub annotations", "[cli][integration]") {
+    auto pages = quoted(fixtures() / "pages");
+    auto text = run(quoted(program()) + " check --source " + pages);
+    CHECK(text.status == 1);
+    check_golden("check.txt", text.out);
+    auto github = run(quoted(program()) + " check --format github --path-prefix content --source " + pages);
+    CHECK(github.status == 1);
+    check_golden("check.github.txt", github.out);
+    auto json = run(quoted(program()) + " check --format json --source " + pages);
+    CHECK(json.status == 1);
+    auto body = nlohmann::json::parse(json.out);
+    CHECK(body["pages"] == 9);
+    CHECK(body["errors"] == 3);
+    CHECK(body["diagnostics"][0] == nlohmann::json({{"path", "bold-labels.md"}, {"line", 2},
+                                                    {"severity", "warning"}, {"code", "title-mismatch"},
+                                                    {"message", "title 'Paracetamol + Caffeine' does not match "
+                                                                "the file name 'bold-labels'"}}));
+}
+
+TEST_CASE("warnings fail check only with --strict", "[cli][integration]") {
+    TempDir dir;
+    write_file(dir / "src/r/refusal.md", read_file(fixtures() / "pages/refusal.md"));
+    auto lenient = run(quoted(program()) + " check --source " + quoted(dir / "src"));
+    CHECK(lenient.status == 0);
+    auto strict = run(quoted(program()) + " check --strict --source " + quoted(dir / "src"));
+    CHECK(strict.status == 1);
+}
+
+TEST_CASE("index exits 1 when a page was skipped; usage errors exit 2", "[cli][integration]") {
+    TempDir dir;
+    write_file(dir / "src/a/aspirin.md", "---\ntitle: Aspirin\n---\n# Aspirin\n### Usage\nPain.\n");
+    write_file(dir / "src/b/broken.md", "no front matter\n");
+    auto indexed = run(quoted(program()) + " -q index --source " + quoted(dir / "src") + " --db " + quoted(dir / "idx"));
+    CHECK(indexed.status == 1);
+    auto searched = run(quoted(program()) + " search --json --db " + quoted(dir / "idx") + " aspirin");
+    CHECK(nlohmann::json::parse(searched.out)["hits"][0]["path"] == "a/aspirin.md");
+    CHECK(run(quoted(program()) + " search").status == 2);
+    CHECK(run(quoted(program()) + " frobnicate").status == 2);
+    CHECK(run(quoted(program()) + " search --db " + quoted(dir / "nowhere") + " x").status == 1);
+    auto version = run(quoted(program()) + " --version");
+    CHECK(version.out.starts_with("medsearch "));
+}

@@ -1,0 +1,62 @@
+#include "medsearch/common/config.hpp"
+#include "support.hpp"
+
+using namespace medsearch;
+using namespace medsearch::test;
+
+TEST_CASE("config paths are relative to the config file", "[config][unit]") {
+    TempDir dir;
+    write_file(dir / "site/config.yaml",
+               "source: pages\nindex: /var/lib/idx\nlisten: 0.0.0.0:9000\nthreads: 8\n"
+               "cors_origins: [https://medicine.example.org/]\n");
+    auto config = load_config(dir / "site/config.yaml");
+    REQUIRE(config.ok());
+    CHECK(config.value().source_dir == dir / "site/pages");
+    CHECK(config.value().index_dir == "/var/lib/idx");
+    CHECK(config.value().host == "0.0.0.0");
+    CHECK(config.value().port == 9000);
+    CHECK(config.value().threads == 8);
+    CHECK(config.value().cors_origins == std::vector<std::string>{"https://medicine.example.org"});
+}
+
+TEST_CASE("config errors name the file and line", "[config][unit]") {
+    struct Row {
+        std::string yaml, message;
+    };
+    const Row rows[] = {
+        {"source: x\nsorce: y\n", "config.yaml:2: unknown key 'sorce'"},
+        {"threads: 0\n", "config.yaml:1: threads must be 1..256, got 0"},
+        {"listen: 127.0.0.1:70000\n", "config.yaml:1: port must be 0..65535, got '70000'"},
+        {"threads: many\n", "config.yaml:1: 'threads' must be a whole number"},
+        {"permalink: /drugs/\n", "config.yaml:1: permalink must contain :path or :basename, got '/drugs/'"},
+        {"cors_origins: [medicine.example.org]\n",
+         "config.yaml:1: an origin looks like https://example.org, got 'medicine.example.org'"},
+        {"source: [unclosed\n", "config.yaml:2: end of sequence flow not found"},
+    };
+    for (const auto& row : rows) {
+        CAPTURE(row.yaml);
+        TempDir dir;
+        write_file(dir / "config.yaml", row.yaml);
+        auto config = load_config(dir / "config.yaml");
+        REQUIRE_FALSE(config.ok());
+        auto message = config.error().message;
+        CHECK(message.substr(message.find("config.yaml")) == row.message);
+    }
+}
+
+TEST_CASE("permalinks follow the site's pattern", "[config][unit]") {
+    CHECK(expand_permalink("/composition/:path/", "a/amitriptyline.md") == "/composition/a/amitriptyline/");
+    CHECK(expand_permalink("/drugs/:basename.html", "a/amitriptyline.md") == "/drugs/amitriptyline.html");
+    CHECK(expand_permalink("/:dir/:basename/", "a/b/c.md") == "/a/b/c/");
+}
+
+TEST_CASE("listen addresses are checked", "[config][unit]") {
+    std::string host;
+    int port = 0;
+    CHECK(parse_listen_address("127.0.0.1:8080", host, port).ok());
+    CHECK(host == "127.0.0.1");
+    CHECK(port == 8080);
+    auto bad = parse_listen_address("localhost", host, port);
+    REQUIRE_FALSE(bad.ok());
+    CHECK(bad.error().message == "listen address must be HOST:PORT, got 'localhost'");
+}

@@ -1,0 +1,241 @@
+#include "medsearch/server/http.hpp"
+#include "support.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <atomic>
+#include <thread>
+
+using namespace medsearch;
+using namespace medsearch::test;
+using nlohmann::json;
+
+namespace {
+
+httplib::Params params(std::initializer_list<std::pair<const char*, std::string>> list) {
+    httplib::Params out;
+    for (const auto& [key, value] : list) out.emplace(key, value);
+    return out;
+}
+
+// A real server on a free loopback port, stopped and joined at the end.
+class RunningServer {
+  public:
+    explicit RunningServer(const fs::path& index_dir, std::vector<std::string> origins = {}) {
+        ServerOptions options;
+        options.index_dir = index_dir;
+        options.port = 0;
+        options.threads = 4;
+        options.cors_origins = std::move(origins);
+        options.access_log = false;
+        options.reload_interval = std::chrono::milliseconds(20);
+        auto created = HttpServer::create(options);
+        REQUIRE(created.ok());
+        server_ = std::move(created.value());
+        auto bound = server_->bind();
+        REQUIRE(bound.ok());
+        port_ = bound.value();
+        thread_ = std::thread([this] { (void)server_->run(); });
+        for (int i = 0; i < 200 && !server_->is_running(); ++i)
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        REQUIRE(server_->is_running());
+    }
+    ~RunningServer() {
+        server_->stop();
+        thread_.join();
+    }
+    httplib::Client client() const { return httplib::Client("127.0.0.1", port_); }
+
+  private:
+    std::unique_ptr<HttpServer> server_;
+    std::thread thread_;
+    int port_ = 0;
+};
+
+}  // namespace
+
+TEST_CASE_METHOD(IndexedFixtures, "GET /search answers with the result contract", "[http][integration]") {
+    auto response = handle_search(params({{"q", "metformin side effects"}, {"limit", "2"}}), searcher());
+    REQUIRE(response.status == 200);
+    auto body = json::parse(response.body);
+    CHECK(body["query"] == "metformin side effects");
+    CHECK(body["total"].get<int>() >= 2);
+    CHECK(body["took_ms"].is_number());
+    CHECK(body["corrected"].is_null());
+    CHECK(body["expanded"] == json::array());
+    CHECK(body["intent"] == "side-effects");
+    REQUIRE(body["hits"].size() == 2);
+    const auto& hit = body["hits"][0];
+    CHECK(hit["rank"] == 1);
+    CHECK(hit["path"] == "m/metformin.md");
+    CHECK(hit["url"] == "/composition/m/metformin/#side-effects");
+    CHECK(hit["title"] == "Metformin");
+    CHECK(hit["score"].is_number());
+    CHECK(hit["section"] == "side-effects");
+    CHECK(hit["section_label"] == "Side Effects");
+    CHECK(hit["snippet"].get<std::string>().find("<mark>Metformin</mark>") != std::string::npos);
+    CHECK(hit["matched"] == json::array({"name", "section"}));
+}
+
+TEST_CASE_METHOD(IndexedFixtures, "bad requests get 400 and a JSON error", "[http][integration]") {
+    struct Row {
+        httplib::Params params;
+        std::string message;
+    };
+    const Row rows[] = {
+        {params({}), "missing query parameter 'q'"},
+        {params({{"q", ""}}), "query 'q' is empty"},
+        {params({{"q", std::string(1025, 'x')}}), "query 'q' is longer than 1024 bytes"},
+        {params({{"q", "a\xC3"}}), "query 'q' is not valid UTF-8 (byte 1)"},
+        {params({{"q", "metformin"}, {"limit", "abc"}}), "limit must be a whole number, got 'abc'"},
+        {params({{"q", "metformin"}, {"limit", "-1"}}), "limit must be a whole number, got '-1'"},
+        {params({{"q", "metformin"}, {"limit", "500"}}), "limit must be 1..100, got 500"},
+        {params({{"q", "metformin"}, {"offset", "1e3"}}), "offset must be a whole number, got '1e3'"},
+    };
+    for (const auto& row : rows) {
+        CAPTURE(row.message);
+        auto response = handle_search(row.params, searcher());
+        CHECK(response.status == 400);
+        CHECK(response.body == json({{"error", {{"status", 400}, {"message", row.message}}}}).dump());
+    }
+}
+
+TEST_CASE_METHOD(IndexedFixtures, "GET /suggest completes names; brands resolve to the generic",
+                 "[http][integration]") {
+    auto response = handle_suggest(params({{"q", "amitr"}, {"limit", "3"}}), searcher());
+    REQUIRE(response.status == 200);
+    auto body = json::parse(response.body);
+    REQUIRE(body["suggestions"].size() == 2);
+    CHECK(body["suggestions"][0] == json({{"label", "Amitriptyline"}, {"detail", ""},
+                                          {"url", "/composition/a/amitriptyline/"},
+                                          {"path", "a/amitriptyline.md"}, {"kind", "drug"}}));
+    CHECK(body["suggestions"][1]["label"] == "Amitriptyline + Ketamine");
+    CHECK(body["suggestions"][1]["kind"] == "combination");
+
+    auto brand = json::parse(handle_suggest(params({{"q", "croc"}}), searcher()).body);
+    REQUIRE(brand["suggestions"].size() == 1);
+    CHECK(brand["suggestions"][0]["label"] == "Crocin");
+    CHECK(brand["suggestions"][0]["detail"] == "brand of Paracetamol");
+    CHECK(brand["suggestions"][0]["url"] == "/composition/p/paracetamol/");
+
+    auto typo = json::parse(handle_suggest(params({{"q", "amitryp"}}), searcher()).body);
+    CHECK(typo["corrected"] == "amitriptyline");
+    CHECK(typo["suggestions"][0]["label"] == "Amitriptyline");
+}
+
+TEST_CASE("a real server: search, health, pages, errors and CORS", "[http][integration]") {
+    TempDir dir;
+    REQUIRE(build_index(fixture_build(fixtures() / "corpus", dir / "index")).ok());
+    RunningServer server(dir / "index", {"https://medicine.example.org"});
+    auto client = server.client();
+
+    auto found = client.Get("/search?q=ketamine");
+    REQUIRE(found);
+    CHECK(found->status == 200);
+    CHECK(found->get_header_value("Content-Type") == "application/json");
+    auto body = json::parse(found->body);
+    CHECK(body["hits"][0]["path"] == "k/ketamine.md");
+    CHECK(body["hits"][0]["snippet"].get<std::string>().find("<mark>Ketamine</mark>") != std::string::npos);
+
+    auto bad = client.Get("/search?q=metformin&limit=0");
+    REQUIRE(bad);
+    CHECK(bad->status == 400);
+    CHECK(json::parse(bad->body)["error"]["message"] == "limit must be 1..100, got 0");
+
+    auto invalid = client.Get("/search?q=%FF");
+    REQUIRE(invalid);
+    CHECK(invalid->status == 400);
+
+    auto health = client.Get("/healthz");
+    REQUIRE(health);
+    CHECK(json::parse(health->body) == json({{"status", "ok"}, {"generation", "gen-000001"}, {"pages", 25}}));
+
+    auto missing = client.Get("/nothing-here");
+    REQUIRE(missing);
+    CHECK(missing->status == 404);
+    CHECK(json::parse(missing->body)["error"]["message"] == "no such route");
+
+    auto page = client.Get("/");
+    REQUIRE(page);
+    CHECK(page->status == 200);
+    CHECK(page->get_header_value("Content-Type") == "text/html; charset=utf-8");
+    CHECK(page->body.find("medsearch.js") != std::string::npos);
+    auto script = client.Get("/medsearch.js");
+    REQUIRE(script);
+    CHECK(script->status == 200);
+    auto escape = client.Get("/../CMakeLists.txt");
+    REQUIRE(escape);
+    CHECK(escape->status == 404);
+
+    httplib::Headers allowed{{"Origin", "https://medicine.example.org"}};
+    auto cors = client.Get("/search?q=ketamine", allowed);
+    REQUIRE(cors);
+    CHECK(cors->get_header_value("Access-Control-Allow-Origin") == "https://medicine.example.org");
+    auto preflight = client.Options("/search", allowed);
+    REQUIRE(preflight);
+    CHECK(preflight->status == 204);
+    CHECK(preflight->get_header_value("Access-Control-Allow-Methods") == "GET, OPTIONS");
+    httplib::Headers other{{"Origin", "https://evil.example.com"}};
+    auto refused = client.Get("/search?q=ketamine", other);
+    REQUIRE(refused);
+    CHECK_FALSE(refused->has_header("Access-Control-Allow-Origin"));
+    auto refused_preflight = client.Options("/search", other);
+    REQUIRE(refused_preflight);
+    CHECK(refused_preflight->status == 403);
+}
+
+TEST_CASE("a rebuilt index is served without a restart and without a failed or mixed request",
+          "[http][integration]") {
+    TempDir dir;
+    copy_tree(fixtures() / "corpus", dir / "src");
+    auto options = fixture_build(dir / "src", dir / "index");
+    REQUIRE(build_index(options).ok());
+    RunningServer server(dir / "index");
+
+    // "tramadol" has no page before the rebuild and exactly one after; every
+    // answer must be one of the two, never an error or something in between.
+    auto first = server.client().Get("/search?q=tramadol+pain&limit=50");
+    REQUIRE(first);
+    const std::size_t pain_pages = json::parse(first->body)["hits"].size();
+    REQUIRE(pain_pages == 7);
+    std::atomic<bool> done{false};
+    std::atomic<int> requests{0}, failures{0}, before{0}, after{0};
+    std::vector<std::thread> clients;
+    for (int c = 0; c < 3; ++c)
+        clients.emplace_back([&] {
+            auto client = server.client();
+            while (!done) {
+                auto response = client.Get("/search?q=tramadol+pain&limit=50");
+                ++requests;
+                if (!response || response->status != 200) {
+                    ++failures;
+                    continue;
+                }
+                auto body = json::parse(response->body);
+                bool has_page = false;
+                for (const auto& hit : body["hits"]) has_page = has_page || hit["path"] == "t/tramadol.md";
+                std::size_t others = body["hits"].size() - (has_page ? 1 : 0);
+                if (!has_page && others == pain_pages) ++before;
+                else if (has_page && others == pain_pages) ++after;
+                else ++failures;  // a mixture of two indexes
+            }
+        });
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    write_file(dir / "src/t/tramadol.md", "---\ntitle: Tramadol\n---\n# Tramadol\n### Usage\nModerate pain.\n");
+    for (int rebuild = 0; rebuild < 4; ++rebuild) {
+        options.mode = rebuild % 2 ? BuildMode::full : BuildMode::incremental;
+        REQUIRE(build_index(options).ok());
+        std::this_thread::sleep_for(std::chrono::milliseconds(60));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    done = true;
+    for (auto& t : clients) t.join();
+    INFO(requests << " requests");
+    CHECK(failures == 0);
+    CHECK(before > 0);
+    CHECK(after > 0);
+    auto health = server.client().Get("/healthz");
+    REQUIRE(health);
+    // Rebuilds 1 and 3 (incremental, nothing changed since) publish nothing.
+    CHECK(json::parse(health->body)["generation"] == "gen-000004");
+}

@@ -1,0 +1,260 @@
+#include "medsearch/common/index_layout.hpp"
+#include "medsearch/indexer/builder.hpp"
+#include "medsearch/indexer/check.hpp"
+#include "support.hpp"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/file.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <thread>
+
+using namespace medsearch;
+using namespace medsearch::test;
+
+namespace {
+
+const char* const kProbeQueries[] = {"amitriptyline", "metformin", "amoxicillin clavulanic acid",
+                                     "side effects of metformin", "albuterol", "amitrip", "hypertension"};
+
+// Every probe query's hits as "path score" lines: what a reader sees.
+std::string answers(const fs::path& index_dir) {
+    auto searcher = Searcher::open(index_dir, SearchSettings{});
+    REQUIRE(searcher.ok());
+    std::string out;
+    for (const char* query : kProbeQueries) {
+        auto page = searcher.value()->search({query, 0, 10});
+        REQUIRE(page.ok());
+        out += std::string(query) + ":";
+        for (const auto& hit : page.value().hits) out += " " + hit.path + "=" + std::to_string(hit.score);
+        out += "\n";
+    }
+    return out;
+}
+
+std::string current_generation(const fs::path& index_dir) {
+    auto current = read_current_generation(index_dir);
+    REQUIRE(current.ok());
+    return current.value().name;
+}
+
+}  // namespace
+
+TEST_CASE("a full build indexes every page and publishes a generation", "[index][integration]") {
+    TempDir dir;
+    auto report = build_index(fixture_build(fixtures() / "corpus", dir / "index"));
+    REQUIRE(report.ok());
+    CHECK(report.value().pages == 25);
+    CHECK(report.value().added == 25);
+    CHECK(report.value().full);
+    CHECK(report.value().full_reason == "no index yet");
+    CHECK(report.value().errors() == 0);
+    CHECK(report.value().generation == "gen-000001");
+    CHECK(current_generation(dir / "index") == "gen-000001");
+
+    auto stats = read_index_stats(dir / "index");
+    REQUIRE(stats.ok());
+    CHECK(stats.value().pages == 25);
+    CHECK(stats.value().build_id.starts_with("1-"));
+    CHECK(stats.value().content_hash.size() == 16);
+    CHECK(stats.value().synonyms > 0);
+    CHECK(stats.value().bytes > 0);
+}
+
+TEST_CASE("a broken page is reported and skipped; the rest is indexed", "[index][integration]") {
+    TempDir dir;
+    copy_tree(fixtures() / "corpus", dir / "src");
+    write_file(dir / "src/b/broken.md", "---\ntitle: [Unterminated\n---\n");
+    write_file(dir / "src/b/binary.md", "---\ntitle: Binary\n---\n\xFF\xFE");
+    auto report = build_index(fixture_build(dir / "src", dir / "index"));
+    REQUIRE(report.ok());
+    CHECK(report.value().pages == 25);
+    CHECK(report.value().skipped == 2);
+    CHECK(report.value().errors() == 2);
+    REQUIRE(report.value().diagnostics.size() >= 2);
+    CHECK(format_text(report.value().diagnostics[0]) ==
+          "b/binary.md:4: error: invalid UTF-8 at byte offset 22 [invalid-utf8]");
+    CHECK(format_text(report.value().diagnostics[1]).starts_with("b/broken.md:3: error: front matter is not valid YAML"));
+}
+
+TEST_CASE("incremental builds touch only what changed", "[index][integration]") {
+    TempDir dir;
+    copy_tree(fixtures() / "corpus", dir / "src");
+    auto options = fixture_build(dir / "src", dir / "index");
+    REQUIRE(build_index(options).ok());
+
+    SECTION("nothing changed: nothing is published") {
+        auto report = build_index(options);
+        REQUIRE(report.ok());
+        CHECK_FALSE(report.value().published);
+        CHECK_FALSE(report.value().full);
+        CHECK(report.value().unchanged == 25);
+        CHECK(current_generation(dir / "index") == "gen-000001");
+    }
+    SECTION("one page edited, one added, one removed") {
+        write_file(dir / "src/c/codeine.md",
+                   read_file(dir / "src/c/codeine.md") + "\nCodeine is also found in cough syrups.\n");
+        write_file(dir / "src/t/tramadol.md", "---\ntitle: Tramadol\n---\n\n# Tramadol\n### Usage\nPain.\n");
+        fs::remove(dir / "src/l/levocetirizine.md");
+        auto report = build_index(options);
+        REQUIRE(report.ok());
+        const auto& r = report.value();
+        CHECK(r.published);
+        CHECK_FALSE(r.full);
+        CHECK(r.changed == 1);
+        CHECK(r.added == 1);
+        CHECK(r.removed == 1);
+        CHECK(r.unchanged == 23);
+        CHECK(r.pages == 25);
+        CHECK(current_generation(dir / "index") == "gen-000002");
+        auto searcher = Searcher::open(dir / "index", SearchSettings{});
+        REQUIRE(searcher.ok());
+        CHECK(searcher.value()->search({"tramadol", 0, 10}).value().hits.at(0).path == "t/tramadol.md");
+        CHECK(searcher.value()->search({"syrups", 0, 10}).value().hits.at(0).path == "c/codeine.md");
+        CHECK(searcher.value()->search({"levocetirizine", 0, 10}).value().hits.empty());
+    }
+    SECTION("the same pages give the same answers, full or incremental") {
+        write_file(dir / "src/c/codeine.md", read_file(dir / "src/c/codeine.md") + "\nEdited.\n");
+        REQUIRE(build_index(options).ok());
+        auto incremental = answers(dir / "index");
+        options.mode = BuildMode::full;
+        auto full = build_index(options);
+        REQUIRE(full.ok());
+        CHECK(full.value().full_reason == "--full");
+        CHECK(answers(dir / "index") == incremental);
+    }
+    SECTION("a new synonyms file is applied without indexing pages again") {
+        write_file(dir / "syn.yaml", "brands:\n  calpol: paracetamol\n");
+        options.synonyms_file = dir / "syn.yaml";
+        auto report = build_index(options);
+        REQUIRE(report.ok());
+        CHECK(report.value().published);
+        CHECK(report.value().unchanged == 25);
+        auto searcher = Searcher::open(dir / "index", SearchSettings{});
+        REQUIRE(searcher.ok());
+        CHECK(searcher.value()->search({"calpol", 0, 10}).value().hits.at(0).path == "p/paracetamol.md");
+    }
+    SECTION("other stopwords rebuild every page") {
+        write_file(dir / "stop.txt", "the\nof\n");
+        options.stopwords_file = dir / "stop.txt";
+        auto report = build_index(options);
+        REQUIRE(report.ok());
+        CHECK(report.value().full);
+        CHECK(report.value().full_reason == "permalink or stopwords changed");
+    }
+}
+
+TEST_CASE("results do not depend on the number of threads or the file order", "[index][integration]") {
+    TempDir dir;
+    auto one = fixture_build(fixtures() / "corpus", dir / "one");
+    one.threads = 1;
+    auto two = fixture_build(fixtures() / "corpus", dir / "two");
+    two.threads = 2;
+    auto eight = fixture_build(fixtures() / "corpus", dir / "eight");
+    eight.threads = 8;
+    REQUIRE(build_index(one).ok());
+    REQUIRE(build_index(two).ok());
+    REQUIRE(build_index(eight).ok());
+    auto reference = answers(dir / "one");
+    CHECK(answers(dir / "two") == reference);
+    CHECK(answers(dir / "eight") == reference);
+    CHECK(read_index_stats(dir / "one").value().content_hash == read_index_stats(dir / "eight").value().content_hash);
+}
+
+TEST_CASE("two pages with the same URL: the second is an error", "[index][integration]") {
+    TempDir dir;
+    write_file(dir / "src/a/aspirin.md", "---\ntitle: Aspirin\n---\n# Aspirin\n### Usage\nPain.\n");
+    write_file(dir / "src/b/aspirin.md", "---\ntitle: Aspirin\n---\n# Aspirin\n### Usage\nFever.\n");
+    auto options = fixture_build(dir / "src", dir / "index");
+    options.permalink = "/drugs/:basename/";
+    auto report = build_index(options);
+    REQUIRE(report.ok());
+    CHECK(report.value().pages == 1);
+    CHECK(report.value().skipped == 1);
+    REQUIRE(report.value().errors() == 1);
+    auto text = format_text(report.value().diagnostics.front());
+    CHECK(text == "b/aspirin.md: error: same URL /drugs/aspirin/ as a/aspirin.md [duplicate-url]");
+}
+
+TEST_CASE("one writer at a time", "[index][integration]") {
+    TempDir dir;
+    fs::create_directories(dir / "index");
+    int fd = ::open((dir / "index/.lock").c_str(), O_RDWR | O_CREAT, 0644);
+    REQUIRE(fd >= 0);
+    REQUIRE(::flock(fd, LOCK_EX) == 0);
+    auto report = build_index(fixture_build(fixtures() / "corpus", dir / "index"));
+    ::close(fd);
+    REQUIRE_FALSE(report.ok());
+    CHECK(report.error().message == (dir / "index").string() + ": another medsearch index is writing this index");
+}
+
+TEST_CASE("leftovers of a build that did not finish are removed by the next", "[index][integration]") {
+    TempDir dir;
+    auto options = fixture_build(fixtures() / "corpus", dir / "index");
+    REQUIRE(build_index(options).ok());
+    auto before = answers(dir / "index");
+    fs::create_directories(dir / "index/tmp-gen-000009/db");
+    write_file(dir / "index/tmp-gen-000009/db/postlist.glass", "half written");
+    fs::create_directories(dir / "index/gen-000007");
+    CHECK(answers(dir / "index") == before);  // readers never look at them
+    options.mode = BuildMode::full;
+    auto report = build_index(options);
+    REQUIRE(report.ok());
+    CHECK(report.value().generation == "gen-000008");
+    CHECK_FALSE(fs::exists(dir / "index/tmp-gen-000009"));
+    CHECK_FALSE(fs::exists(dir / "index/gen-000007"));
+    CHECK(fs::exists(dir / "index/gen-000001"));  // the previous generation stays for readers
+    CHECK(answers(dir / "index") == before);
+}
+
+TEST_CASE("a build killed at any moment leaves the previous index answering", "[index][integration]") {
+    TempDir dir;
+    // A source big enough that a build takes a while: the fixtures, twenty times.
+    for (int copy = 0; copy < 20; ++copy)
+        for (const auto& entry : fs::recursive_directory_iterator(fixtures() / "corpus")) {
+            if (!entry.is_regular_file()) continue;
+            auto name = entry.path().stem().string() + "-" + std::to_string(copy) + ".md";
+            write_file(dir / "src" / entry.path().parent_path().filename() / name, read_file(entry.path()));
+        }
+    auto index = dir / "index";
+    // The child builds from the same pages and config, so a build that
+    // completes publishes an index that answers exactly as the first one.
+    write_file(dir / "config.yaml", "source: " + (dir / "src").string() + "\nindex: " + index.string() +
+                                        "\nsynonyms: " + (fixtures() / "synonyms.yaml").string() + "\n");
+    auto rebuild = [&] {
+        pid_t child = ::fork();
+        REQUIRE(child >= 0);
+        if (child == 0) {
+            ::execl(program().c_str(), "medsearch", "-q", "--config", (dir / "config.yaml").c_str(), "index",
+                    "--full", nullptr);
+            ::_exit(127);
+        }
+        return child;
+    };
+    auto started = std::chrono::steady_clock::now();
+    int status = 0;
+    ::waitpid(rebuild(), &status, 0);
+    REQUIRE(WIFEXITED(status));
+    REQUIRE(WEXITSTATUS(status) == 0);
+    auto build_time = std::chrono::steady_clock::now() - started;
+    const auto before = answers(index);
+
+    std::mt19937 random(20261127);
+    std::uniform_int_distribution<long> moment(0, std::chrono::duration_cast<std::chrono::microseconds>(build_time).count());
+    for (int round = 0; round < 12; ++round) {
+        auto child = rebuild();
+        std::this_thread::sleep_for(std::chrono::microseconds(moment(random)));
+        ::kill(child, SIGKILL);
+        ::waitpid(child, nullptr, 0);
+        CAPTURE(round);
+        CHECK(answers(index) == before);
+    }
+    ::waitpid(rebuild(), &status, 0);  // and the next build recovers on its own
+    CHECK(WEXITSTATUS(status) == 0);
+    CHECK(answers(index) == before);
+    for (const auto& entry : fs::directory_iterator(index))
+        CHECK_FALSE(entry.path().filename().string().starts_with("tmp-"));
+}

@@ -1,0 +1,229 @@
+#include "support.hpp"
+
+#include <nlohmann/json.hpp>
+
+using namespace medsearch;
+using namespace medsearch::test;
+
+using Paths = std::vector<std::string>;
+
+TEST_CASE_METHOD(IndexedFixtures, "a drug name outranks pages that only mention it", "[search][integration]") {
+    // morphine.md says "codeine" five times; codeine.md is the drug's own page.
+    auto hits = paths("codeine");
+    REQUIRE(hits.size() == 2);
+    CHECK(hits[0] == "c/codeine.md");
+    CHECK(hits[1] == "m/morphine.md");
+}
+
+TEST_CASE_METHOD(IndexedFixtures, "the drug's page, then its salt forms, then fewer other ingredients",
+                 "[search][integration]") {
+    CHECK(paths("metformin", 4) == Paths{"m/metformin.md", "m/metformin-hydrochloride.md",
+                                         "m/metformin-glimepiride.md", "g/glimepiride-metformin-voglibose.md"});
+    // Salt words are optional either way.
+    CHECK(paths("metformin hydrochloride", 2) == Paths{"m/metformin-hydrochloride.md", "m/metformin.md"});
+}
+
+TEST_CASE_METHOD(IndexedFixtures, "combinations in any order and with any joiner", "[search][integration]") {
+    for (const char* query : {"ketamine amitriptyline", "Amitriptyline + Ketamine", "amitriptyline and ketamine",
+                              "ketamine, amitriptyline", "ketamine/amitriptyline"}) {
+        CAPTURE(query);
+        auto hits = paths(query, 3);
+        REQUIRE(hits.size() == 3);
+        CHECK(hits[0] == "a/amitriptyline-ketamine.md");
+    }
+    CHECK(paths("amoxicillin and clavulanic acid", 2) ==
+          Paths{"a/amoxicillin-clavulanic-acid.md", "a/amoxicillin.md"});
+    CHECK(paths("glimepiride metformin", 3) == Paths{"m/metformin-glimepiride.md",
+                                                     "g/glimepiride-metformin-voglibose.md", "g/glimepiride.md"});
+}
+
+TEST_CASE_METHOD(IndexedFixtures, "misspelled drug names are corrected, and the response says so",
+                 "[search][integration]") {
+    struct Row {
+        const char* typed;
+        const char* corrected;
+        const char* first;
+        const char* matched = "fuzzy";
+    };
+    const Row rows[] = {
+        {"amitriptiline", "amitriptyline", "a/amitriptyline.md"},      // i/y
+        {"amitryptylline", "amitriptyline", "a/amitriptyline.md"},     // y/i, doubled letter
+        {"cetamine", "ketamine", "k/ketamine.md"},                     // first letter, c/k
+        {"levofloxacine", "levofloxacin", "l/levofloxacin.md"},
+        {"metformin sidde effects", "metformin side effects", "m/metformin.md", "name"},
+    };
+    for (const auto& row : rows) {
+        CAPTURE(row.typed);
+        auto result = page(row.typed);
+        REQUIRE(result.corrected);
+        CHECK(*result.corrected == row.corrected);
+        REQUIRE_FALSE(result.hits.empty());
+        CHECK(result.hits[0].path == row.first);
+        CHECK(result.hits[0].matched.front() == row.matched);
+    }
+}
+
+TEST_CASE_METHOD(IndexedFixtures, "a real drug name is never swapped for a similar one", "[search][integration]") {
+    for (const char* name : {"glipizide", "glyburide", "hydroxyzine", "hydralazine"}) {
+        CAPTURE(name);
+        auto result = page(name);
+        CHECK_FALSE(result.corrected);
+        REQUIRE_FALSE(result.hits.empty());
+        CHECK(result.hits[0].path == std::string(1, name[0]) + "/" + name + ".md");
+        CHECK(result.hits[0].matched == std::vector<std::string>{"name"});
+    }
+}
+
+TEST_CASE_METHOD(IndexedFixtures, "a half-typed name finds the drug that completes it", "[search][integration]") {
+    CHECK(paths("amitrip", 1) == Paths{"a/amitriptyline.md"});
+    CHECK(paths("levoflo", 1) == Paths{"l/levofloxacin.md"});
+    CHECK(paths("levoc", 1) == Paths{"l/levocetirizine.md"});
+    CHECK(paths("amoxicillin clav", 1) == Paths{"a/amoxicillin-clavulanic-acid.md"});
+    auto result = page("amitrip");
+    CHECK(result.hits[0].matched == std::vector<std::string>{"prefix"});
+    CHECK(result.hits[0].snippet.find("<mark>Amitriptyline</mark>") != std::string::npos);
+}
+
+TEST_CASE_METHOD(IndexedFixtures, "other names find the drug; the typed name ranks first", "[search][integration]") {
+    auto albuterol = page("albuterol");
+    REQUIRE_FALSE(albuterol.hits.empty());
+    CHECK(albuterol.hits[0].path == "s/salbutamol.md");
+    CHECK(albuterol.hits[0].matched == std::vector<std::string>{"synonym"});
+    REQUIRE(albuterol.expanded.size() == 1);
+    CHECK(albuterol.expanded[0].from == "albuterol");
+    CHECK(albuterol.expanded[0].to == "salbutamol");
+    CHECK(albuterol.expanded[0].kind == "name");
+
+    CHECK(paths("paracetamol", 2) == Paths{"p/paracetamol.md", "a/acetaminophen-paracetamol.md"});
+    CHECK(paths("acetaminophen", 2) == Paths{"a/acetaminophen-paracetamol.md", "p/paracetamol.md"});
+}
+
+TEST_CASE_METHOD(IndexedFixtures, "brand names find the generic, combinations included", "[search][integration]") {
+    auto crocin = page("crocin");
+    REQUIRE_FALSE(crocin.hits.empty());
+    CHECK(crocin.hits[0].path == "p/paracetamol.md");
+    REQUIRE(crocin.expanded.size() == 1);
+    CHECK(crocin.expanded[0].kind == "brand");
+    CHECK(paths("augmentin", 1) == Paths{"a/amoxicillin-clavulanic-acid.md"});
+    CHECK(paths("glucophage", 1) == Paths{"m/metformin.md"});
+}
+
+TEST_CASE_METHOD(IndexedFixtures, "a question about one aspect answers from that section", "[search][integration]") {
+    struct Row {
+        const char* query;
+        const char* section;
+    };
+    const Row rows[] = {
+        {"metformin side effects", "side-effects"},
+        {"side effects of metformin", "side-effects"},
+        {"how does metformin work", "how-it-works"},
+        {"metformin mechanism of action", "how-it-works"},
+        {"metformin dose", "dosage"},
+        {"what is metformin used for", "usage"},
+        {"metformin in pregnancy", "precautions"},
+    };
+    for (const auto& row : rows) {
+        CAPTURE(row.query);
+        auto result = page(row.query);
+        REQUIRE_FALSE(result.hits.empty());
+        const auto& top = result.hits[0];
+        CHECK(top.path == "m/metformin.md");
+        CHECK(top.section == row.section);
+        CHECK(top.url == std::string("/composition/m/metformin/#") + row.section);
+        CHECK(result.intent == row.section);
+        CHECK(std::find(top.matched.begin(), top.matched.end(), "section") != top.matched.end());
+    }
+    auto plain = page("metformin");
+    CHECK(plain.hits[0].url == "/composition/m/metformin/");
+    CHECK(plain.hits[0].section == "usage");
+}
+
+TEST_CASE_METHOD(IndexedFixtures, "lay words find conditions; Usage counts over passing mentions",
+                 "[search][integration]") {
+    auto pressure = page("high blood pressure");
+    REQUIRE(pressure.hits.size() >= 3);
+    // hydralazine's and losartan's Usage treat it; ketamine only mentions it in Precautions.
+    Paths top2{pressure.hits[0].path, pressure.hits[1].path};
+    std::sort(top2.begin(), top2.end());
+    CHECK(top2 == Paths{"h/hydralazine.md", "l/losartan.md"});
+    CHECK(pressure.hits[2].path == "k/ketamine.md");
+    CHECK(pressure.expanded.at(0).to == "hypertension");
+    CHECK(paths("worm infection", 1) == Paths{"a/albendazole.md"});
+}
+
+TEST_CASE_METHOD(IndexedFixtures, "a qualified page ranks first only when the query names the qualifier",
+                 "[search][integration]") {
+    CHECK(paths("cetirizine", 2) == Paths{"c/cetirizine.md", "c/cetirizine-ophthalmic.md"});
+    CHECK(paths("cetirizine ophthalmic", 1) == Paths{"c/cetirizine-ophthalmic.md"});
+}
+
+TEST_CASE_METHOD(IndexedFixtures, "snippets are escaped, marked and from the best section", "[search][integration]") {
+    auto result = page("lactic acidosis");
+    REQUIRE_FALSE(result.hits.empty());
+    const auto& hit = result.hits[0];
+    CHECK(hit.path == "m/metformin.md");
+    CHECK(hit.section == "side-effects");
+    CHECK(hit.section_label == "Side Effects");
+    CHECK(hit.snippet == "Metformin may cause diarrhoea, nausea and, rarely, <mark>lactic acidosis</mark>.");
+    CHECK(hit.url == "/composition/m/metformin/");
+}
+
+TEST_CASE_METHOD(IndexedFixtures, "fields, phrases and boolean operators", "[search][integration]") {
+    CHECK(paths("side-effects:diarrhoea") == Paths{"m/metformin.md"});
+    CHECK(paths("usage:helminthiasis") == Paths{"a/albendazole.md"});
+    CHECK(paths("name:ketamine") == Paths{"k/ketamine.md", "a/amitriptyline-ketamine.md"});
+    CHECK(paths("\"nerve pain\"") == Paths{"a/amitriptyline-ketamine.md"});
+    auto antihistamines = paths("antihistamine NOT eyes");
+    std::sort(antihistamines.begin(), antihistamines.end());
+    CHECK(antihistamines == Paths{"c/cetirizine.md", "h/hydroxyzine.md", "l/levocetirizine.md"});
+}
+
+TEST_CASE_METHOD(IndexedFixtures, "pages of results count ranks from the first page", "[search][integration]") {
+    auto all = paths("metformin", 4);
+    auto second = searcher().search({"metformin", 1, 1});
+    REQUIRE(second.ok());
+    REQUIRE(second.value().hits.size() == 1);
+    CHECK(second.value().hits[0].rank == 2);
+    CHECK(second.value().hits[0].path == all[1]);
+    CHECK(second.value().total >= 4);
+}
+
+TEST_CASE_METHOD(IndexedFixtures, "explain shows where a score comes from", "[search][integration]") {
+    auto result = searcher().search({"metformin", 0, 2, true});
+    REQUIRE(result.ok());
+    auto first = nlohmann::json::parse(result.value().hits[0].explain_json);
+    auto second = nlohmann::json::parse(result.value().hits[1].explain_json);
+    CHECK(first["parts"]["names"].get<double>() == Approx(10000));
+    CHECK(first["parts"]["sets"].get<double>() == Approx(7000));
+    CHECK(first["parts"]["specificity"].get<double>() == Approx(1000));
+    CHECK(second["parts"]["names"].get<double>() == Approx(9500));  // salt form
+    CHECK(first["ingredients"] == 1);
+}
+
+TEST_CASE_METHOD(IndexedFixtures, "bad queries are errors, not crashes", "[search][integration]") {
+    struct Row {
+        SearchRequest request;
+        const char* message;
+    };
+    const Row rows[] = {
+        {{"", 0, 10}, "query 'q' is empty"},
+        {{"   ", 0, 10}, "query 'q' is empty"},
+        {{std::string(1025, 'a'), 0, 10}, "query 'q' is longer than 1024 bytes"},
+        {{"bad \xFF", 0, 10}, "query 'q' is not valid UTF-8 (byte 4)"},
+        {{"metformin", 0, 0}, "limit must be 1..100, got 0"},
+        {{"metformin", 0, 101}, "limit must be 1..100, got 101"},
+        {{"metformin", 10001, 10}, "offset must be 0..10000, got 10001"},
+    };
+    for (const auto& row : rows) {
+        CAPTURE(row.message);
+        auto result = searcher().search(row.request);
+        REQUIRE_FALSE(result.ok());
+        CHECK(result.error().code == Errc::bad_input);
+        CHECK(result.error().message == row.message);
+    }
+    // Odd syntax is read leniently rather than rejected.
+    for (const char* odd : {"((metformin", "AND", "\"unclosed", "name:", "-", "+", "*"}) {
+        CAPTURE(odd);
+        CHECK(searcher().search({odd, 0, 10}).ok());
+    }
+}
