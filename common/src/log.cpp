@@ -31,6 +31,13 @@ void set_log_level(LogLevel level) {
     logger().set_level(kMap[static_cast<int>(level)]);
 }
 
+bool log_enabled(LogLevel level) {
+    static constexpr spdlog::level::level_enum kMap[] = {
+        spdlog::level::debug, spdlog::level::info, spdlog::level::warn, spdlog::level::err,
+        spdlog::level::off};
+    return logger().should_log(kMap[static_cast<int>(level)]);
+}
+
 void log_debug(std::string_view component, std::string_view message) {
     emit(spdlog::level::debug, component, message);
 }

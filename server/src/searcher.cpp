@@ -1,4 +1,5 @@
 #include "medsearch/server/searcher.hpp"
+#include "medsearch/server/tiered_weight.hpp"
 
 #include "medsearch/common/drug_names.hpp"
 #include "medsearch/common/log.hpp"
@@ -10,6 +11,7 @@
 #include <xapian.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cmath>
 #include <unordered_set>
@@ -23,7 +25,7 @@ namespace {
 // then their salt forms, then fewer other ingredients; text relevance (BM25,
 // tens at most) orders pages within a tier.
 constexpr double kConcept = 10000;
-constexpr double kSaltFormFactor = 0.95;
+constexpr double kLayer = 500;  // between ways of matching one concept
 constexpr double kExactSet = 4000;
 constexpr double kBaseSet = 3000;
 constexpr double kSpecificity = 1000;
@@ -32,12 +34,15 @@ constexpr double kUsageText = 0.8;
 // Words next to each other as typed.
 constexpr double kPhraseText = 0.5;
 
+// A flat score for every page matching `match` (TieredWeight: scales of
+// kTierScale and more are flat). `match` is a term, a union of terms
+// (OP_SYNONYM, so a page scores once however many it has) or an AND_NOT of those.
 Xapian::Query constant(const Xapian::Query& match, double weight) {
-    // FixedWeightPostingSource gives weight 1 to every page; FILTER keeps the
-    // pages that match, with that weight: a flat score whatever the term counts.
-    Xapian::Query one((new Xapian::FixedWeightPostingSource(1.0))->release());
-    return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(Xapian::Query::OP_FILTER, one, match),
-                         weight);
+    return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, match, weight);
+}
+
+Xapian::Query any_of(const std::vector<Xapian::Query>& terms) {
+    return Xapian::Query(Xapian::Query::OP_SYNONYM, terms.begin(), terms.end());
 }
 
 std::string prefixed(std::string_view prefix, std::string_view key) {
@@ -49,11 +54,21 @@ struct BuiltQuery {
     Xapian::Query sets;         // exact and salt-form sets
     Xapian::Query specificity;  // fewer ingredients
     Xapian::Query text;         // full-text part
+    // Sets and specificity only rank pages that have an asked drug: AND_MAYBE
+    // evaluates them just for those pages.
     Xapian::Query all() const {
-        std::vector<Xapian::Query> parts;
-        for (const auto* q : {&names, &sets, &specificity, &text})
-            if (!q->empty()) parts.push_back(*q);
-        return Xapian::Query(Xapian::Query::OP_OR, parts.begin(), parts.end());
+        Xapian::Query ranked = names;
+        if (!names.empty()) {
+            std::vector<Xapian::Query> extras;
+            for (const auto* q : {&sets, &specificity})
+                if (!q->empty()) extras.push_back(*q);
+            if (!extras.empty())
+                ranked = Xapian::Query(Xapian::Query::OP_AND_MAYBE, names,
+                                       Xapian::Query(Xapian::Query::OP_OR, extras.begin(), extras.end()));
+        }
+        if (ranked.empty()) return text;
+        if (text.empty()) return ranked;
+        return Xapian::Query(Xapian::Query::OP_OR, ranked, text);
     }
 };
 
@@ -95,71 +110,124 @@ struct SectionScorer {
     };
     std::vector<Key> keys;
 
+    std::array<bool, 256> first_letters{};  // first letters of the words and stems
+
     SectionScorer(const std::vector<std::string>& words, const Xapian::Stem& stem) {
-        for (const auto& word : words) keys.push_back({word, stem(word)});
+        for (const auto& word : words) {
+            keys.push_back({word, stem(word)});
+            first_letters[static_cast<unsigned char>(word[0])] = true;
+            if (!keys.back().stem.empty()) first_letters[static_cast<unsigned char>(keys.back().stem[0])] = true;
+        }
     }
 
-    // Distinct query words found in text (by word or by stem).
-    int score(std::string_view text, const Xapian::Stem& stem) const {
-        if (keys.empty()) return 0;
+    struct Score {
+        int words = 0;           // distinct query words found (by word or by stem)
+        std::size_t focus = 0;   // byte offset of the first of them
+    };
+
+    // Only words sharing their first three letters with a query stem are
+    // stemmed: few are, so scanning a section costs little.
+    Score score(std::string_view text, const Xapian::Stem& stem) const {
+        Score result;
+        if (keys.empty()) return result;
         std::vector<bool> found(keys.size(), false);
+        auto lower = [](char c) { return static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c); };
+        auto is_word = [](char c) {
+            return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+        };
         std::string token;
-        auto check = [&] {
-            if (token.size() < 2) return;
+        for (std::size_t i = 0; i < text.size();) {
+            if (!is_word(text[i])) {
+                ++i;
+                continue;
+            }
+            std::size_t start = i;
+            while (i < text.size() && is_word(text[i])) ++i;
+            std::string_view word = text.substr(start, i - start);
+            if (word.size() < 2 || !first_letters[static_cast<unsigned char>(lower(word[0]))]) continue;
             for (std::size_t k = 0; k < keys.size(); ++k) {
                 if (found[k]) continue;
                 const auto& key = keys[k];
-                if (token == key.word) {
-                    found[k] = true;
-                } else if (key.stem.size() >= 3 && token.size() >= key.stem.size() &&
-                           token.compare(0, 3, key.stem, 0, 3) == 0 && stem(token) == key.stem) {
+                auto same_start = [&](std::size_t n) {
+                    for (std::size_t j = 0; j < n; ++j)
+                        if (lower(word[j]) != key.stem[j]) return false;
+                    return true;
+                };
+                bool match = word.size() == key.word.size() && std::equal(word.begin(), word.end(), key.word.begin(),
+                                                                          [&](char a, char b) { return lower(a) == b; });
+                if (!match && key.stem.size() >= 3 && word.size() >= key.stem.size() && same_start(3)) {
+                    token.assign(word);
+                    for (auto& c : token) c = lower(c);
+                    match = stem(token) == key.stem;
+                }
+                if (match) {
+                    if (result.words++ == 0) result.focus = start;
                     found[k] = true;
                 }
             }
-        };
-        for (char c : text) {
-            if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
-                token.push_back(c);
-            } else if (c >= 'A' && c <= 'Z') {
-                token.push_back(static_cast<char>(c + 32));
-            } else {
-                check();
-                token.clear();
-            }
         }
-        check();
-        return static_cast<int>(std::count(found.begin(), found.end(), true));
+        return result;
     }
 };
+
+// The part of a section around `focus` that MSet::snippet looks at: it stems
+// every word it is given, so it gets a few snippet lengths, not a whole section.
+std::string make_snippet(const Xapian::MSet& mset, std::string_view text, std::size_t focus, unsigned bytes,
+                         const Xapian::Stem& stem) {
+    std::size_t begin = focus > bytes / 4 ? focus - bytes / 4 : 0;
+    if (begin > 0) {
+        auto space = text.find_last_of(" \n", begin);
+        begin = space == std::string_view::npos ? 0 : space + 1;
+    }
+    std::size_t end = std::min(text.size(), begin + 3 * static_cast<std::size_t>(bytes) / 2);
+    if (end < text.size()) {
+        auto space = text.find_first_of(" \n", end);
+        end = space == std::string_view::npos ? text.size() : space;
+    }
+    const std::string omit = "…";
+    auto snippet = mset.snippet(std::string(text.substr(begin, end - begin)), bytes, stem,
+                                Xapian::MSet::SNIPPET_EXHAUSTIVE, "<mark>", "</mark>", omit);
+    if (begin > 0 && !snippet.starts_with(omit)) snippet.insert(0, omit);
+    if (end < text.size() && !snippet.ends_with(omit)) snippet += omit;
+    return snippet;
+}
 
 // Sections a snippet may come from when nothing else decides: what a drug is for.
 constexpr std::string_view kDefaultSections[] = {"usage", "intro", "how-it-works", "generic-name"};
 
-const Section* choose_section(const StoredPage& page, const QueryPlan& plan, const SectionScorer& scorer,
-                              const Xapian::Stem& stem) {
+struct SectionChoice {
+    const Section* section = nullptr;
+    std::size_t focus = 0;  // where in its text the snippet should be
+};
+
+SectionChoice choose_section(const StoredPage& page, const QueryPlan& plan, const SectionScorer& scorer,
+                             const Xapian::Stem& stem) {
     auto find = [&](std::string_view id) -> const Section* {
         for (const auto& section : page.sections)
             if (section.id == id) return &section;
         return nullptr;
     };
+    auto with_focus = [&](const Section* section) {
+        return SectionChoice{section, scorer.score(section->text, stem).focus};
+    };
     if (plan.intent) {
-        if (const auto* section = find(plan.intent->id)) return section;
+        if (const auto* section = find(plan.intent->id)) return with_focus(section);
         for (auto fallback : plan.intent->fallbacks)
-            if (const auto* section = find(fallback)) return section;
+            if (const auto* section = find(fallback)) return with_focus(section);
     }
-    const Section* best = nullptr;
-    int best_score = 0;
+    SectionChoice best;
+    int best_words = 0;
     for (const auto& section : page.sections) {
-        int score = scorer.score(section.text, stem);
-        if (score > best_score) {
-            best = &section;
-            best_score = score;
+        auto score = scorer.score(section.text, stem);
+        if (score.words > best_words) {
+            best = {&section, score.focus};
+            best_words = score.words;
         }
     }
-    if (best) return best;
+    if (best.section) return best;
     for (auto id : kDefaultSections)
-        if (const auto* section = find(id)) return section;
-    return page.sections.empty() ? nullptr : &page.sections.front();
+        if (const auto* section = find(id)) return {section, 0};
+    return {page.sections.empty() ? nullptr : &page.sections.front(), 0};
 }
 
 double elapsed_ms(std::chrono::steady_clock::time_point since) {
@@ -277,26 +345,30 @@ Result<SearchPage> Searcher::run(const SearchRequest& request, const QueryPlan& 
     BuiltQuery built;
     std::vector<Xapian::Query> concept_queries, any_name;
     for (const auto& concept_ : plan.concepts) {
-        // A page scores its best way of matching the concept, once. Xapian's
-        // OP_MAX would say that, but crashes 1.4.22's matcher in OR trees with
-        // posting sources; so each way excludes the better ones before it.
-        std::vector<std::pair<Xapian::Query, double>> ways;
-        for (const auto& alt : concept_.alternatives) {
-            ways.emplace_back(Xapian::Query(prefixed(schema::kComponentPrefix, alt.key)), alt.weight);
-            ways.emplace_back(Xapian::Query(prefixed(schema::kBasePrefix, base_key(alt.key))),
-                              alt.weight * kSaltFormFactor);
+        // A page scores its best way of matching the concept, once, in layers
+        // that add up (cheaper than a chain of exclusions, and OP_MAX has
+        // crashed Xapian 1.4.22's matcher):
+        //   the best alternative, exactly:      kConcept
+        //   the best alternative's salt form:   kConcept - kLayer
+        //   another alternative, exactly:       kConcept - 2 kLayer
+        //   another alternative's salt form:    kConcept - 3 kLayer
+        const auto& alternatives = concept_.alternatives;
+        std::vector<Xapian::Query> all_terms, other_exact;
+        for (std::size_t a = 0; a < alternatives.size(); ++a) {
+            Xapian::Query exact(prefixed(schema::kComponentPrefix, alternatives[a].key));
+            all_terms.push_back(exact);
+            all_terms.emplace_back(prefixed(schema::kBasePrefix, base_key(alternatives[a].key)));
+            if (a > 0) other_exact.push_back(exact);
         }
-        std::stable_sort(ways.begin(), ways.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
-        std::vector<Xapian::Query> exclusive, better;
-        for (const auto& [match, weight] : ways) {
-            auto only = better.empty() ? match
-                                       : Xapian::Query(Xapian::Query::OP_AND_NOT, match,
-                                                       Xapian::Query(Xapian::Query::OP_OR, better.begin(), better.end()));
-            exclusive.push_back(constant(only, kConcept * weight));
-            better.push_back(match);
-            any_name.push_back(match);
-        }
-        concept_queries.emplace_back(Xapian::Query::OP_OR, exclusive.begin(), exclusive.end());
+        Xapian::Query best_exact = all_terms[0], best_any = any_of({all_terms[0], all_terms[1]});
+        Xapian::Query any = any_of(all_terms);
+        std::vector<Xapian::Query> layers{constant(any, kConcept - 3 * kLayer), constant(best_any, 2 * kLayer),
+                                          constant(best_exact, kLayer)};
+        if (!other_exact.empty())
+            layers.push_back(constant(Xapian::Query(Xapian::Query::OP_AND_NOT, any_of(other_exact), best_any),
+                                      kLayer));
+        concept_queries.emplace_back(Xapian::Query::OP_OR, layers.begin(), layers.end());
+        any_name.push_back(any);
     }
     if (!concept_queries.empty()) {
         built.names = Xapian::Query(Xapian::Query::OP_OR, concept_queries.begin(), concept_queries.end());
@@ -316,15 +388,10 @@ Result<SearchPage> Searcher::run(const SearchRequest& request, const QueryPlan& 
         // Exact and salt-form sets add up: the exact page has both.
         built.sets = Xapian::Query(Xapian::Query::OP_OR, set_queries.begin(), set_queries.end());
         // Fewer ingredients first: kSpecificity / n for a page of n ingredients.
-        // (A ValueWeightPostingSource under FILTER crashes Xapian 1.4.22's
-        // matcher in larger OR trees; count terms do the same job.)
-        Xapian::Query any(Xapian::Query::OP_OR, any_name.begin(), any_name.end());
         std::vector<Xapian::Query> by_count;
         for (int n = 1; n <= schema::kMaxIngredientCount; ++n)
             by_count.push_back(constant(
-                Xapian::Query(Xapian::Query::OP_AND, any,
-                              Xapian::Query(std::string(schema::kIngredientCountPrefix) + std::to_string(n))),
-                kSpecificity / n));
+                Xapian::Query(std::string(schema::kIngredientCountPrefix) + std::to_string(n)), kSpecificity / n));
         built.specificity = Xapian::Query(Xapian::Query::OP_OR, by_count.begin(), by_count.end());
     }
 
@@ -338,7 +405,8 @@ Result<SearchPage> Searcher::run(const SearchRequest& request, const QueryPlan& 
         auto query = parser_.parse_query(part.text, flags);
         if (query.empty()) continue;
         text_queries.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, query, part.weight);
-        if (!plan.advanced) {
+        // Usage and phrase weighting order pages when no drug name does.
+        if (!plan.advanced && plan.concepts.empty()) {
             auto usage = usage_parser_.parse_query(part.text, flags | Xapian::QueryParser::FLAG_NO_POSITIONS);
             if (!usage.empty())
                 text_queries.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, usage, part.weight * kUsageText);
@@ -374,8 +442,9 @@ Result<SearchPage> Searcher::run(const SearchRequest& request, const QueryPlan& 
 
     auto query = built.all();
     if (query.empty()) return page;
-    log_debug("search", query.get_description());
+    if (log_enabled(LogLevel::debug)) log_debug("search", query.get_description());
     Xapian::Enquire enquire(db_);
+    enquire.set_weighting_scheme(TieredWeight());
     enquire.set_query(query);
     // Equal scores fall back to the path: the same order whatever the docids.
     enquire.set_sort_by_relevance_then_value(schema::kSlotPath, false);
@@ -393,13 +462,14 @@ Result<SearchPage> Searcher::run(const SearchRequest& request, const QueryPlan& 
         hit.path = stored.path;
         hit.title = stored.title;
         hit.url = stored.url;
-        const auto* section = choose_section(stored, plan, scorer, stem_);
+        auto choice = choose_section(stored, plan, scorer, stem_);
+        const auto* section = choice.section;
         if (section) {
             hit.section = section->id;
             hit.section_label = section->label;
-            hit.snippet = mset.snippet(section->text, settings_.snippet_bytes, stem_,
-                                       Xapian::MSet::SNIPPET_BACKGROUND_MODEL | Xapian::MSet::SNIPPET_EXHAUSTIVE,
-                                       "<mark>", "</mark>", "…");
+            // No background model: it looks up the frequency of every word of
+            // the text in the index, most of a query's time.
+            hit.snippet = make_snippet(mset, section->text, choice.focus, settings_.snippet_bytes, stem_);
             if (plan.intent && section->id == plan.intent->id && !section->anchor.empty())
                 hit.url += "#" + section->anchor;
         }
@@ -429,6 +499,7 @@ Result<SearchPage> Searcher::run(const SearchRequest& request, const QueryPlan& 
                                              std::pair{"text", &built.text}}) {
                 if (part->empty()) continue;
                 Xapian::Enquire one(db_);
+                one.set_weighting_scheme(TieredWeight());
                 one.set_query(Xapian::Query(Xapian::Query::OP_FILTER, *part, only));
                 auto result = one.get_mset(0, 1);
                 parts[name] = result.empty() ? 0.0 : result.begin().get_weight();

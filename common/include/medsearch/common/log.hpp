@@ -9,6 +9,8 @@ namespace medsearch {
 enum class LogLevel { debug, info, warn, error, off };
 
 void set_log_level(LogLevel level);
+// Whether a message at `level` would be written (to skip building it).
+bool log_enabled(LogLevel level);
 void log_debug(std::string_view component, std::string_view message);
 void log_info(std::string_view component, std::string_view message);
 void log_warn(std::string_view component, std::string_view message);

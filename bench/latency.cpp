@@ -1,0 +1,115 @@
+// In-process latency of medsearch: queries one at a time through the same
+// Searcher the server uses (query analysis, ranking, snippets, suggestions),
+// after a warm-up pass. Prints p50/p95/p99 in ms (nearest rank), the median of
+// each over the measured passes, like ../shared/peers/bench.sh.
+//
+//   medsearch_latency --db INDEXDIR [--queries FILE] [--passes 3] [--warmup 200]
+//                     [--mode search|suggest] [--json]
+
+#include "medsearch/server/searcher.hpp"
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <chrono>
+#include <ctime>
+#include <fstream>
+#include <iostream>
+
+namespace {
+
+double percentile(std::vector<double> values, double p) {
+    if (values.empty()) return 0;
+    std::sort(values.begin(), values.end());
+    auto rank = static_cast<std::size_t>(std::ceil(p / 100.0 * static_cast<double>(values.size())));
+    return values[std::clamp<std::size_t>(rank, 1, values.size()) - 1];
+}
+
+double median(std::vector<double> values) {
+    std::sort(values.begin(), values.end());
+    return values.empty() ? 0 : values[values.size() / 2];
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    CLI::App app{"In-process query latency of medsearch"};
+    std::string db, queries_file = std::string(MEDSEARCH_SOURCE_DIR) + "/../shared/peers/queries-latency.txt";
+    std::string mode = "search";
+    int passes = 3, warmup = 200;
+    bool json = false;
+    std::string clock = "wall";
+    app.add_option("--db", db, "Index folder")->required();
+    app.add_option("--queries", queries_file, "One query per line");
+    app.add_option("--passes", passes, "Measured passes");
+    app.add_option("--warmup", warmup, "Queries in the warm-up pass");
+    app.add_option("--mode", mode, "search or suggest (each query's prefixes, as typed)")
+        ->check(CLI::IsMember({"search", "suggest"}));
+    app.add_flag("--json", json, "One JSON line");
+    app.add_option("--clock", clock, "wall (default) or cpu: the thread's CPU time, steadier on a busy machine")
+        ->check(CLI::IsMember({"wall", "cpu"}));
+    CLI11_PARSE(app, argc, argv);
+
+    std::ifstream in(queries_file);
+    if (!in) {
+        std::cerr << "cannot read " << queries_file << "\n";
+        return 1;
+    }
+    std::vector<std::string> queries;
+    for (std::string line; std::getline(in, line);)
+        if (!line.empty()) queries.push_back(line);
+    if (mode == "suggest") {
+        // What a search box sends while a name is typed: 2, 3, ... characters.
+        std::vector<std::string> prefixes;
+        for (const auto& q : queries)
+            for (std::size_t n = 2; n <= std::min<std::size_t>(q.size(), 12); ++n) prefixes.push_back(q.substr(0, n));
+        queries = std::move(prefixes);
+    }
+
+    auto searcher = medsearch::Searcher::open(db, medsearch::SearchSettings{});
+    if (!searcher) {
+        std::cerr << searcher.error().message << "\n";
+        return 1;
+    }
+    auto now_ms = [&] {
+        if (clock == "cpu") {
+            timespec t{};
+            clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+            return static_cast<double>(t.tv_sec) * 1e3 + static_cast<double>(t.tv_nsec) / 1e6;
+        }
+        return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now().time_since_epoch()).count();
+    };
+    auto run_one = [&](const std::string& q) {
+        double start = now_ms();
+        bool ok = mode == "search" ? searcher.value()->search({q, 0, 10}).ok()
+                                   : searcher.value()->suggest({q, 8}).ok();
+        (void)ok;
+        return now_ms() - start;
+    };
+    for (int i = 0; i < warmup && i < static_cast<int>(queries.size()); ++i) run_one(queries[static_cast<std::size_t>(i)]);
+    std::vector<double> p50s, p95s, p99s, totals;
+    for (int pass = 0; pass < passes; ++pass) {
+        std::vector<double> times;
+        for (const auto& q : queries) times.push_back(run_one(q));
+        p50s.push_back(percentile(times, 50));
+        p95s.push_back(percentile(times, 95));
+        p99s.push_back(percentile(times, 99));
+        double total = 0;
+        for (double t : times) total += t;
+        totals.push_back(total / 1000.0);
+    }
+    nlohmann::json result = {{"mode", mode},           {"clock", clock},           {"queries", queries.size()},
+                             {"passes", passes},       {"p50_ms", median(p50s)},
+                             {"p95_ms", median(p95s)}, {"p99_ms", median(p99s)},
+                             {"total_s", median(totals)}};
+    if (json) {
+        std::cout << result.dump() << "\n";
+    } else {
+        std::printf("%s latency over %zu queries, median of %d passes: p50 %.3f ms  p95 %.3f ms  p99 %.3f ms  (%.3f s per pass)\n",
+                    mode.c_str(), queries.size(), passes, median(p50s), median(p95s), median(p99s), median(totals));
+    }
+    return 0;
+}
