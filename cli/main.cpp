@@ -174,7 +174,9 @@ int main(int argc, char** argv) {
     bool no_access_log = false;
     serve->add_option("--db", flags.db, "Index folder");
     serve->add_option("--listen", listen, "HOST:PORT (default 127.0.0.1:8080)");
-    serve->add_option("--threads", http_threads, "Worker threads (default 4)")->check(CLI::Range(1, 256));
+    serve->add_option("--threads", http_threads, "Worker threads (default 16)")->check(CLI::Range(1, 256));
+    std::string site_url;
+    serve->add_option("--site-url", site_url, "The site's address, for result links on the search page");
     serve->add_option("--cors-origin", origins, "Origin allowed to call the API from a browser (repeatable)");
     serve->add_flag("--no-access-log", no_access_log, "Do not log each request");
 
@@ -290,6 +292,7 @@ int main(int argc, char** argv) {
             if (!parsed) return fail(parsed.error());
         }
         options.threads = http_threads > 0 ? http_threads : config.threads;
+        options.site_url = site_url.empty() ? config.site_url : site_url;
         options.cors_origins = config.cors_origins;
         options.cors_origins.insert(options.cors_origins.end(), origins.begin(), origins.end());
         options.search.snippet_bytes = config.snippet_bytes;

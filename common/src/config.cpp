@@ -74,7 +74,7 @@ Result<Config> load_config(const std::filesystem::path& file) {
                 return parsed;
             };
             if (key == "source" || key == "index" || key == "synonyms" || key == "stopwords" ||
-                key == "permalink" || key == "listen") {
+                key == "permalink" || key == "listen" || key == "site_url") {
                 auto text = scalar();
                 if (!text) return text.error();
                 if (key == "source") config.source_dir = resolve(text.value());
@@ -88,6 +88,11 @@ Result<Config> load_config(const std::filesystem::path& file) {
                                    "permalink must contain :path or :basename, got '" +
                                        text.value() + "'");
                     config.permalink = text.value();
+                }
+                if (key == "site_url") {
+                    if (text.value().find("://") == std::string::npos)
+                        return bad(file, value, "site_url looks like https://example.org, got '" + text.value() + "'");
+                    config.site_url = text.value();
                 }
                 if (key == "listen") {
                     auto parsed = parse_listen_address(text.value(), config.host, config.port);

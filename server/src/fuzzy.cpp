@@ -60,7 +60,9 @@ std::vector<FuzzyIndex::Match> FuzzyIndex::lookup(std::string_view typed, std::s
         int sound = osa_distance(key, keys_[id], allowed);
         int raw = osa_distance(typed, word.text, allowed + 1);
         int distance = std::min(sound, raw);
-        if (distance > allowed || word.text == typed) continue;
+        // Sounding alike forgives spelling, not everything: "zzzzqqq" sounds
+        // like "seek" once letters are merged, but is nothing like it.
+        if (distance > allowed || raw > allowed + 1 || word.text == typed) continue;
         matches.push_back({&word, distance, raw});
     }
     std::sort(matches.begin(), matches.end(), [](const Match& a, const Match& b) {

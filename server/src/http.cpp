@@ -1,6 +1,7 @@
 #include "medsearch/server/http.hpp"
 
 #include "medsearch/common/log.hpp"
+#include "medsearch/common/text.hpp"
 #include "medsearch/server/json.hpp"
 #include "medsearch/server/web_assets.hpp"
 
@@ -192,8 +193,10 @@ HttpServer::~HttpServer() { stop(); }
 void HttpServer::install_routes() {
     const int threads = options_.threads;
     server_.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<std::size_t>(threads)); };
+    // cpp-httplib gives each connection a worker thread until it closes: a
+    // short keep-alive stops idle browser connections from holding workers.
     server_.set_keep_alive_max_count(100);
-    server_.set_keep_alive_timeout(5);
+    server_.set_keep_alive_timeout(1);
     server_.set_payload_max_length(64 * 1024);
 
     auto with_searcher = [this](auto handler) {
@@ -215,9 +218,16 @@ void HttpServer::install_routes() {
         res.set_content(body, "application/json");
     });
     for (const auto& asset : web_assets()) {
-        auto serve = [asset](const httplib::Request&, httplib::Response& res) {
+        std::string body(asset.bytes);
+        if (asset.route == "/" && !options_.site_url.empty()) {
+            // The search page links results to the site, not to this server.
+            const std::string tag = "<script src=\"/medsearch.js\"";
+            if (auto at = body.find(tag); at != std::string::npos)
+                body.insert(at + tag.size(), " data-site=\"" + html_escape(options_.site_url) + "\"");
+        }
+        auto serve = [body, type = std::string(asset.content_type)](const httplib::Request&, httplib::Response& res) {
             res.set_header("Cache-Control", "public, max-age=300");
-            res.set_content(std::string(asset.bytes), std::string(asset.content_type).c_str());
+            res.set_content(body, type.c_str());
         };
         server_.Get(std::string(asset.route), serve);
     }

@@ -280,7 +280,10 @@ QueryPlan plan_query(std::string_view query, const Snapshot& snapshot, Syntax sy
                     plan.intent = &spec;
                 }
             }
-        for (auto i : best_words) words[i].intent = true;
+        for (auto i : best_words) {
+            words[i].intent = true;
+            plan.intent_words.push_back(words[i].text);
+        }
     }
 
     std::vector<bool> was_corrected(words.size(), false);

@@ -107,14 +107,26 @@ struct SectionScorer {
     struct Key {
         std::string word;
         std::string stem;
+        bool chooses;  // counts for choosing the section (else only places the snippet)
     };
     std::vector<Key> keys;
 
     std::array<bool, 256> first_letters{};  // first letters of the words and stems
 
-    SectionScorer(const std::vector<std::string>& words, const Xapian::Stem& stem) {
-        for (const auto& word : words) {
-            keys.push_back({word, stem(word)});
+    // `words` choose a section; `names` (drug names, everywhere on a page)
+    // only place the snippet when no word does.
+    SectionScorer(const std::vector<std::string>& words, const std::vector<std::string>& names,
+                  const Xapian::Stem& stem) {
+        for (const auto& word : words) add(word, true, stem);
+        for (const auto& name : names) add(name, false, stem);
+    }
+
+    void add(const std::string& word, bool chooses, const Xapian::Stem& stem) {
+        if (word.empty()) return;
+        for (const auto& key : keys)
+            if (key.word == word) return;
+        {
+            keys.push_back({word, stem(word), chooses});
             first_letters[static_cast<unsigned char>(word[0])] = true;
             if (!keys.back().stem.empty()) first_letters[static_cast<unsigned char>(keys.back().stem[0])] = true;
         }
@@ -131,6 +143,7 @@ struct SectionScorer {
         Score result;
         if (keys.empty()) return result;
         std::vector<bool> found(keys.size(), false);
+        std::size_t name_focus = std::string_view::npos;
         auto lower = [](char c) { return static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c); };
         auto is_word = [](char c) {
             return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
@@ -160,12 +173,16 @@ struct SectionScorer {
                     for (auto& c : token) c = lower(c);
                     match = stem(token) == key.stem;
                 }
-                if (match) {
-                    if (result.words++ == 0) result.focus = start;
-                    found[k] = true;
+                if (!match) continue;
+                found[k] = true;
+                if (!key.chooses) {
+                    if (name_focus == std::string_view::npos) name_focus = start;
+                } else if (result.words++ == 0) {
+                    result.focus = start;
                 }
             }
         }
+        if (result.words == 0 && name_focus != std::string_view::npos) result.focus = name_focus;
         return result;
     }
 };
@@ -187,6 +204,9 @@ std::string make_snippet(const Xapian::MSet& mset, std::string_view text, std::s
     const std::string omit = "…";
     auto snippet = mset.snippet(std::string(text.substr(begin, end - begin)), bytes, stem,
                                 Xapian::MSet::SNIPPET_EXHAUSTIVE, "<mark>", "</mark>", omit);
+    // List items and paragraphs are lines of the stored text; one line here.
+    for (auto at = snippet.find('\n'); at != std::string::npos; at = snippet.find('\n', at))
+        snippet.replace(at, 1, " · ");
     if (begin > 0 && !snippet.starts_with(omit)) snippet.insert(0, omit);
     if (end < text.size() && !snippet.ends_with(omit)) snippet += omit;
     return snippet;
@@ -423,22 +443,26 @@ Result<SearchPage> Searcher::run(const SearchRequest& request, const QueryPlan& 
         built.text = Xapian::Query(Xapian::Query::OP_OR, text_queries.begin(), text_queries.end());
 
     // Words that choose a snippet's section: the query's own words that are
-    // not drug names (those are everywhere on the page) nor stopwords.
-    std::vector<std::string> section_words;
+    // not drug names (those are everywhere on the page), not the words asking
+    // for the section, nor stopwords.
+    std::vector<std::string> section_words, name_words;
     if (!plan.text.empty()) {
-        std::unordered_set<std::string> name_words;
-        for (const auto& concept_ : plan.concepts)
+        std::unordered_set<std::string> skip(plan.intent_words.begin(), plan.intent_words.end());
+        for (const auto& concept_ : plan.concepts) {
             for (const auto& alt : concept_.alternatives)
-                for (const auto& w : split_words(alt.key)) name_words.insert(w);
+                for (const auto& w : split_words(alt.key)) skip.insert(w);
+            for (const auto& w : split_words(concept_.alternatives.front().key)) name_words.push_back(w);
+        }
         for (const auto& word : split_words(plan.text.front().text))
-            if (!name_words.count(word) && !snapshot_->is_stopword(word) && !(plan.advanced && std::isupper(static_cast<unsigned char>(word[0]))))
+            if (!skip.count(word) && !snapshot_->is_stopword(word) &&
+                !(plan.advanced && std::isupper(static_cast<unsigned char>(word[0]))))
                 section_words.push_back(word);
         for (std::size_t i = 1; i < plan.text.size(); ++i)
             if (plan.concepts.empty())
                 for (const auto& word : split_words(plan.text[i].text))
                     if (!snapshot_->is_stopword(word)) section_words.push_back(word);
     }
-    SectionScorer scorer(section_words, stem_);
+    SectionScorer scorer(section_words, name_words, stem_);
 
     auto query = built.all();
     if (query.empty()) return page;

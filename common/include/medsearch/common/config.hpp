@@ -18,7 +18,8 @@ struct Config {
     std::filesystem::path stopwords_file;  // empty: the list built into the program
     std::string host = "127.0.0.1";
     int port = 8080;
-    int threads = 4;                         // HTTP workers, one searcher each
+    int threads = 16;                        // HTTP workers, one searcher each
+    std::string site_url;                    // the site's address, for links on the search page
     std::vector<std::string> cors_origins;   // origins allowed to call the API
     unsigned snippet_bytes = 200;            // length of a snippet, in bytes of text
     int index_threads = 0;                   // 0: one per core

@@ -88,7 +88,8 @@ struct ServerOptions {
     std::filesystem::path index_dir;
     std::string host = "127.0.0.1";
     int port = 8080;  // 0: any free port
-    int threads = 4;
+    int threads = 16;
+    std::string site_url;  // the medicine site: result links of the search page point there
     std::vector<std::string> cors_origins;
     SearchSettings search;
     bool access_log = true;

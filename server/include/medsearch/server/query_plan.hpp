@@ -46,6 +46,7 @@ struct QueryPlan {
     bool advanced = false;  // uses Xapian syntax (quotes, field:, AND/OR/NOT): parsed as typed
     std::vector<NameConcept> concepts;
     const schema::SectionSpec* intent = nullptr;
+    std::vector<std::string> intent_words;  // the words that asked for it
     std::string qualifier;               // a page qualifier named in the query ("ophthalmic")
     std::vector<TextPart> text;          // the user's words (corrected) first
     std::optional<std::string> corrected;  // the query as corrected, when a word was
