@@ -12,7 +12,12 @@ using nlohmann::json;
 // Invalid UTF-8 is replaced rather than thrown on.
 std::string dump(const json& body) { return body.dump(-1, ' ', false, json::error_handler_t::replace); }
 
-double round_to(double value, double step) { return std::round(value / step) * step; }
+// To `digits` decimals; dividing (not multiplying by 0.001) gives the double
+// nearest to the decimal, which prints short.
+double round_to(double value, int digits) {
+    double scale = std::pow(10.0, digits);
+    return std::round(value * scale) / scale;
+}
 
 json optional_string(const std::optional<std::string>& value) {
     return value ? json(*value) : json(nullptr);
@@ -27,7 +32,7 @@ std::string to_json(const SearchPage& page) {
                      {"path", hit.path},
                      {"url", hit.url},
                      {"title", hit.title},
-                     {"score", round_to(hit.score, 0.001)},
+                     {"score", round_to(hit.score, 3)},
                      {"section", hit.section},
                      {"section_label", hit.section_label},
                      {"snippet", hit.snippet},
@@ -39,7 +44,7 @@ std::string to_json(const SearchPage& page) {
     for (const auto& e : page.expanded) expanded.push_back({{"from", e.from}, {"to", e.to}, {"kind", e.kind}});
     json body = {{"query", page.query},
                  {"total", page.total},
-                 {"took_ms", round_to(page.took_ms, 0.001)},
+                 {"took_ms", round_to(page.took_ms, 3)},
                  {"corrected", optional_string(page.corrected)},
                  {"expanded", expanded},
                  {"intent", page.intent.empty() ? json(nullptr) : json(page.intent)},
@@ -56,7 +61,7 @@ std::string to_json(const SuggestPage& page) {
                                {"path", s.path},
                                {"kind", s.kind}});
     json body = {{"query", page.query},
-                 {"took_ms", round_to(page.took_ms, 0.001)},
+                 {"took_ms", round_to(page.took_ms, 3)},
                  {"corrected", optional_string(page.corrected)},
                  {"suggestions", suggestions}};
     return dump(body);
