@@ -398,10 +398,13 @@ QueryPlan plan_query(std::string_view query, const Snapshot& snapshot, Syntax sy
         }
     }
 
-    // The user's words, as corrected, lead the text part.
+    // The user's words, as corrected, lead the text part. With a drug named,
+    // the words asking for a section only choose the snippet: pages that
+    // merely mention "side effects" are no answer to "metformin side effects".
     std::string text;
     for (const auto& word : words) {
         if (word.consumed && !snapshot.is_known_word(word.text) && !snapshot.name(word.text)) continue;
+        if (word.intent && !plan.concepts.empty()) continue;
         text += (text.empty() ? "" : " ") + word.text;
     }
     if (!text.empty()) plan.text.insert(plan.text.begin(), TextPart{text, 1.0});
