@@ -11,16 +11,23 @@
 namespace medsearch {
 
 DocumentBuilder::DocumentBuilder(const std::vector<std::string>& stopwords) {
-    terms_.set_stemmer(schema::make_stemmer());
+    Xapian::Stopper* stopper = (new Xapian::SimpleStopper(stopwords.begin(), stopwords.end()))->release();
+    for (auto* generator : {&terms_, &section_terms_}) {
+        generator->set_stemmer(schema::make_stemmer());
+        generator->set_stopper(stopper);  // reference-counted once released
+        generator->set_stopper_strategy(Xapian::TermGenerator::STOP_ALL);
+    }
+    // The default field: words as written (with positions, for phrases) and
+    // stemmed. Section fields: stemmed only, what field queries look up, and
+    // half the postings of both forms (the inverter is most of a build).
     terms_.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
-    // The stopper is reference-counted by the generator once released.
-    terms_.set_stopper((new Xapian::SimpleStopper(stopwords.begin(), stopwords.end()))->release());
-    terms_.set_stopper_strategy(Xapian::TermGenerator::STOP_ALL);
+    section_terms_.set_stemming_strategy(Xapian::TermGenerator::STEM_ALL_Z);
 }
 
 Xapian::Document DocumentBuilder::build(const Monograph& page) {
     Xapian::Document doc;
     terms_.set_document(doc);
+    section_terms_.set_document(doc);
 
     // Names: each searchable as name:..., and boosted in the default field so
     // that a drug's own monograph outranks pages that only mention it.
@@ -42,9 +49,14 @@ Xapian::Document DocumentBuilder::build(const Monograph& page) {
     for (const auto& section : page.sections) {
         const auto* spec = schema::section_by_id(section.id);
         if (spec && spec->boost == 0) continue;  // boilerplate
-        terms_.index_text(section.text, spec ? spec->boost : schema::kOtherSectionBoost);
+        auto boost = spec ? spec->boost : schema::kOtherSectionBoost;
+        if (spec && spec->positions) {
+            terms_.index_text(section.text, boost);
+        } else {
+            terms_.index_text_without_positions(section.text, boost);
+        }
         if (spec && !spec->prefix.empty())
-            terms_.index_text_without_positions(section.text, 1, std::string(spec->prefix));
+            section_terms_.index_text_without_positions(section.text, 1, std::string(spec->prefix));
         terms_.increase_termpos();
     }
 

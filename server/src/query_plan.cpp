@@ -241,7 +241,20 @@ QueryPlan plan_query(std::string_view query, const Snapshot& snapshot, Syntax sy
             for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size()))
                 text.replace(at, from.size(), to);
         }
-        plan.text.push_back({text, 1.0});
+        // Section fields hold stemmed words only, which QueryParser produces
+        // for lower-case words: lower-case all but the operators.
+        std::string lowered;
+        std::size_t start = 0;
+        while (start < text.size()) {
+            auto end = text.find(' ', start);
+            if (end == std::string::npos) end = text.size();
+            std::string word = text.substr(start, end - start);
+            bool op = word == "AND" || word == "OR" || word == "NOT" || word == "XOR" || word == "NEAR" || word == "ADJ";
+            if (!op) word = fold_case(word);
+            lowered += (lowered.empty() ? "" : " ") + word;
+            start = end + 1;
+        }
+        plan.text.push_back({lowered, 1.0});
         return plan;
     }
     std::vector<Word> words;

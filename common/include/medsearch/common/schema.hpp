@@ -18,7 +18,7 @@ class Stem;
 namespace medsearch::schema {
 
 // Bumped whenever documents would be indexed differently: forces a full rebuild.
-inline constexpr int kVersion = 3;
+inline constexpr int kVersion = 5;
 
 // A field users can search by name ("name:codeine"); `boost` multiplies the
 // within-document frequency of its words in the unprefixed (default) field too.
@@ -49,6 +49,7 @@ struct SectionSpec {
     std::string_view label;   // shown to people
     std::string_view prefix;  // term prefix of its words
     Xapian::termcount boost;  // wdf multiplier of its words in the default field
+    bool positions;           // word positions kept: phrases match in this section
     std::span<const std::string_view> headings;
     std::span<const std::string_view> intents;
     std::span<const std::string_view> fallbacks;
@@ -99,18 +100,18 @@ inline constexpr std::string_view kDisclaimerHeadings[] = {"disclaimer"};
 // The canonical sections; the named references below point into this table,
 // so a SectionSpec* found in it compares equal to &kUsage and friends.
 inline constexpr SectionSpec kSections[] = {
-    {"intro", "Overview", "XO", 1, {}, {}, {}},
-    {"generic-name", "Generic Name", "XG", 2, detail::kGenericHeadings, {}, {}},
-    {"usage", "Usage", "XU", 3, detail::kUsageHeadings, detail::kUsageIntents, {}},
-    {"dosage", "Dosage", "XD", 1, detail::kDosageHeadings, detail::kDosageIntents, {}},
-    {"side-effects", "Side Effects", "XE", 1, detail::kSideEffectHeadings, detail::kSideEffectIntents, {}},
-    {"how-it-works", "How it Works", "XW", 1, detail::kHowHeadings, detail::kHowIntents, {}},
-    {"precautions", "Precautions", "XP", 1, detail::kPrecautionHeadings, detail::kPrecautionIntents, {}},
-    {"interactions", "Interactions", "XI", 1, detail::kInteractionHeadings, detail::kInteractionIntents,
+    {"intro", "Overview", "XO", 1, true, {}, {}, {}},
+    {"generic-name", "Generic Name", "XG", 2, true, detail::kGenericHeadings, {}, {}},
+    {"usage", "Usage", "XU", 3, true, detail::kUsageHeadings, detail::kUsageIntents, {}},
+    {"dosage", "Dosage", "XD", 1, false, detail::kDosageHeadings, detail::kDosageIntents, {}},
+    {"side-effects", "Side Effects", "XE", 1, false, detail::kSideEffectHeadings, detail::kSideEffectIntents, {}},
+    {"how-it-works", "How it Works", "XW", 1, false, detail::kHowHeadings, detail::kHowIntents, {}},
+    {"precautions", "Precautions", "XP", 1, false, detail::kPrecautionHeadings, detail::kPrecautionIntents, {}},
+    {"interactions", "Interactions", "XI", 1, false, detail::kInteractionHeadings, detail::kInteractionIntents,
      detail::kInteractionFallbacks},
-    {"faqs", "FAQs", "XF", 1, detail::kFaqHeadings, detail::kFaqIntents, {}},
+    {"faqs", "FAQs", "XF", 1, false, detail::kFaqHeadings, detail::kFaqIntents, {}},
     // Boilerplate at the end of every page: recognised so that it is not indexed.
-    {"disclaimer", "Disclaimer", "", 0, detail::kDisclaimerHeadings, {}, {}},
+    {"disclaimer", "Disclaimer", "", 0, false, detail::kDisclaimerHeadings, {}, {}},
 };
 inline constexpr const SectionSpec& kIntro = kSections[0];
 inline constexpr const SectionSpec& kGenericName = kSections[1];
@@ -124,7 +125,10 @@ inline constexpr const SectionSpec& kFaqs = kSections[8];
 inline constexpr const SectionSpec& kDisclaimer = kSections[9];
 
 // Any other heading ("### Acetylcysteine" in a combination page) is a section of
-// its own, indexed in the default field only.
+// its own, indexed in the default field only, without positions.
+// Positions (phrase search) are kept where phrases matter: names, titles, and
+// the sections that say what a drug is and is for. Elsewhere they would be
+// most of the index and of its build time.
 inline constexpr Xapian::termcount kOtherSectionBoost = 1;
 
 // The canonical section whose headings include `normalised_heading`, or nullptr.

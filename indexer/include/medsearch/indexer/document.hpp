@@ -19,7 +19,8 @@ class DocumentBuilder {
     Xapian::Document build(const Monograph& page);
 
   private:
-    Xapian::TermGenerator terms_;
+    Xapian::TermGenerator terms_;          // default field and names
+    Xapian::TermGenerator section_terms_;  // per-section fields
 };
 
 }  // namespace medsearch
