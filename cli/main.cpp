@@ -143,7 +143,8 @@ int main(int argc, char** argv) {
     check->add_option("--source", flags.source, "Folder of Markdown monographs");
     check->add_option("--format", format, "text, json or github (GitHub Actions annotations)")
         ->check(CLI::IsMember({"text", "json", "github"}));
-    check->add_option("--path-prefix", path_prefix, "Prepended to file paths in github annotations");
+    check->add_option("--path-prefix", path_prefix,
+                      "Prepended to file paths in github annotations (default: the source folder, from here)");
     check->add_flag("--strict", strict, "Warnings fail too (exit 1)");
 
     // search
@@ -179,6 +180,12 @@ int main(int argc, char** argv) {
     serve->add_option("--site-url", site_url, "The site's address, for result links on the search page");
     serve->add_option("--cors-origin", origins, "Origin allowed to call the API from a browser (repeatable)");
     serve->add_flag("--no-access-log", no_access_log, "Do not log each request");
+
+    // publish
+    auto* publish = app.add_subcommand("publish", "Serve an index built elsewhere (a CI artifact): switch --db to it atomically");
+    std::string from;
+    publish->add_option("--from", from, "Index folder built elsewhere")->required()->check(CLI::ExistingDirectory);
+    publish->add_option("--db", flags.db, "Index folder a server serves");
 
     // stats
     auto* stats = app.add_subcommand("stats", "Facts about an index");
@@ -230,6 +237,12 @@ int main(int argc, char** argv) {
         auto report = check_sources(options);
         if (!report) return fail(report.error());
         const auto& r = report.value();
+        // Annotations name files from the repository's root: the current folder.
+        if (format == "github" && path_prefix.empty()) {
+            std::error_code ec;
+            auto relative = std::filesystem::relative(config.source_dir, std::filesystem::current_path(), ec);
+            path_prefix = ec || relative.empty() || relative == "." ? "" : relative.generic_string();
+        }
         print_diagnostics(r.diagnostics, format, path_prefix, r.pages);
         std::cout.flush();
         if (format != "json")
@@ -309,6 +322,15 @@ int main(int argc, char** argv) {
         auto ran = server.value()->run();
         g_server = nullptr;
         if (!ran) return fail(ran.error());
+        return kOk;
+    }
+
+    if (*publish) {
+        auto report = import_index(from, config.index_dir);
+        if (!report) return fail(report.error());
+        if (!quiet)
+            log_info("index", "published " + report.value().generation + " (" + std::to_string(report.value().pages) +
+                                  " pages) in " + config.index_dir.string());
         return kOk;
     }
 

@@ -1,4 +1,7 @@
 # `cmake --install` and a Debian package (cpack -G DEB) of the medsearch program.
+install(FILES README.md DESTINATION share/doc/medsearch)
+install(FILES data/config.yaml data/synonyms.yaml data/stopwords.txt DESTINATION share/doc/medsearch/examples)
+
 set(CPACK_PACKAGE_NAME medsearch)
 set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
 set(CPACK_PACKAGE_CONTACT "medsearch maintainers <medsearch@example.org>")

@@ -77,7 +77,7 @@ TEST_CASE("a broken page is reported and skipped; the rest is indexed", "[index]
     REQUIRE(report.value().diagnostics.size() >= 2);
     CHECK(format_text(report.value().diagnostics[0]) ==
           "b/binary.md:4: error: invalid UTF-8 at byte offset 22 [invalid-utf8]");
-    CHECK(format_text(report.value().diagnostics[1]).starts_with("b/broken.md:3: error: front matter is not valid YAML"));
+    CHECK(format_text(report.value().diagnostics[1]).starts_with("b/broken.md:2: error: front matter is not valid YAML"));
 }
 
 TEST_CASE("incremental builds touch only what changed", "[index][integration]") {

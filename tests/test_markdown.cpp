@@ -89,7 +89,7 @@ TEST_CASE("front matter problems are errors with file and line", "[markdown][uni
     };
     const Row rows[] = {
         {"no-front-matter.md", 1, "front-matter", "no front matter: a page starts with '---', 'title: ...', '---'"},
-        {"broken-yaml.md", 4, "front-matter", "front matter is not valid YAML: end of sequence flow not found"},
+        {"broken-yaml.md", 3, "front-matter", "front matter is not valid YAML: end of sequence flow not found"},
         {"no-title.md", 1, "no-title", "front matter has no 'title'"},
     };
     for (const auto& row : rows) {

@@ -10,6 +10,7 @@
 #include "medsearch/indexer/document.hpp"
 #include "medsearch/indexer/markdown.hpp"
 #include "medsearch/indexer/sources.hpp"
+#include "index_dir.hpp"
 #include "parallel.hpp"
 
 #include <nlohmann/json.hpp>
@@ -76,114 +77,6 @@ Result<IndexInputs> load_inputs(const BuildOptions& options) {
 
 // ---- the index folder -------------------------------------------------------
 
-class IndexLock {
-  public:
-    static Result<IndexLock> acquire(const fs::path& index_dir) {
-        std::error_code ec;
-        fs::create_directories(index_dir, ec);
-        if (ec) return Error{Errc::index, index_dir.string() + ": cannot create: " + ec.message()};
-        auto path = index_dir / kLockFileName;
-        int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-        if (fd < 0) return Error{Errc::index, path.string() + ": cannot open lock file"};
-        if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
-            ::close(fd);
-            return Error{Errc::index, index_dir.string() +
-                                          ": another medsearch index is writing this index"};
-        }
-        return IndexLock(fd);
-    }
-    IndexLock(IndexLock&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
-    IndexLock& operator=(IndexLock&&) = delete;
-    ~IndexLock() {
-        if (fd_ >= 0) ::close(fd_);  // closing releases the lock
-    }
-
-  private:
-    explicit IndexLock(int fd) : fd_(fd) {}
-    int fd_;
-};
-
-unsigned long generation_number(const std::string& name) {
-    if (!name.starts_with(kGenerationPrefix)) return 0;
-    return std::strtoul(name.c_str() + std::string_view(kGenerationPrefix).size(), nullptr, 10);
-}
-
-std::string generation_name(unsigned long number) {
-    char buffer[32];
-    std::snprintf(buffer, sizeof buffer, "%s%06lu", kGenerationPrefix, number);
-    return buffer;
-}
-
-// Removes what builds that did not finish left behind, and generations older
-// than the current one's predecessor. Returns the highest number seen.
-unsigned long clean_index_dir(const fs::path& index_dir, const std::string& keep_current) {
-    std::vector<std::string> generations;
-    unsigned long highest = 0;
-    std::error_code ec;
-    for (const auto& entry : fs::directory_iterator(index_dir, ec)) {
-        auto name = entry.path().filename().string();
-        if (name.starts_with("tmp-")) {
-            fs::remove_all(entry.path(), ec);
-        } else if (name.starts_with(kGenerationPrefix)) {
-            generations.push_back(name);
-            highest = std::max(highest, generation_number(name));
-        }
-    }
-    std::sort(generations.begin(), generations.end(),
-              [](const auto& a, const auto& b) { return generation_number(a) > generation_number(b); });
-    auto current_number = generation_number(keep_current);
-    bool kept_previous = false;
-    for (const auto& name : generations) {
-        auto number = generation_number(name);
-        if (name == keep_current) continue;
-        if (number < current_number && !kept_previous) {
-            kept_previous = true;  // readers may still be on it
-            continue;
-        }
-        fs::remove_all(index_dir / name, ec);
-    }
-    return highest;
-}
-
-Status fsync_path(const fs::path& path, bool directory) {
-    int fd = ::open(path.c_str(), (directory ? O_RDONLY | O_DIRECTORY : O_RDONLY) | O_CLOEXEC);
-    if (fd < 0) return Error{Errc::index, path.string() + ": cannot open to sync"};
-    int rc = ::fsync(fd);
-    ::close(fd);
-    if (rc != 0) return Error{Errc::index, path.string() + ": fsync failed"};
-    return Ok{};
-}
-
-Status sync_tree(const fs::path& dir) {
-    std::error_code ec;
-    for (const auto& entry : fs::directory_iterator(dir, ec)) {
-        if (entry.is_regular_file()) {
-            auto synced = fsync_path(entry.path(), false);
-            if (!synced) return synced;
-        }
-    }
-    if (ec) return Error{Errc::index, dir.string() + ": " + ec.message()};
-    return fsync_path(dir, true);
-}
-
-// CURRENT is replaced by rename(2): atomic on POSIX file systems.
-Status publish(const fs::path& index_dir, const std::string& generation) {
-    auto temp = index_dir / (std::string(kCurrentFileName) + ".tmp");
-    {
-        int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-        if (fd < 0) return Error{Errc::index, temp.string() + ": cannot write"};
-        std::string line = generation + "\n";
-        bool written = ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size());
-        bool synced = ::fsync(fd) == 0;
-        ::close(fd);
-        if (!written || !synced) return Error{Errc::index, temp.string() + ": cannot write"};
-    }
-    std::error_code ec;
-    fs::rename(temp, index_dir / kCurrentFileName, ec);
-    if (ec) return Error{Errc::index, index_dir.string() + ": cannot publish: " + ec.message()};
-    return fsync_path(index_dir, true);
-}
-
 // ---- pages ------------------------------------------------------------------
 
 struct PageOutcome {
@@ -249,7 +142,7 @@ void write_metadata(Xapian::WritableDatabase& db, const Metadata& m) {
     auto hash = content_hash(m.inputs, catalog);
     nlohmann::json build = {
         {"generation", m.generation},
-        {"build_id", std::to_string(generation_number(m.generation)) + "-" + hash.substr(0, 8)},
+        {"build_id", std::to_string(detail::generation_number(m.generation)) + "-" + hash.substr(0, 8)},
         {"built_at", utc_now()},
         {"pages", m.catalog.size()},
         {"content_hash", hash},
@@ -395,7 +288,7 @@ Result<BuildReport> build_index(const BuildOptions& options) {
     auto files = scan_sources(options.source_dir);
     if (!files) return files.error();
 
-    auto lock = IndexLock::acquire(options.index_dir);
+    auto lock = detail::IndexLock::acquire(options.index_dir);
     if (!lock) return lock.error();
 
     // The published index, if any, and whether its documents can be reused.
@@ -429,8 +322,8 @@ Result<BuildReport> build_index(const BuildOptions& options) {
         report.full_reason = "no index yet";
     }
 
-    auto highest = clean_index_dir(options.index_dir, current ? current->name : "");
-    auto generation = generation_name(std::max(highest, current ? current->number : 0) + 1);
+    auto highest = detail::clean_index_dir(options.index_dir, current ? current->name : "");
+    auto generation = detail::generation_name(std::max(highest, current ? current->number : 0) + 1);
     auto scratch = options.index_dir / ("tmp-" + generation);
     auto target = scratch / "db";
     std::error_code ec;
@@ -567,13 +460,13 @@ Result<BuildReport> build_index(const BuildOptions& options) {
         return Error{Errc::index, std::string("writing the index: ") + e.what()};
     }
 
-    auto synced = sync_tree(target);
+    auto synced = detail::sync_tree(target);
     if (!synced) return synced.error();
     fs::rename(target, options.index_dir / generation, ec);
     if (ec) return Error{Errc::index, "moving the new index into place: " + ec.message()};
-    auto published = publish(options.index_dir, generation);
+    auto published = detail::publish(options.index_dir, generation);
     if (!published) return published.error();
-    clean_index_dir(options.index_dir, generation);
+    detail::clean_index_dir(options.index_dir, generation);
 
     add_collection_diagnostics(catalog, report.diagnostics);
     std::stable_sort(report.diagnostics.begin(), report.diagnostics.end(),

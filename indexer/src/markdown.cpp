@@ -120,10 +120,18 @@ std::optional<FrontMatter> read_front_matter(std::string_view text, Reporter& re
     fm.body_offset = body;
     fm.body_line = line_of_offset(text, body);
     YAML::Node root;
+    auto yaml = text.substr(yaml_start, yaml_end - yaml_start);
     try {
-        root = YAML::Load(std::string(text.substr(yaml_start, yaml_end - yaml_start)));
+        root = YAML::Load(std::string(yaml));
     } catch (const YAML::Exception& e) {
-        report.error(2 + e.mark.line, "front-matter", "front matter is not valid YAML: " + e.msg);
+        // yaml-cpp places "... not found" errors after the last line: point
+        // at the last line that has something on it instead.
+        int last = 0, line = 0;
+        for (std::size_t i = 0; i < yaml.size(); ++i) {
+            if (yaml[i] == '\n') ++line;
+            else if (yaml[i] != ' ' && yaml[i] != '\t' && yaml[i] != '\r') last = line;
+        }
+        report.error(2 + std::min(e.mark.line, last), "front-matter", "front matter is not valid YAML: " + e.msg);
         return std::nullopt;
     }
     if (!root.IsMap()) {

@@ -66,3 +66,18 @@ struct IndexStats {
 Result<IndexStats> read_index_stats(const std::filesystem::path& index_dir);
 
 }  // namespace medsearch
+
+namespace medsearch {
+
+// Publishes the current index of another index folder (a CI build's artifact)
+// as the next generation of `index_dir`, with the same atomic switch as a
+// build: a server on `index_dir` picks it up, and a copy that fails half-way
+// leaves the served index as it was.
+struct ImportReport {
+    std::string generation;  // the generation now published in index_dir
+    std::size_t pages = 0;
+};
+
+Result<ImportReport> import_index(const std::filesystem::path& from_dir, const std::filesystem::path& index_dir);
+
+}  // namespace medsearch
