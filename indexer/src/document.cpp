@@ -6,28 +6,16 @@
 #include <xapian.h>
 
 #include <algorithm>
-#include <set>
 
 namespace medsearch {
 
-DocumentBuilder::DocumentBuilder(const std::vector<std::string>& stopwords) {
-    Xapian::Stopper* stopper = (new Xapian::SimpleStopper(stopwords.begin(), stopwords.end()))->release();
-    for (auto* generator : {&terms_, &section_terms_}) {
-        generator->set_stemmer(schema::make_stemmer());
-        generator->set_stopper(stopper);  // reference-counted once released
-        generator->set_stopper_strategy(Xapian::TermGenerator::STOP_ALL);
-    }
-    // The default field: words as written (with positions, for phrases) and
-    // stemmed. Section fields: stemmed only, what field queries look up, and
-    // half the postings of both forms (the inverter is most of a build).
-    terms_.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
-    section_terms_.set_stemming_strategy(Xapian::TermGenerator::STEM_ALL_Z);
-}
+DocumentBuilder::DocumentBuilder(const std::vector<std::string>& stopwords) : text_(stopwords) {}
 
 Xapian::Document DocumentBuilder::build(const Monograph& page) {
     Xapian::Document doc;
-    terms_.set_document(doc);
-    section_terms_.set_document(doc);
+    // A gap between fields and sections, so that no phrase spans two of them.
+    constexpr Xapian::termpos kGap = 100;
+    Xapian::termpos position = 0;
 
     // Names: each searchable as name:..., and boosted in the default field so
     // that a drug's own monograph outranks pages that only mention it.
@@ -37,27 +25,18 @@ Xapian::Document DocumentBuilder::build(const Monograph& page) {
         names.insert(names.end(), component.aliases.begin(), component.aliases.end());
     }
     names.insert(names.end(), page.other_names.begin(), page.other_names.end());
-    for (const auto& name : names) {
-        terms_.index_text(name, 1, std::string(schema::kName.prefix));
-        terms_.index_text(name, schema::kName.boost);
-        terms_.increase_termpos();  // no phrase across two names
-    }
-    terms_.index_text(page.title, 1, std::string(schema::kTitle.prefix));
-    terms_.index_text(page.title, schema::kTitle.boost);
-    terms_.increase_termpos();
+    for (const auto& name : names)
+        position = text_.index(doc, name, {schema::kName.boost, true, schema::kName.prefix, {}}, position) + kGap;
+    position = text_.index(doc, page.title, {schema::kTitle.boost, true, schema::kTitle.prefix, {}}, position) + kGap;
 
+    // Sections: the default field (positions where phrases matter) and the
+    // section's own field (stemmed words: what field queries look up).
     for (const auto& section : page.sections) {
         const auto* spec = schema::section_by_id(section.id);
         if (spec && spec->boost == 0) continue;  // boilerplate
-        auto boost = spec ? spec->boost : schema::kOtherSectionBoost;
-        if (spec && spec->positions) {
-            terms_.index_text(section.text, boost);
-        } else {
-            terms_.index_text_without_positions(section.text, boost);
-        }
-        if (spec && !spec->prefix.empty())
-            section_terms_.index_text_without_positions(section.text, 1, std::string(spec->prefix));
-        terms_.increase_termpos();
+        TextIndexer::Field field{schema::kOtherSectionBoost, false, {}, {}};
+        if (spec) field = {spec->boost, spec->positions, {}, spec->prefix};
+        position = text_.index(doc, section.text, field, position) + kGap;
     }
 
     // Exact-name terms: which ingredients, under any of their names, and the

@@ -2,6 +2,7 @@
 // Monograph -> Xapian::Document, following the schema table.
 
 #include "medsearch/common/monograph.hpp"
+#include "medsearch/indexer/text_indexer.hpp"
 
 #include <xapian.h>
 
@@ -19,8 +20,7 @@ class DocumentBuilder {
     Xapian::Document build(const Monograph& page);
 
   private:
-    Xapian::TermGenerator terms_;          // default field and names
-    Xapian::TermGenerator section_terms_;  // per-section fields
+    TextIndexer text_;
 };
 
 }  // namespace medsearch
