@@ -107,26 +107,16 @@ struct SectionScorer {
     struct Key {
         std::string word;
         std::string stem;
-        bool chooses;  // counts for choosing the section (else only places the snippet)
     };
     std::vector<Key> keys;
 
     std::array<bool, 256> first_letters{};  // first letters of the words and stems
 
-    // `words` choose a section; `names` (drug names, everywhere on a page)
-    // only place the snippet when no word does.
-    SectionScorer(const std::vector<std::string>& words, const std::vector<std::string>& names,
-                  const Xapian::Stem& stem) {
-        for (const auto& word : words) add(word, true, stem);
-        for (const auto& name : names) add(name, false, stem);
-    }
-
-    void add(const std::string& word, bool chooses, const Xapian::Stem& stem) {
-        if (word.empty()) return;
-        for (const auto& key : keys)
-            if (key.word == word) return;
-        {
-            keys.push_back({word, stem(word), chooses});
+    SectionScorer(const std::vector<std::string>& words, const Xapian::Stem& stem) {
+        for (const auto& word : words) {
+            if (word.empty() || std::any_of(keys.begin(), keys.end(), [&](const Key& k) { return k.word == word; }))
+                continue;
+            keys.push_back({word, stem(word)});
             first_letters[static_cast<unsigned char>(word[0])] = true;
             if (!keys.back().stem.empty()) first_letters[static_cast<unsigned char>(keys.back().stem[0])] = true;
         }
@@ -143,7 +133,6 @@ struct SectionScorer {
         Score result;
         if (keys.empty()) return result;
         std::vector<bool> found(keys.size(), false);
-        std::size_t name_focus = std::string_view::npos;
         auto lower = [](char c) { return static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c); };
         auto is_word = [](char c) {
             return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
@@ -175,14 +164,9 @@ struct SectionScorer {
                 }
                 if (!match) continue;
                 found[k] = true;
-                if (!key.chooses) {
-                    if (name_focus == std::string_view::npos) name_focus = start;
-                } else if (result.words++ == 0) {
-                    result.focus = start;
-                }
+                if (result.words++ == 0) result.focus = start;
             }
         }
-        if (result.words == 0 && name_focus != std::string_view::npos) result.focus = name_focus;
         return result;
     }
 };
@@ -220,15 +204,19 @@ struct SectionChoice {
     std::size_t focus = 0;  // where in its text the snippet should be
 };
 
-SectionChoice choose_section(const StoredPage& page, const QueryPlan& plan, const SectionScorer& scorer,
-                             const Xapian::Stem& stem) {
+// `words` (the query's own, not drug names) choose the section; `names`
+// (everywhere on a page) place the snippet in a section asked for when no
+// word of the query is in it.
+SectionChoice choose_section(const StoredPage& page, const QueryPlan& plan, const SectionScorer& words,
+                             const SectionScorer& names, const Xapian::Stem& stem) {
     auto find = [&](std::string_view id) -> const Section* {
         for (const auto& section : page.sections)
             if (section.id == id) return &section;
         return nullptr;
     };
     auto with_focus = [&](const Section* section) {
-        return SectionChoice{section, scorer.score(section->text, stem).focus};
+        auto score = words.score(section->text, stem);
+        return SectionChoice{section, score.words > 0 ? score.focus : names.score(section->text, stem).focus};
     };
     if (plan.intent) {
         if (const auto* section = find(plan.intent->id)) return with_focus(section);
@@ -238,7 +226,7 @@ SectionChoice choose_section(const StoredPage& page, const QueryPlan& plan, cons
     SectionChoice best;
     int best_words = 0;
     for (const auto& section : page.sections) {
-        auto score = scorer.score(section.text, stem);
+        auto score = words.score(section.text, stem);
         if (score.words > best_words) {
             best = {&section, score.focus};
             best_words = score.words;
@@ -462,7 +450,7 @@ Result<SearchPage> Searcher::run(const SearchRequest& request, const QueryPlan& 
                 for (const auto& word : split_words(plan.text[i].text))
                     if (!snapshot_->is_stopword(word)) section_words.push_back(word);
     }
-    SectionScorer scorer(section_words, name_words, stem_);
+    SectionScorer scorer(section_words, stem_), name_scorer(name_words, stem_);
 
     auto query = built.all();
     if (query.empty()) return page;
@@ -486,7 +474,7 @@ Result<SearchPage> Searcher::run(const SearchRequest& request, const QueryPlan& 
         hit.path = stored.path;
         hit.title = stored.title;
         hit.url = stored.url;
-        auto choice = choose_section(stored, plan, scorer, stem_);
+        auto choice = choose_section(stored, plan, scorer, name_scorer, stem_);
         const auto* section = choice.section;
         if (section) {
             hit.section = section->id;
