@@ -180,7 +180,7 @@ std::string make_snippet(const Xapian::MSet& mset, std::string_view text, std::s
         auto space = text.find_last_of(" \n", begin);
         begin = space == std::string_view::npos ? 0 : space + 1;
     }
-    std::size_t end = std::min(text.size(), begin + 3 * static_cast<std::size_t>(bytes) / 2);
+    std::size_t end = std::min(text.size(), begin + 5 * static_cast<std::size_t>(bytes) / 4);
     if (end < text.size()) {
         auto space = text.find_first_of(" \n", end);
         end = space == std::string_view::npos ? text.size() : space;
@@ -382,7 +382,7 @@ Result<SearchPage> Searcher::run(const SearchRequest& request, const QueryPlan& 
         built.names = Xapian::Query(Xapian::Query::OP_OR, concept_queries.begin(), concept_queries.end());
         std::vector<std::pair<std::vector<std::string>, double>> sets;
         std::vector<std::string> keys;
-        set_combinations(plan.concepts, 0, keys, 1.0, sets, 8);
+        set_combinations(plan.concepts, 0, keys, 1.0, sets, 4);
         std::vector<Xapian::Query> set_queries;
         for (const auto& [set_keys, weight] : sets) {
             std::vector<std::string> bases;

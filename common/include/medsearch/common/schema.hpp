@@ -18,7 +18,7 @@ class Stem;
 namespace medsearch::schema {
 
 // Bumped whenever documents would be indexed differently: forces a full rebuild.
-inline constexpr int kVersion = 5;
+inline constexpr int kVersion = 6;
 
 // A field users can search by name ("name:codeine"); `boost` multiplies the
 // within-document frequency of its words in the unprefixed (default) field too.
@@ -39,7 +39,7 @@ inline constexpr std::string_view kBasePrefix = "XB";       // XB<salt-free key>
 inline constexpr std::string_view kExactSetPrefix = "XS";   // XS<sorted keys joined by '+'>
 inline constexpr std::string_view kBaseSetPrefix = "XT";    // XT<sorted salt-free keys, '+'>
 inline constexpr std::string_view kIngredientCountPrefix = "XK";  // XK<n>, n = 1..kMaxIngredientCount
-inline constexpr int kMaxIngredientCount = 9;                     // 9 means nine or more
+inline constexpr int kMaxIngredientCount = 4;                     // 4 means four or more
 
 // A canonical section. `headings` are the normalised heading or bold-label texts
 // that open it; `intents` the query phrases that ask for it ('*' = any words, as
