@@ -5,10 +5,17 @@
 #include "medsearch/server/json.hpp"
 #include "medsearch/server/web_assets.hpp"
 
+#include <sys/socket.h>
+
 #include <charconv>
 
 namespace medsearch {
 namespace {
+
+// A connection holds its worker until it closes: after this many requests it
+// goes to the back of the queue, so that hundreds of open connections share
+// the workers without any waiting seconds.
+constexpr std::size_t kRequestsPerConnection = 10;
 
 HttpResponse error_response(const Error& error) {
     int status = error.code == Errc::bad_input ? 400 : error.code == Errc::not_found ? 404 : 500;
@@ -194,9 +201,17 @@ void HttpServer::install_routes() {
     const int threads = options_.threads;
     server_.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<std::size_t>(threads)); };
     // cpp-httplib gives each connection a worker thread until it closes: a
-    // short keep-alive stops idle browser connections from holding workers.
-    server_.set_keep_alive_max_count(100);
+    // short keep-alive stops idle browser connections from holding workers,
+    // and a few requests per connection let waiting connections in.
+    server_.set_keep_alive_max_count(kRequestsPerConnection);
     server_.set_keep_alive_timeout(1);
+    // Small answers must not wait for Nagle's algorithm (40 ms per request).
+    server_.set_tcp_nodelay(true);
+    // The listening socket, to raise its backlog after bind (below).
+    server_.set_socket_options([this](socket_t socket) {
+        httplib::default_socket_options(socket);
+        listen_socket_ = socket;
+    });
     server_.set_payload_max_length(64 * 1024);
 
     auto with_searcher = [this](auto handler) {
@@ -291,6 +306,9 @@ Result<int> HttpServer::bind() {
         return Error{Errc::bad_input,
                      "cannot listen on " + options_.host + ":" + std::to_string(port) + " (in use?)"};
     }
+    // cpp-httplib listens with a backlog of 5, compiled in: connections
+    // beyond it wait for TCP's one-second retry. listen() again raises it.
+    if (listen_socket_ != INVALID_SOCKET) ::listen(listen_socket_, SOMAXCONN);
     return port;
 }
 

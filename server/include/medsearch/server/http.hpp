@@ -117,6 +117,7 @@ class HttpServer {
     std::unique_ptr<IndexWatcher> watcher_;
     std::unique_ptr<SearcherPool> pool_;
     httplib::Server server_;
+    socket_t listen_socket_ = INVALID_SOCKET;  // cpp-httplib declares socket_t globally
 };
 
 }  // namespace medsearch
