@@ -403,11 +403,24 @@ QueryPlan plan_query(std::string_view query, const Snapshot& snapshot, Syntax sy
             const auto* values = snapshot.synonyms(key);
             if (!values || snapshot.synonym_kind(key) != SynonymKind::condition) continue;
             for (const auto& value : *values) {
-                condition_text.push_back({value, kExpansionTextWeight});
+                // "opioid dependence", not pages with "dependence" anywhere.
+                condition_text.push_back({value, kExpansionTextWeight, value.find(' ') != std::string::npos});
                 plan.expanded.push_back({key, value, "condition"});
             }
             i += n - 1;
             break;
+        }
+    }
+
+    // British and American spellings of the user's words ("anaesthesia").
+    std::vector<TextPart> spelling_text;
+    for (const auto& word : words) {
+        if (word.consumed || word.intent) continue;
+        const auto* values = snapshot.synonyms(word.text);
+        if (!values || snapshot.synonym_kind(word.text) != SynonymKind::spelling) continue;
+        for (const auto& value : *values) {
+            spelling_text.push_back({value, 1.0});
+            plan.expanded.push_back({word.text, value, "spelling"});
         }
     }
 
@@ -423,6 +436,7 @@ QueryPlan plan_query(std::string_view query, const Snapshot& snapshot, Syntax sy
     if (!text.empty()) plan.text.insert(plan.text.begin(), TextPart{text, 1.0});
     plan.text.insert(plan.text.end(), completion_text.begin(), completion_text.end());
     plan.text.insert(plan.text.end(), condition_text.begin(), condition_text.end());
+    plan.text.insert(plan.text.end(), spelling_text.begin(), spelling_text.end());
     if (corrected || !corrected_tail.empty()) {
         std::string full;
         std::size_t end = corrected_tail.empty() ? words.size() : corrected_tail_begin;

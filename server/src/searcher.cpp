@@ -410,7 +410,7 @@ Result<SearchPage> Searcher::run(const SearchRequest& request, const QueryPlan& 
     for (std::size_t i = 0; i < plan.text.size(); ++i) {
         const auto& part = plan.text[i];
         auto flags = plan.advanced ? advanced_flags : plain_flags;
-        auto query = parser_.parse_query(part.text, flags);
+        auto query = parser_.parse_query(part.phrase ? "\"" + part.text + "\"" : part.text, flags);
         if (query.empty()) continue;
         text_queries.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, query, part.weight);
         // Usage and phrase weighting order pages when no drug name does.

@@ -34,6 +34,7 @@ struct NameConcept {
 struct TextPart {
     std::string text;
     double weight = 1;
+    bool phrase = false;  // the words next to each other ("opioid dependence")
 };
 
 struct Expansion {
