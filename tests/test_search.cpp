@@ -227,3 +227,21 @@ TEST_CASE_METHOD(IndexedFixtures, "bad queries are errors, not crashes", "[searc
         CHECK(searcher().search({odd, 0, 10}).ok());
     }
 }
+
+TEST_CASE("a copy with an untidy title ranks after the drug's page", "[search][integration]") {
+    TempDir dir;
+    // The same text twice; the copy's title has the scraper's stray " ." and
+    // the longer text, so without the rule it would rank first.
+    const std::string page = "# Clonazepam\n### Usage\nClonazepam treats seizures and panic disorder.\n";
+    write_file(dir / "src/c/clonazepam.md", "---\ntitle: Clonazepam\n---\n" + page);
+    write_file(dir / "src/c/clonazepam-.md",
+               "---\ntitle: Clonazepam .\n---\n" + page + "Clonazepam is a benzodiazepine; clonazepam.\n");
+    REQUIRE(build_index(fixture_build(dir / "src", dir / "index")).ok());
+    auto searcher = Searcher::open(dir / "index", SearchSettings{});
+    REQUIRE(searcher.ok());
+    auto result = searcher.value()->search({"clonazepam", 0, 10});
+    REQUIRE(result.ok());
+    REQUIRE(result.value().hits.size() == 2);
+    CHECK(result.value().hits[0].path == "c/clonazepam.md");
+    CHECK(result.value().hits[1].path == "c/clonazepam-.md");
+}

@@ -59,7 +59,11 @@ Xapian::Document DocumentBuilder::build(const Monograph& page) {
         auto term = schema::set_term(prefix, std::move(keys), prefix == schema::kExactSetPrefix ? qualifier : "");
         if (term.size() < 240) doc.add_boolean_term(term);  // Xapian terms are at most 245 bytes
     };
-    add_set_term(schema::kExactSetPrefix, main_keys);
+    // A title left untidy by the site's scraper ("Clonazepam .") is a copy of
+    // the drug's page, not the page: it ranks as a variant too.
+    auto title = trim(page.title);
+    bool tidy = !title.empty() && std::string_view(".,;-+").find(title.back()) == std::string_view::npos;
+    if (tidy) add_set_term(schema::kExactSetPrefix, main_keys);
     add_set_term(schema::kBaseSetPrefix, base_keys);
     doc.add_boolean_term(schema::id_term(page.path));
 

@@ -18,7 +18,7 @@ class Stem;
 namespace medsearch::schema {
 
 // Bumped whenever documents would be indexed differently: forces a full rebuild.
-inline constexpr int kVersion = 6;
+inline constexpr int kVersion = 7;
 
 // A field users can search by name ("name:codeine"); `boost` multiplies the
 // within-document frequency of its words in the unprefixed (default) field too.
