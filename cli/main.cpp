@@ -18,6 +18,8 @@
 
 #include <chrono>
 #include <csignal>
+#include <pthread.h>
+#include <thread>
 #include <cstdio>
 #include <iostream>
 #include <optional>
@@ -114,7 +116,6 @@ void print_page(const SearchPage& page) {
     }
 }
 
-HttpServer* g_server = nullptr;
 
 }  // namespace
 
@@ -310,17 +311,30 @@ int main(int argc, char** argv) {
         options.cors_origins.insert(options.cors_origins.end(), origins.begin(), origins.end());
         options.search.snippet_bytes = config.snippet_bytes;
         options.access_log = !no_access_log && !quiet;
+        // SIGINT and SIGTERM are taken by one thread that stops the server
+        // (stopping from a signal handler would not be async-signal-safe); the
+        // mask is inherited by every thread started after this.
+        sigset_t stop_signals;
+        sigemptyset(&stop_signals);
+        sigaddset(&stop_signals, SIGINT);
+        sigaddset(&stop_signals, SIGTERM);
+        sigaddset(&stop_signals, SIGUSR1);  // sent below when the server stops on its own
+        pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
         auto server = HttpServer::create(options);
         if (!server) return fail(server.error());
         auto port = server.value()->bind();
         if (!port) return fail(port.error());
-        g_server = server.value().get();
-        std::signal(SIGINT, [](int) { if (g_server) g_server->stop(); });
-        std::signal(SIGTERM, [](int) { if (g_server) g_server->stop(); });
+        std::thread stopper([&] {
+            int signal = 0;
+            sigwait(&stop_signals, &signal);
+            if (signal != SIGUSR1) log_info("http", "stopping");
+            server.value()->stop();
+        });
         log_info("http", "serving " + server.value()->watcher().latest()->generation().name + " on http://" +
                              options.host + ":" + std::to_string(port.value()) + "/");
         auto ran = server.value()->run();
-        g_server = nullptr;
+        pthread_kill(stopper.native_handle(), SIGUSR1);  // wakes it if the server stopped on its own
+        stopper.join();
         if (!ran) return fail(ran.error());
         return kOk;
     }
