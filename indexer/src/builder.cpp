@@ -3,6 +3,7 @@
 #include "medsearch/common/catalog.hpp"
 #include "medsearch/common/config.hpp"
 #include "medsearch/common/index_layout.hpp"
+#include "medsearch/common/log.hpp"
 #include "medsearch/common/schema.hpp"
 #include "medsearch/common/synonyms.hpp"
 #include "medsearch/common/text.hpp"
@@ -101,6 +102,10 @@ Diagnostic unreadable(const SourceFile& file, const std::string& message) {
     return {Severity::error, file.relative, 0, "unreadable", message};
 }
 
+double seconds_since(std::chrono::steady_clock::time_point start) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
 // ---- writing ----------------------------------------------------------------
 
 std::string utc_now() {
@@ -188,6 +193,7 @@ struct Built {
 Result<Built> build_full(const std::vector<SourceFile>& files, const std::vector<bool>& clash,
                          const BuildOptions& options, const IndexInputs& inputs,
                          const fs::path& target, const fs::path& scratch, int threads) {
+    auto started = std::chrono::steady_clock::now();
     std::size_t n = files.size();
     threads = static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(threads), std::max<std::size_t>(1, n / 64)));
     threads = std::max(threads, 1);
@@ -259,11 +265,13 @@ Result<Built> build_full(const std::vector<SourceFile>& files, const std::vector
                   std::back_inserter(built.diagnostics));
         built.skipped += shard.skipped;
     }
+    log_debug("index", "shards built: " + std::to_string(seconds_since(started)) + " s");
     if (shards.size() > 1) {
         try {
             Xapian::Database combined;
             for (const auto& shard : shards) combined.add_database(Xapian::Database(shard.path.string()));
             combined.compact(target.string());
+            log_debug("index", "shards merged: " + std::to_string(seconds_since(started)) + " s");
         } catch (const Xapian::Error& e) {
             return Error{Errc::index, "merging index shards: " + e.get_description()};
         }
@@ -460,6 +468,7 @@ Result<BuildReport> build_index(const BuildOptions& options) {
         return Error{Errc::index, std::string("writing the index: ") + e.what()};
     }
 
+    log_debug("index", "metadata written: " + std::to_string(seconds_since(started)) + " s");
     auto synced = detail::sync_tree(target);
     if (!synced) return synced.error();
     fs::rename(target, options.index_dir / generation, ec);
