@@ -181,6 +181,9 @@ int main(int argc, char** argv) {
     serve->add_option("--site-url", site_url, "The site's address, for result links on the search page");
     serve->add_option("--cors-origin", origins, "Origin allowed to call the API from a browser (repeatable)");
     serve->add_flag("--no-access-log", no_access_log, "Do not log each request");
+    int cache_mb = -1;
+    serve->add_option("--cache-mb", cache_mb, "MiB of answers kept for repeated requests (default 16; 0: none)")
+        ->check(CLI::Range(0, 4096));
 
     // publish
     auto* publish = app.add_subcommand("publish", "Serve an index built elsewhere (a CI artifact): switch --db to it atomically");
@@ -311,6 +314,7 @@ int main(int argc, char** argv) {
         options.cors_origins.insert(options.cors_origins.end(), origins.begin(), origins.end());
         options.search.snippet_bytes = config.snippet_bytes;
         options.access_log = !no_access_log && !quiet;
+        options.cache_bytes = static_cast<std::size_t>(cache_mb >= 0 ? cache_mb : config.cache_mb) << 20;
         // SIGINT and SIGTERM are taken by one thread that stops the server
         // (stopping from a signal handler would not be async-signal-safe); the
         // mask is inherited by every thread started after this.

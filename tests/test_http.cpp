@@ -239,3 +239,44 @@ TEST_CASE("a rebuilt index is served without a restart and without a failed or m
     // Rebuilds 1 and 3 (incremental, nothing changed since) publish nothing.
     CHECK(json::parse(health->body)["generation"] == "gen-000004");
 }
+
+TEST_CASE("the response cache keeps the most recently used answers within its bytes", "[http][unit]") {
+    ResponseCache cache(8 * 100);
+    cache.put("a", std::string(90, 'a'));
+    cache.put("b", std::string(90, 'b'));
+    REQUIRE(cache.get("a"));
+    CHECK(*cache.get("a") == std::string(90, 'a'));
+    for (int i = 0; i < 7; ++i) cache.put("k" + std::to_string(i), std::string(90, 'x'));
+    // 2 entries of 91 bytes and 7 of 92 do not fit in 800: the least recently used went.
+    CHECK_FALSE(cache.get("b"));
+    CHECK(cache.get("a"));
+    CHECK(cache.bytes() <= 800);
+    cache.put("huge", std::string(200, 'h'));  // more than an eighth of the budget
+    CHECK_FALSE(cache.get("huge"));
+    CHECK_FALSE(cache.get("missing"));
+}
+
+TEST_CASE("a repeated request is answered from the cache, a new index is not", "[http][integration]") {
+    TempDir dir;
+    copy_tree(fixtures() / "corpus", dir / "src");
+    auto options = fixture_build(dir / "src", dir / "index");
+    REQUIRE(build_index(options).ok());
+    RunningServer server(dir / "index");
+    auto client = server.client();
+    auto first = client.Get("/search?q=tramadol");
+    auto again = client.Get("/search?q=tramadol");
+    REQUIRE(first);
+    REQUIRE(again);
+    CHECK(again->body == first->body);  // took_ms included: the same answer
+    CHECK(json::parse(first->body)["hits"].empty());
+    write_file(dir / "src/t/tramadol.md", "---\ntitle: Tramadol\n---\n# Tramadol\n### Usage\nPain.\n");
+    REQUIRE(build_index(options).ok());
+    for (int i = 0; i < 100; ++i) {
+        auto health = client.Get("/healthz");
+        if (health && json::parse(health->body)["generation"] == "gen-000002") break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    auto after = client.Get("/search?q=tramadol");
+    REQUIRE(after);
+    CHECK(json::parse(after->body)["hits"].at(0)["path"] == "t/tramadol.md");
+}

@@ -106,6 +106,10 @@ Result<Config> load_config(const std::filesystem::path& file) {
                 auto n = integer(0, 256);
                 if (!n) return n.error();
                 config.index_threads = n.value();
+            } else if (key == "cache_mb") {
+                auto n = integer(0, 4096);
+                if (!n) return n.error();
+                config.cache_mb = n.value();
             } else if (key == "snippet_bytes") {
                 auto n = integer(40, 2000);
                 if (!n) return n.error();

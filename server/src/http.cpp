@@ -189,6 +189,7 @@ Result<std::unique_ptr<HttpServer>> HttpServer::create(const ServerOptions& opti
     std::unique_ptr<HttpServer> server(new HttpServer(options));
     server->watcher_ = std::move(watcher.value());
     server->pool_ = std::make_unique<SearcherPool>(*server->watcher_, options.search);
+    if (options.cache_bytes > 0) server->cache_ = std::make_unique<ResponseCache>(options.cache_bytes);
     server->install_routes();
     return server;
 }
@@ -216,12 +217,24 @@ void HttpServer::install_routes() {
 
     auto with_searcher = [this](auto handler) {
         return [this, handler](const httplib::Request& req, httplib::Response& res) {
+            // The same request on the same generation gets the same answer.
+            std::string key;
+            if (cache_) {
+                key = watcher_->latest()->generation().name + " " + req.path;
+                for (const auto& [name, value] : req.params) key += "\x1f" + name + "=" + value;
+                if (auto body = cache_->get(key)) {
+                    res.set_content(*body, "application/json");
+                    return;
+                }
+            }
             auto lease = pool_->acquire();
             if (!lease) {
                 send(res, error_response(lease.error()));
                 return;
             }
-            send(res, handler(req.params, *lease.value()));
+            auto response = handler(req.params, *lease.value());
+            if (cache_ && response.status == 200) cache_->put(key, response.body);
+            send(res, response);
         };
     };
     server_.Get("/search", with_searcher(handle_search));

@@ -22,6 +22,7 @@ struct Config {
     std::string site_url;                    // the site's address, for links on the search page
     std::vector<std::string> cors_origins;   // origins allowed to call the API
     unsigned snippet_bytes = 200;            // length of a snippet, in bytes of text
+    int cache_mb = 16;                       // MiB of answers kept for repeated requests; 0: none
     int index_threads = 0;                   // 0: one per core
 };
 

@@ -4,6 +4,7 @@
 // switches them to a newly published index without a restart.
 
 #include "medsearch/common/result.hpp"
+#include "medsearch/server/response_cache.hpp"
 #include "medsearch/server/searcher.hpp"
 
 #include <httplib.h>
@@ -93,6 +94,7 @@ struct ServerOptions {
     std::vector<std::string> cors_origins;
     SearchSettings search;
     bool access_log = true;
+    std::size_t cache_bytes = 16u << 20;  // answers kept for repeated requests; 0: none
     std::chrono::milliseconds reload_interval{200};
 };
 
@@ -116,6 +118,7 @@ class HttpServer {
     ServerOptions options_;
     std::unique_ptr<IndexWatcher> watcher_;
     std::unique_ptr<SearcherPool> pool_;
+    std::unique_ptr<ResponseCache> cache_;  // null when caching is off
     httplib::Server server_;
     socket_t listen_socket_ = INVALID_SOCKET;  // cpp-httplib declares socket_t globally
 };

@@ -1,0 +1,37 @@
+#pragma once
+// Answers recently given, reused for the same request on the same index
+// generation: a search box sends the same few prefixes and names all day.
+// Bounded by bytes, least recently used first out. Thread-safe.
+
+#include <cstddef>
+#include <list>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+
+namespace medsearch {
+
+class ResponseCache {
+  public:
+    explicit ResponseCache(std::size_t max_bytes) : max_bytes_(max_bytes) {}
+
+    std::optional<std::string> get(const std::string& key);
+    void put(const std::string& key, std::string body);
+
+    std::size_t bytes() const;
+    std::size_t entries() const;
+
+  private:
+    struct Entry {
+        std::string key;
+        std::string body;
+    };
+    std::size_t max_bytes_;
+    mutable std::mutex mutex_;
+    std::list<Entry> entries_;  // most recently used first
+    std::unordered_map<std::string, std::list<Entry>::iterator> index_;
+    std::size_t bytes_ = 0;
+};
+
+}  // namespace medsearch

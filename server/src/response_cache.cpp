@@ -1,0 +1,43 @@
+#include "medsearch/server/response_cache.hpp"
+
+namespace medsearch {
+
+std::optional<std::string> ResponseCache::get(const std::string& key) {
+    std::lock_guard lock(mutex_);
+    auto it = index_.find(key);
+    if (it == index_.end()) return std::nullopt;
+    entries_.splice(entries_.begin(), entries_, it->second);
+    return it->second->body;
+}
+
+void ResponseCache::put(const std::string& key, std::string body) {
+    std::size_t size = key.size() + body.size();
+    if (size > max_bytes_ / 8) return;  // a few huge answers would push out many small ones
+    std::lock_guard lock(mutex_);
+    if (auto it = index_.find(key); it != index_.end()) {
+        bytes_ -= it->second->key.size() + it->second->body.size();
+        entries_.erase(it->second);
+        index_.erase(it);
+    }
+    entries_.push_front({key, std::move(body)});
+    index_.emplace(key, entries_.begin());
+    bytes_ += size;
+    while (bytes_ > max_bytes_ && !entries_.empty()) {
+        const auto& last = entries_.back();
+        bytes_ -= last.key.size() + last.body.size();
+        index_.erase(last.key);
+        entries_.pop_back();
+    }
+}
+
+std::size_t ResponseCache::bytes() const {
+    std::lock_guard lock(mutex_);
+    return bytes_;
+}
+
+std::size_t ResponseCache::entries() const {
+    std::lock_guard lock(mutex_);
+    return entries_.size();
+}
+
+}  // namespace medsearch
