@@ -133,6 +133,11 @@ TEST_CASE_METHOD(IndexedFixtures, "a question about one aspect answers from that
         CHECK(result.intent == row.section);
         CHECK(std::find(top.matched.begin(), top.matched.end(), "section") != top.matched.end());
     }
+    // A page without the section asked for answers from its fallback.
+    auto interactions = page("metformin interactions");
+    CHECK(interactions.intent == "interactions");
+    CHECK(interactions.hits.at(0).section == "precautions");
+    CHECK(interactions.hits.at(0).url == "/composition/m/metformin/");
     auto plain = page("metformin");
     CHECK(plain.hits[0].url == "/composition/m/metformin/");
     CHECK(plain.hits[0].section == "usage");
