@@ -50,6 +50,7 @@ TEST_CASE_METHOD(IndexedFixtures, "misspelled drug names are corrected, and the 
         {"amitryptylline", "amitriptyline", "a/amitriptyline.md"},     // y/i, doubled letter
         {"cetamine", "ketamine", "k/ketamine.md"},                     // first letter, c/k
         {"levofloxacine", "levofloxacin", "l/levofloxacin.md"},
+        {"hydrozine", "hydroxyzine", "h/hydroxyzine.md"},               // two edits, three by sound (x: ks)
         {"metformin sidde effects", "metformin side effects", "m/metformin.md", "name"},
     };
     for (const auto& row : rows) {

@@ -35,8 +35,16 @@ FuzzyIndex::FuzzyIndex(std::vector<Word> words) : words_(std::move(words)) {
     keys_.reserve(words_.size());
     for (std::uint32_t id = 0; id < words_.size(); ++id) {
         keys_.push_back(phonetic_key(words_[id].text));
-        for (const auto& deletion : deletes_of(keys_.back(), words_[id].max_edits))
-            deletes_.emplace_back(hash_bytes(deletion), id);
+        auto deletions = deletes_of(keys_.back(), words_[id].max_edits);
+        // Drug names also by their spelling: "endoien" is two edits from
+        // "endoxifen" but three from its sound-alike key (x -> ks).
+        if (words_[id].drug_name && keys_.back() != words_[id].text) {
+            auto more = deletes_of(words_[id].text, words_[id].max_edits);
+            deletions.insert(deletions.end(), more.begin(), more.end());
+            std::sort(deletions.begin(), deletions.end());
+            deletions.erase(std::unique(deletions.begin(), deletions.end()), deletions.end());
+        }
+        for (const auto& deletion : deletions) deletes_.emplace_back(hash_bytes(deletion), id);
     }
     std::sort(deletes_.begin(), deletes_.end());
 }
@@ -46,8 +54,13 @@ std::vector<FuzzyIndex::Match> FuzzyIndex::lookup(std::string_view typed, std::s
     int allowed = allowed_typos(typed.size());
     if (allowed == 0 || words_.empty()) return matches;
     auto key = phonetic_key(typed);
+    auto deletions = deletes_of(key, allowed);
+    if (key != typed) {
+        auto more = deletes_of(std::string(typed), allowed);
+        deletions.insert(deletions.end(), more.begin(), more.end());
+    }
     std::vector<std::uint32_t> candidates;
-    for (const auto& deletion : deletes_of(key, allowed)) {
+    for (const auto& deletion : deletions) {
         auto h = hash_bytes(deletion);
         auto range = std::equal_range(deletes_.begin(), deletes_.end(), std::make_pair(h, 0u),
                                       [](const auto& a, const auto& b) { return a.first < b.first; });
