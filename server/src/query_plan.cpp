@@ -20,8 +20,9 @@ constexpr double kCompletionTextWeight = 0.3;
 
 struct Word {
     std::string text;
-    bool intent = false;    // part of a section phrase ("side effects")
-    bool consumed = false;  // part of a drug name
+    bool intent = false;     // part of a section phrase ("side effects")
+    bool consumed = false;   // part of a drug name
+    bool corrected = false;  // read as another word (a misspelling)
 };
 
 bool is_syntax(std::string_view query) {
@@ -229,99 +230,113 @@ std::string field_name(std::string_view section_id) {
     return name;
 }
 
-QueryPlan plan_query(std::string_view query, const Snapshot& snapshot, Syntax syntax) {
-    QueryPlan plan;
-    if (syntax == Syntax::allowed && is_syntax(query)) {
-        plan.advanced = true;
-        // "side-effects:nausea" -> "sideeffects:nausea" for the parser.
-        std::string text(query);
-        for (const auto& spec : schema::kSections) {
-            if (spec.id.find('-') == std::string_view::npos) continue;
-            auto from = std::string(spec.id) + ":", to = field_name(spec.id) + ":";
-            for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size()))
-                text.replace(at, from.size(), to);
-        }
-        // Section fields hold stemmed words only, which QueryParser produces
-        // for lower-case words: lower-case all but the operators.
-        std::string lowered;
-        std::size_t start = 0;
-        while (start < text.size()) {
-            auto end = text.find(' ', start);
-            if (end == std::string::npos) end = text.size();
-            std::string word = text.substr(start, end - start);
-            bool op = word == "AND" || word == "OR" || word == "NOT" || word == "XOR" || word == "NEAR" || word == "ADJ";
-            if (!op) word = fold_case(word);
-            lowered += (lowered.empty() ? "" : " ") + word;
-            start = end + 1;
-        }
-        plan.text.push_back({lowered, 1.0});
-        return plan;
-    }
-    std::vector<Word> words;
-    for (auto& text : split_words(query)) words.push_back({std::move(text)});
-    bool typing = !query.empty() && query.back() != ' ' && query.back() != '\t';
+namespace {
 
-    // 1. Misspelled words: unknown to the index, close to a known word. The
-    // last word, while being typed, may be a prefix instead (step 4).
-    bool corrected = false;
-    auto may_correct = [&](std::size_t i) {
-        const auto& text = words[i].text;
-        return !snapshot.is_stopword(text) && !snapshot.is_known_word(text) &&
-               std::any_of(text.begin(), text.end(), [](char c) { return c >= 'a' && c <= 'z'; });
-    };
-    bool last_may_complete = typing && !words.empty() && words.back().text.size() >= 2 &&
-                             (!snapshot.names_with_prefix(words.back().text, 1).empty() ||
-                              !snapshot.names_sounding_like(words.back().text, 1).empty());
-    for (std::size_t i = 0; i < words.size(); ++i) {
-        if (i + 1 == words.size() && last_may_complete) continue;
-        if (!may_correct(i)) continue;
-        auto matches = snapshot.fuzzy().lookup(words[i].text, 1);
-        if (matches.empty()) continue;
-        words[i].text = matches.front().word->text;
-        corrected = true;
+// A query with Xapian syntax is parsed as typed, with two adjustments.
+QueryPlan advanced_plan(std::string_view query) {
+    QueryPlan plan;
+    plan.advanced = true;
+    // "side-effects:nausea" -> "sideeffects:nausea" for the parser.
+    std::string text(query);
+    for (const auto& spec : schema::kSections) {
+        if (spec.id.find('-') == std::string_view::npos) continue;
+        auto from = std::string(spec.id) + ":", to = field_name(spec.id) + ":";
+        for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size()))
+            text.replace(at, from.size(), to);
     }
+    // Section fields hold stemmed words only, which QueryParser produces for
+    // lower-case words: lower-case all but the operators.
+    std::string lowered;
+    std::size_t start = 0;
+    while (start < text.size()) {
+        auto end = text.find(' ', start);
+        if (end == std::string::npos) end = text.size();
+        std::string word = text.substr(start, end - start);
+        bool op = word == "AND" || word == "OR" || word == "NOT" || word == "XOR" || word == "NEAR" || word == "ADJ";
+        if (!op) word = fold_case(word);
+        lowered += (lowered.empty() ? "" : " ") + word;
+        start = end + 1;
+    }
+    plan.text.push_back({lowered, 1.0});
+    return plan;
+}
+
+// Reads a plain query, step by step (see plan_query).
+class QueryReader {
+  public:
+    QueryReader(std::string_view query, const Snapshot& snapshot) : snapshot_(snapshot) {
+        for (auto& text : split_words(query)) words_.push_back({std::move(text)});
+        typing_ = !query.empty() && query.back() != ' ' && query.back() != '\t';
+    }
+
+    QueryPlan read() {
+        correct_misspellings();
+        find_intent();
+        std::size_t names_end = words_.size();
+        if (typing_ && !words_.empty()) names_end = complete_typed_tail();
+        find_names(names_end);
+        if (tail_concept_) plan_.concepts.push_back(std::move(*tail_concept_));
+        find_qualifier();
+        expand_conditions();
+        add_spellings();
+        finish();
+        return std::move(plan_);
+    }
+
+  private:
+    // 1. A word unknown to the index and close to a known word is read as
+    // that word. The last word, while being typed, may be a prefix instead.
+    void correct_misspellings() {
+        const auto& last = words_.empty() ? "" : words_.back().text;
+        bool last_may_complete = typing_ && last.size() >= 2 &&
+                                 (!snapshot_.names_with_prefix(last, 1).empty() ||
+                                  !snapshot_.names_sounding_like(last, 1).empty());
+        for (std::size_t i = 0; i < words_.size(); ++i) {
+            auto& word = words_[i];
+            if (i + 1 == words_.size() && last_may_complete) continue;
+            bool has_letter = std::any_of(word.text.begin(), word.text.end(), [](char c) { return c >= 'a' && c <= 'z'; });
+            if (!has_letter || snapshot_.is_stopword(word.text) || snapshot_.is_known_word(word.text)) continue;
+            auto matches = snapshot_.fuzzy().lookup(word.text, 1);
+            if (matches.empty()) continue;
+            word.text = matches.front().word->text;
+            word.corrected = true;
+        }
+    }
+
     // 2. The section asked about: the longest intent phrase found.
-    {
-        std::size_t best_length = 0;
-        std::vector<std::size_t> best_words;
+    void find_intent() {
+        std::vector<std::size_t> best;
         for (const auto& spec : schema::kSections)
             for (auto pattern : spec.intents) {
                 std::vector<std::size_t> matched;
-                if (match_intent(words, pattern, matched) && matched.size() > best_length) {
-                    best_length = matched.size();
-                    best_words = matched;
-                    plan.intent = &spec;
+                if (match_intent(words_, pattern, matched) && matched.size() > best.size()) {
+                    best = matched;
+                    plan_.intent = &spec;
                 }
             }
-        for (auto i : best_words) {
-            words[i].intent = true;
-            plan.intent_words.push_back(words[i].text);
+        for (auto i : best) {
+            words_[i].intent = true;
+            plan_.intent_words.push_back(words_[i].text);
         }
     }
 
-    std::vector<bool> was_corrected(words.size(), false);
-    {
-        auto original = split_words(query);
-        for (std::size_t i = 0; i < words.size(); ++i) was_corrected[i] = original[i] != words[i].text;
-    }
-
-    // 3. Drug names: the longest run of words that names a drug, another name,
-    // a brand or a salt form; stopwords may sit inside ("milk of magnesia").
-    std::size_t span_limit = std::max(snapshot.longest_name_words(), snapshot.longest_synonym_words());
-    std::size_t scan_end = words.size();
-    auto process_spans = [&](std::size_t end_index) {
-        for (std::size_t i = 0; i < end_index; ++i) {
-            if (words[i].intent || words[i].consumed || snapshot.is_stopword(words[i].text)) continue;
-            for (std::size_t n = std::min(span_limit, end_index - i); n >= 1; --n) {
-                bool clean = true;
-                for (auto k = i; k < i + n; ++k) clean = clean && !words[k].intent && !words[k].consumed;
-                if (!clean || snapshot.is_stopword(words[i + n - 1].text)) continue;
-                auto match = match_span(words, i, i + n, snapshot);
+    // 3. Drug names in words [0, end): the longest run of words that names a
+    // drug, another name, a brand or a salt form; stopwords may sit inside
+    // ("milk of magnesia").
+    void find_names(std::size_t end) {
+        std::size_t span_limit = std::max(snapshot_.longest_name_words(), snapshot_.longest_synonym_words());
+        for (std::size_t i = 0; i < end; ++i) {
+            if (words_[i].intent || words_[i].consumed || snapshot_.is_stopword(words_[i].text)) continue;
+            for (std::size_t n = std::min(span_limit, end - i); n >= 1; --n) {
+                bool free = std::none_of(words_.begin() + static_cast<long>(i), words_.begin() + static_cast<long>(i + n),
+                                         [](const Word& w) { return w.intent || w.consumed; });
+                if (!free || snapshot_.is_stopword(words_[i + n - 1].text)) continue;
+                auto match = match_span(words_, i, i + n, snapshot_);
                 if (!match) continue;
                 bool fuzzy = false;
                 for (auto k = i; k < i + n; ++k) {
-                    words[k].consumed = true;
-                    fuzzy = fuzzy || was_corrected[k];
+                    words_[k].consumed = true;
+                    fuzzy = fuzzy || words_[k].corrected;
                 }
                 for (auto& concept_ : match->concepts) {
                     if (fuzzy)
@@ -329,122 +344,136 @@ QueryPlan plan_query(std::string_view query, const Snapshot& snapshot, Syntax sy
                             alt.kind = MatchKind::fuzzy;
                             alt.weight *= kFuzzyWeight;
                         }
-                    plan.concepts.push_back(std::move(concept_));
+                    plan_.concepts.push_back(std::move(concept_));
                 }
-                plan.expanded.insert(plan.expanded.end(), match->expansions.begin(), match->expansions.end());
-                plan.text.insert(plan.text.end(), match->text.begin(), match->text.end());
+                plan_.expanded.insert(plan_.expanded.end(), match->expansions.begin(), match->expansions.end());
+                plan_.text.insert(plan_.text.end(), match->text.begin(), match->text.end());
                 i += n - 1;
                 break;
             }
         }
-    };
+    }
 
-    // 4. The word being typed: complete it to drug names ("amitrip",
-    // "clavulanic a"), unless it already is one.
-    std::vector<TextPart> completion_text;
-    std::string corrected_tail;  // a misspelled word being typed, read as this name
-    std::size_t corrected_tail_begin = 0;
-    if (typing && !words.empty()) {
-        for (std::size_t k = std::min<std::size_t>(3, words.size()); k >= 1; --k) {
-            std::size_t begin = words.size() - k;
-            bool free = true;
-            for (auto i = begin; i < words.size(); ++i) free = free && !words[i].intent;
-            auto tail = join(words, begin, words.size());
-            if (!free || tail.size() < 3 || words.back().text.size() < 2) continue;
-            if (snapshot.name(tail) || snapshot.synonyms(tail)) break;  // complete already
-            auto completions = snapshot.names_with_prefix(tail, kMaxCompletions);
+    // 4. The words being typed: completed to drug names ("amitrip",
+    // "clavulanic a"), unless they already are one; when nothing completes
+    // them, to names that sound alike ("amitryp"). Returns where the names of
+    // step 3 end.
+    std::size_t complete_typed_tail() {
+        for (std::size_t k = std::min<std::size_t>(3, words_.size()); k >= 1; --k) {
+            std::size_t begin = words_.size() - k;
+            bool free = std::none_of(words_.begin() + static_cast<long>(begin), words_.end(),
+                                     [](const Word& w) { return w.intent; });
+            auto tail = join(words_, begin, words_.size());
+            if (!free || tail.size() < 3 || words_.back().text.size() < 2) continue;
+            if (snapshot_.name(tail) || snapshot_.synonyms(tail)) break;  // complete already
+            auto completions = snapshot_.names_with_prefix(tail, kMaxCompletions);
             bool sounding = false;
             if (completions.empty() && tail.size() >= 4) {
-                // Misspelled while typing: "amitryp" sounds like amitriptyline.
-                completions = snapshot.names_sounding_like(tail, kMaxCompletions);
+                completions = snapshot_.names_sounding_like(tail, kMaxCompletions);
                 sounding = !completions.empty();
             }
             if (completions.empty()) continue;
             NameConcept concept_{tail, {}};
             double weight = kPrefixWeight;
             for (const auto* name : completions) {
-                add_alternative(concept_, name->key, MatchKind::prefix, weight);
+                add_alternative(concept_, name->key, sounding ? MatchKind::fuzzy : MatchKind::prefix, weight);
                 weight -= 0.01;  // the most popular completion first
             }
-            completion_text.push_back({completions.front()->key, kCompletionTextWeight});
+            completion_text_.push_back({completions.front()->key, kCompletionTextWeight});
             if (sounding) {
-                for (auto i = begin; i < words.size(); ++i) was_corrected[i] = true;
-                for (auto& alt : concept_.alternatives) alt.kind = MatchKind::fuzzy;
-                corrected_tail = completions.front()->key;
-                corrected_tail_begin = begin;
+                corrected_tail_ = completions.front()->key;
+                corrected_tail_begin_ = begin;
             }
-            for (auto i = begin; i < words.size(); ++i) words[i].consumed = true;
-            scan_end = begin;
-            process_spans(scan_end);
-            plan.concepts.push_back(std::move(concept_));
-            break;
+            for (auto i = begin; i < words_.size(); ++i) words_[i].consumed = true;
+            tail_concept_ = std::move(concept_);
+            return begin;
         }
+        return words_.size();
     }
-    if (scan_end == words.size()) process_spans(words.size());
 
-    // A qualifier of some pages ("cetirizine ophthalmic") picks that form.
-    if (!plan.concepts.empty())
-        for (std::size_t i = 0; i < words.size() && plan.qualifier.empty(); ++i)
-            for (std::size_t n = std::min<std::size_t>(3, words.size() - i); n >= 1; --n) {
-                if (words[i].consumed) break;
-                auto key = join(words, i, i + n);
-                if (snapshot.is_qualifier(key)) {
-                    plan.qualifier = key;
+    // 5. A qualifier of some pages ("cetirizine ophthalmic") picks that form.
+    void find_qualifier() {
+        if (plan_.concepts.empty()) return;
+        for (std::size_t i = 0; i < words_.size() && plan_.qualifier.empty(); ++i)
+            for (std::size_t n = std::min<std::size_t>(3, words_.size() - i); n >= 1; --n) {
+                if (words_[i].consumed) break;
+                auto key = join(words_, i, i + n);
+                if (snapshot_.is_qualifier(key)) {
+                    plan_.qualifier = key;
                     break;
                 }
             }
+    }
 
-    // Conditions in lay words: add their medical names to the text.
-    std::vector<TextPart> condition_text;
-    for (std::size_t i = 0; i < words.size(); ++i) {
-        if (words[i].consumed || words[i].intent) continue;
-        for (std::size_t n = std::min(snapshot.longest_synonym_words(), words.size() - i); n >= 1; --n) {
-            auto key = join(words, i, i + n);
-            const auto* values = snapshot.synonyms(key);
-            if (!values || snapshot.synonym_kind(key) != SynonymKind::condition) continue;
-            for (const auto& value : *values) {
-                // "opioid dependence", not pages with "dependence" anywhere.
-                condition_text.push_back({value, kExpansionTextWeight, value.find(' ') != std::string::npos});
-                plan.expanded.push_back({key, value, "condition"});
+    // 6. Conditions in lay words: their medical names, as phrases ("opioid
+    // dependence", not pages with "dependence" anywhere).
+    void expand_conditions() {
+        for (std::size_t i = 0; i < words_.size(); ++i) {
+            if (words_[i].consumed || words_[i].intent) continue;
+            for (std::size_t n = std::min(snapshot_.longest_synonym_words(), words_.size() - i); n >= 1; --n) {
+                auto key = join(words_, i, i + n);
+                const auto* values = snapshot_.synonyms(key);
+                if (!values || snapshot_.synonym_kind(key) != SynonymKind::condition) continue;
+                for (const auto& value : *values) {
+                    condition_text_.push_back({value, kExpansionTextWeight, value.find(' ') != std::string::npos});
+                    plan_.expanded.push_back({key, value, "condition"});
+                }
+                i += n - 1;
+                break;
             }
-            i += n - 1;
-            break;
         }
     }
 
-    // British and American spellings of the user's words ("anaesthesia").
-    std::vector<TextPart> spelling_text;
-    for (const auto& word : words) {
-        if (word.consumed || word.intent) continue;
-        const auto* values = snapshot.synonyms(word.text);
-        if (!values || snapshot.synonym_kind(word.text) != SynonymKind::spelling) continue;
-        for (const auto& value : *values) {
-            spelling_text.push_back({value, 1.0});
-            plan.expanded.push_back({word.text, value, "spelling"});
+    // 7. British and American spellings of the user's words ("anaesthesia").
+    void add_spellings() {
+        for (const auto& word : words_) {
+            if (word.consumed || word.intent) continue;
+            const auto* values = snapshot_.synonyms(word.text);
+            if (!values || snapshot_.synonym_kind(word.text) != SynonymKind::spelling) continue;
+            for (const auto& value : *values) {
+                spelling_text_.push_back({value, 1.0});
+                plan_.expanded.push_back({word.text, value, "spelling"});
+            }
         }
     }
 
     // The user's words, as corrected, lead the text part. With a drug named,
     // the words asking for a section only choose the snippet: pages that
     // merely mention "side effects" are no answer to "metformin side effects".
-    std::string text;
-    for (const auto& word : words) {
-        if (word.consumed && !snapshot.is_known_word(word.text) && !snapshot.name(word.text)) continue;
-        if (word.intent && !plan.concepts.empty()) continue;
-        text += (text.empty() ? "" : " ") + word.text;
+    void finish() {
+        std::string text;
+        for (const auto& word : words_) {
+            if (word.consumed && !snapshot_.is_known_word(word.text) && !snapshot_.name(word.text)) continue;
+            if (word.intent && !plan_.concepts.empty()) continue;
+            text += (text.empty() ? "" : " ") + word.text;
+        }
+        if (!text.empty()) plan_.text.insert(plan_.text.begin(), TextPart{text, 1.0});
+        for (const auto* parts : {&completion_text_, &condition_text_, &spelling_text_})
+            plan_.text.insert(plan_.text.end(), parts->begin(), parts->end());
+        bool corrected = std::any_of(words_.begin(), words_.end(), [](const Word& w) { return w.corrected; });
+        if (corrected || !corrected_tail_.empty()) {
+            std::size_t end = corrected_tail_.empty() ? words_.size() : corrected_tail_begin_;
+            std::string full = join(words_, 0, end);
+            if (!corrected_tail_.empty()) full += (full.empty() ? "" : " ") + corrected_tail_;
+            plan_.corrected = full;
+        }
     }
-    if (!text.empty()) plan.text.insert(plan.text.begin(), TextPart{text, 1.0});
-    plan.text.insert(plan.text.end(), completion_text.begin(), completion_text.end());
-    plan.text.insert(plan.text.end(), condition_text.begin(), condition_text.end());
-    plan.text.insert(plan.text.end(), spelling_text.begin(), spelling_text.end());
-    if (corrected || !corrected_tail.empty()) {
-        std::string full;
-        std::size_t end = corrected_tail.empty() ? words.size() : corrected_tail_begin;
-        for (std::size_t i = 0; i < end; ++i) full += (full.empty() ? "" : " ") + words[i].text;
-        if (!corrected_tail.empty()) full += (full.empty() ? "" : " ") + corrected_tail;
-        plan.corrected = full;
-    }
-    return plan;
+
+    const Snapshot& snapshot_;
+    std::vector<Word> words_;
+    bool typing_ = false;  // no space after the last word: it may be half-typed
+    QueryPlan plan_;
+    std::vector<TextPart> completion_text_, condition_text_, spelling_text_;
+    std::optional<NameConcept> tail_concept_;  // the completed words being typed
+    std::string corrected_tail_;  // a misspelled word being typed, read as this name
+    std::size_t corrected_tail_begin_ = 0;
+};
+
+}  // namespace
+
+QueryPlan plan_query(std::string_view query, const Snapshot& snapshot, Syntax syntax) {
+    if (syntax == Syntax::allowed && is_syntax(query)) return advanced_plan(query);
+    return QueryReader(query, snapshot).read();
 }
 
 }  // namespace medsearch
