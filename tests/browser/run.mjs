@@ -355,9 +355,10 @@ async function main() {
     });
 
     await scenario(8, "the search page: Enter gives full results with pages", async (page) => {
+      // A question every page answers: more than one page of results on the bundled data.
       await page.goto(`${api.url}/`);
       const q = page.locator("#q");
-      await q.pressSequentially("metformin side effects", { delay: 10 });
+      await q.pressSequentially("side effects", { delay: 10 });
       await q.press("Enter");
       const items = page.locator(".ms-results > li");
       const status = page.locator(".ms-status");
@@ -367,7 +368,7 @@ async function main() {
       check(/^Results 1\u201310 of (about )?\d+$/.test(await status.textContent()), `status: ${await status.textContent()}`);
       check(await items.first().locator(".ms-section").textContent() === "Side Effects", "first result is not from Side Effects");
       const params = new URL(page.url()).searchParams;
-      check(params.get("q") === "metformin side effects" && !params.has("page"), `URL is ${page.url()}`);
+      check(params.get("q") === "side effects" && !params.has("page"), `URL is ${page.url()}`);
       check(await page.locator(".ms-pages a[rel=prev]").count() === 0, "page 1 has a Previous link");
       await page.screenshot({ path: path.join(args.out, "search-page.png"), fullPage: true });
       const titles1 = await items.locator("h2 a").allTextContents();
@@ -385,7 +386,7 @@ async function main() {
 
       await page.goBack();
       await until(ranks, (r) => r[0] === "1", "Back did not show page 1 again");
-      check(await q.inputValue() === "metformin side effects", "Back lost the query in the box");
+      check(await q.inputValue() === "side effects", "Back lost the query in the box");
     });
 
     await scenario(9, "a slow answer to an older query never replaces the newer one", async (page, input) => {
