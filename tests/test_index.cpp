@@ -1,4 +1,5 @@
 #include "medsearch/common/index_layout.hpp"
+#include "medsearch/common/schema.hpp"
 #include "medsearch/indexer/builder.hpp"
 #include "medsearch/indexer/check.hpp"
 #include "support.hpp"
@@ -32,6 +33,17 @@ std::string answers(const fs::path& index_dir) {
         for (const auto& hit : page.value().hits) out += " " + hit.path + "=" + std::to_string(hit.score);
         out += "\n";
     }
+    return out;
+}
+
+// Each document id with its page's path, in id order.
+std::string documents_in_order(const fs::path& index_dir) {
+    auto opened = open_current_index(index_dir);
+    REQUIRE(opened.ok());
+    std::string out;
+    auto& db = opened.value().db;
+    for (auto it = db.postlist_begin(""); it != db.postlist_end(""); ++it)
+        out += std::to_string(*it) + " " + db.get_document(*it).get_value(schema::kSlotPath) + "\n";
     return out;
 }
 
@@ -151,10 +163,13 @@ TEST_CASE("results do not depend on the number of threads or the file order", "[
     TempDir dir;
     auto one = fixture_build(fixtures() / "corpus", dir / "one");
     one.threads = 1;
+    // Small shards, so that the 25 pages are built by several workers and merged.
     auto two = fixture_build(fixtures() / "corpus", dir / "two");
     two.threads = 2;
+    two.shard_pages = 4;
     auto eight = fixture_build(fixtures() / "corpus", dir / "eight");
     eight.threads = 8;
+    eight.shard_pages = 2;   // 13 shards: merged in several passes
     REQUIRE(build_index(one).ok());
     REQUIRE(build_index(two).ok());
     REQUIRE(build_index(eight).ok());
@@ -162,6 +177,9 @@ TEST_CASE("results do not depend on the number of threads or the file order", "[
     CHECK(answers(dir / "two") == reference);
     CHECK(answers(dir / "eight") == reference);
     CHECK(read_index_stats(dir / "one").value().content_hash == read_index_stats(dir / "eight").value().content_hash);
+    CHECK(documents_in_order(dir / "two") == documents_in_order(dir / "one"));
+    CHECK(documents_in_order(dir / "eight") == documents_in_order(dir / "one"));
+    CHECK(read_index_stats(dir / "eight").value().pages == 25);
 }
 
 TEST_CASE("two pages with the same URL: the second is an error", "[index][integration]") {

@@ -33,7 +33,8 @@ namespace medsearch {
 namespace fs = std::filesystem;
 namespace {
 
-constexpr std::size_t kFlushEvery = 100;  // documents per inverter flush (measured: 100..250 best)
+constexpr std::size_t kFlushEvery = 100;   // documents per inverter flush (measured: 100..250 best)
+constexpr std::size_t kShardPages = 4096;  // pages per shard of a full build
 
 // ---- inputs besides the pages ---------------------------------------------
 
@@ -188,15 +189,22 @@ struct Built {
     std::size_t skipped = 0;
 };
 
-// Full build: contiguous shards built in parallel, then merged by compaction so
-// that document ids follow path order whatever the number of threads.
+// Full build: contiguous shards of at most kShardPages pages (or
+// options.shard_pages) built by
+// `threads` workers, then merged by compaction, so that document ids follow
+// path order whatever the number of threads. Bounded shards keep the build
+// linear in the number of pages: updating one large database gets slower as
+// it grows, while compaction merges in one pass.
 Result<Built> build_full(const std::vector<SourceFile>& files, const std::vector<bool>& clash,
                          const BuildOptions& options, const IndexInputs& inputs,
                          const fs::path& target, const fs::path& scratch, int threads) {
     auto started = std::chrono::steady_clock::now();
     std::size_t n = files.size();
-    threads = static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(threads), std::max<std::size_t>(1, n / 64)));
-    threads = std::max(threads, 1);
+    // A few pages are not worth a second thread.
+    std::size_t parallel = std::clamp<std::size_t>(static_cast<std::size_t>(std::max(threads, 1)), 1, std::max<std::size_t>(1, n / 64));
+    std::size_t shard_pages = options.shard_pages > 0 ? options.shard_pages : kShardPages;
+    std::size_t shard_count = std::max(parallel, (n + shard_pages - 1) / shard_pages);
+    threads = static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(std::max(threads, 1)), shard_count));
     struct Shard {
         fs::path path;
         std::vector<CatalogEntry> catalog;
@@ -204,11 +212,11 @@ Result<Built> build_full(const std::vector<SourceFile>& files, const std::vector
         std::size_t skipped = 0;
         std::string error;
     };
-    std::vector<Shard> shards(static_cast<std::size_t>(threads));
-    std::atomic<std::size_t> done{0};
+    std::vector<Shard> shards(shard_count);
+    std::atomic<std::size_t> done{0}, next_shard{0};
     auto run_shard = [&](std::size_t s) {
         auto& shard = shards[s];
-        shard.path = threads == 1 ? target : scratch / ("shard-" + std::to_string(s));
+        shard.path = shard_count == 1 ? target : scratch / ("shard-" + std::to_string(s));
         std::size_t begin = n * s / shards.size(), end = n * (s + 1) / shards.size();
         try {
             Xapian::WritableDatabase db(shard.path.string(), Xapian::DB_CREATE_OR_OVERWRITE |
@@ -248,9 +256,11 @@ Result<Built> build_full(const std::vector<SourceFile>& files, const std::vector
             shard.error = e.what();
         }
     };
+    auto worker = [&] {
+        for (std::size_t s; (s = next_shard.fetch_add(1)) < shard_count;) run_shard(s);
+    };
     std::vector<std::future<void>> running;
-    for (std::size_t s = 0; s < shards.size(); ++s)
-        running.push_back(std::async(std::launch::async, run_shard, s));
+    for (int t = 0; t < threads; ++t) running.push_back(std::async(std::launch::async, worker));
     for (auto& r : running)
         while (r.wait_for(std::chrono::milliseconds(100)) != std::future_status::ready)
             if (options.progress) options.progress(done.load(), n);
@@ -270,7 +280,7 @@ Result<Built> build_full(const std::vector<SourceFile>& files, const std::vector
         try {
             Xapian::Database combined;
             for (const auto& shard : shards) combined.add_database(Xapian::Database(shard.path.string()));
-            combined.compact(target.string());
+            combined.compact(target.string(), shard_count > 8 ? Xapian::DBCOMPACT_MULTIPASS : 0);
             log_debug("index", "shards merged: " + std::to_string(seconds_since(started)) + " s");
         } catch (const Xapian::Error& e) {
             return Error{Errc::index, "merging index shards: " + e.get_description()};

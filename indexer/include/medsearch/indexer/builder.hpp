@@ -30,6 +30,7 @@ struct BuildOptions {
     std::filesystem::path stopwords_file;  // empty: built-in list
     BuildMode mode = BuildMode::incremental;
     int threads = 0;                       // 0: one per core
+    std::size_t shard_pages = 0;           // pages per shard of a full build; 0: the default (4096)
     ProgressFn progress;
 };
 
