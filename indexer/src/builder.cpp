@@ -190,21 +190,21 @@ struct Built {
 };
 
 // Full build: contiguous shards of at most kShardPages pages (or
-// options.shard_pages) built by
-// `threads` workers, then merged by compaction, so that document ids follow
-// path order whatever the number of threads. Bounded shards keep the build
-// linear in the number of pages: updating one large database gets slower as
-// it grows, while compaction merges in one pass.
+// options.shard_pages) built by `threads` workers, then merged by compaction,
+// so that document ids follow path order whatever the number of threads.
+// Bounded shards keep the build linear in the number of pages: updating one
+// large database gets slower as it grows, while compaction merges in one pass.
 Result<Built> build_full(const std::vector<SourceFile>& files, const std::vector<bool>& clash,
                          const BuildOptions& options, const IndexInputs& inputs,
                          const fs::path& target, const fs::path& scratch, int threads) {
     auto started = std::chrono::steady_clock::now();
     std::size_t n = files.size();
     // A few pages are not worth a second thread.
-    std::size_t parallel = std::clamp<std::size_t>(static_cast<std::size_t>(std::max(threads, 1)), 1, std::max<std::size_t>(1, n / 64));
+    auto wanted = static_cast<std::size_t>(std::max(threads, 1));
+    std::size_t parallel = std::min(wanted, std::max<std::size_t>(1, n / 64));
     std::size_t shard_pages = options.shard_pages > 0 ? options.shard_pages : kShardPages;
     std::size_t shard_count = std::max(parallel, (n + shard_pages - 1) / shard_pages);
-    threads = static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(std::max(threads, 1)), shard_count));
+    threads = static_cast<int>(std::min(wanted, shard_count));
     struct Shard {
         fs::path path;
         std::vector<CatalogEntry> catalog;
