@@ -2,11 +2,13 @@
 #include "medsearch/common/schema.hpp"
 #include "medsearch/indexer/builder.hpp"
 #include "medsearch/indexer/check.hpp"
+#include "medsearch/indexer/hash_cache.hpp"
 #include "support.hpp"
 
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -149,6 +151,14 @@ TEST_CASE("incremental builds touch only what changed", "[index][integration]") 
         REQUIRE(searcher.ok());
         CHECK(searcher.value()->search({"calpol", 0, 10}).value().hits.at(0).path == "p/paracetamol.md");
     }
+    SECTION("a broken synonyms file stops the build; the published index stays") {
+        write_file(dir / "syn.yaml", "brands:\n  calpol: [paracetamol\n");
+        options.synonyms_file = dir / "syn.yaml";
+        auto report = build_index(options);
+        REQUIRE_FALSE(report.ok());
+        CHECK(report.error().message.starts_with((dir / "syn.yaml").string() + ":"));
+        CHECK(current_generation(dir / "index") == "gen-000001");
+    }
     SECTION("other stopwords rebuild every page") {
         write_file(dir / "stop.txt", "the\nof\n");
         options.stopwords_file = dir / "stop.txt";
@@ -156,6 +166,68 @@ TEST_CASE("incremental builds touch only what changed", "[index][integration]") 
         REQUIRE(report.ok());
         CHECK(report.value().full);
         CHECK(report.value().full_reason == "permalink or stopwords changed");
+    }
+}
+
+// Sets a file's modification time, in whole seconds since the epoch.
+void set_mtime(const fs::path& file, std::time_t seconds) {
+    timespec times[2] = {{seconds, 0}, {seconds, 0}};
+    REQUIRE(::utimensat(AT_FDCWD, file.c_str(), times, 0) == 0);
+}
+
+TEST_CASE("a file with the size and time of the last build is not read again", "[index][integration]") {
+    TempDir dir;
+    copy_tree(fixtures() / "corpus", dir / "src");
+    auto page = dir / "src/c/codeine.md";
+    // The same length, other bytes: only reading the file tells them apart.
+    auto edited = read_file(page);
+    edited.replace(edited.find("Codeine"), 7, "Kodeine");
+    auto options = fixture_build(dir / "src", dir / "index");
+    const std::time_t old_time = 1'600'000'000;
+
+    SECTION("an old file whose size and time are kept is taken as unchanged; --full reads it") {
+        set_mtime(page, old_time);
+        REQUIRE(build_index(options).ok());
+        auto before = read_index_stats(dir / "index").value().content_hash;
+        write_file(page, edited);
+        set_mtime(page, old_time);
+        auto report = build_index(options);
+        REQUIRE(report.ok());
+        CHECK(report.value().unchanged == 25);
+        CHECK_FALSE(report.value().published);
+        options.mode = BuildMode::full;
+        REQUIRE(build_index(options).ok());
+        CHECK(read_index_stats(dir / "index").value().content_hash != before);
+    }
+    SECTION("a new time is read again, even with the same size") {
+        set_mtime(page, old_time);
+        REQUIRE(build_index(options).ok());
+        write_file(page, edited);
+        set_mtime(page, old_time + 1);
+        auto report = build_index(options);
+        REQUIRE(report.ok());
+        CHECK(report.value().changed == 1);
+    }
+    SECTION("a file written less than two seconds before the build is not remembered") {
+        REQUIRE(build_index(options).ok());  // the copied files are seconds old at most
+        auto time = fs::last_write_time(page);
+        write_file(page, edited);
+        fs::last_write_time(page, time);
+        auto report = build_index(options);
+        REQUIRE(report.ok());
+        CHECK(report.value().changed == 1);
+    }
+    SECTION("a damaged cache is not trusted") {
+        set_mtime(page, old_time);
+        REQUIRE(build_index(options).ok());
+        auto cache = dir / "index" / kHashCacheFileName;
+        REQUIRE(fs::exists(cache));
+        write_file(cache, read_file(cache) + "12 34 not-hex x/extra.md\n");
+        write_file(page, edited);
+        set_mtime(page, old_time);
+        auto report = build_index(options);
+        REQUIRE(report.ok());
+        CHECK(report.value().changed == 1);
     }
 }
 

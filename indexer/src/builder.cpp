@@ -9,6 +9,7 @@
 #include "medsearch/common/text.hpp"
 #include "medsearch/indexer/check.hpp"
 #include "medsearch/indexer/document.hpp"
+#include "medsearch/indexer/hash_cache.hpp"
 #include "medsearch/indexer/markdown.hpp"
 #include "medsearch/indexer/sources.hpp"
 #include "index_dir.hpp"
@@ -28,6 +29,7 @@
 #include <future>
 #include <map>
 #include <thread>
+#include <unordered_map>
 
 namespace medsearch {
 namespace fs = std::filesystem;
@@ -35,11 +37,13 @@ namespace {
 
 constexpr std::size_t kFlushEvery = 100;   // documents per inverter flush (measured: 100..250 best)
 constexpr std::size_t kShardPages = 4096;  // pages per shard of a full build
+constexpr const char* kMetaSynonymsHash = "medsearch.synonyms-hash";
 
 // ---- inputs besides the pages ---------------------------------------------
 
 struct IndexInputs {
-    SynonymTable synonyms;
+    std::string synonyms_text;  // parsed only when the index needs them written
+    std::string synonyms_origin;
     std::vector<std::string> stopwords;
     std::string document_hash;  // what documents depend on: schema, permalink, stopwords
     std::string synonyms_hash;
@@ -62,11 +66,8 @@ Result<IndexInputs> load_inputs(const BuildOptions& options) {
     IndexInputs inputs;
     auto synonyms_text = read_data_file(options.synonyms_file, "synonyms.yaml");
     if (!synonyms_text) return synonyms_text.error();
-    auto origin = options.synonyms_file.empty() ? std::string("built-in synonyms.yaml")
-                                                : options.synonyms_file.string();
-    auto synonyms = parse_synonyms(synonyms_text.value(), origin);
-    if (!synonyms) return synonyms.error();
-    inputs.synonyms = std::move(synonyms.value());
+    inputs.synonyms_origin = options.synonyms_file.empty() ? std::string("built-in synonyms.yaml")
+                                                           : options.synonyms_file.string();
     auto stopwords_text = read_data_file(options.stopwords_file, "stopwords.txt");
     if (!stopwords_text) return stopwords_text.error();
     inputs.stopwords = parse_stopwords(stopwords_text.value());
@@ -74,6 +75,7 @@ Result<IndexInputs> load_inputs(const BuildOptions& options) {
                                             "\npermalink=" + options.permalink +
                                             "\nstopwords=" + stopwords_text.value()));
     inputs.synonyms_hash = hex64(hash_bytes(synonyms_text.value()));
+    inputs.synonyms_text = std::move(synonyms_text.value());
     return inputs;
 }
 
@@ -160,7 +162,7 @@ void write_metadata(Xapian::WritableDatabase& db, const Metadata& m) {
     db.set_metadata(schema::kMetaDerivation, m.inputs.document_hash);
     db.set_metadata(schema::kMetaCatalog, catalog);
     db.set_metadata(schema::kMetaBuild, build.dump());
-    db.set_metadata("medsearch.synonyms-hash", m.inputs.synonyms_hash);
+    db.set_metadata(kMetaSynonymsHash, m.inputs.synonyms_hash);
     std::string stopwords;
     for (const auto& word : m.inputs.stopwords) stopwords += word + "\n";
     db.set_metadata("medsearch.stopwords", stopwords);
@@ -289,6 +291,20 @@ Result<Built> build_full(const std::vector<SourceFile>& files, const std::vector
     return built;
 }
 
+// Remembers the hash of every page now in the index, for the next build.
+void save_source_hashes(const fs::path& index_dir, const std::vector<SourceFile>& files,
+                        const std::vector<FileStamp>& stamps, const std::vector<CatalogEntry>& catalog,
+                        std::int64_t looked_ns) {
+    std::unordered_map<std::string_view, std::uint64_t> hashes;
+    for (const auto& entry : catalog) hashes.emplace(entry.path, entry.source_hash);
+    HashCache cache;
+    for (std::size_t i = 0; i < files.size(); ++i)
+        if (auto it = hashes.find(files[i].relative); it != hashes.end())
+            cache.remember(files[i].relative, stamps[i], it->second, looked_ns);
+    if (auto saved = cache.save(index_dir); !saved)
+        log_warn("index", "source hashes not kept for the next build: " + saved.error().message);
+}
+
 }  // namespace
 
 std::size_t BuildReport::errors() const {
@@ -309,9 +325,16 @@ Result<BuildReport> build_index(const BuildOptions& options) {
     auto lock = detail::IndexLock::acquire(options.index_dir);
     if (!lock) return lock.error();
 
+    // Sizes and times of the files before any of them is read (hash_cache.hpp).
+    const auto looked_ns = wall_clock_ns();
+    std::vector<FileStamp> stamps;
+    stamps.reserve(files.value().size());
+    for (const auto& file : files.value()) stamps.push_back(stamp_file(file.absolute));
+
     // The published index, if any, and whether its documents can be reused.
     std::optional<IndexGeneration> current;
     std::vector<CatalogEntry> previous;
+    bool synonyms_changed = true;
     report.full = true;
     if (auto found = read_current_generation(options.index_dir)) {
         current = found.value();
@@ -327,6 +350,7 @@ Result<BuildReport> build_index(const BuildOptions& options) {
                 } else if (auto catalog = decode_catalog(db.get_metadata(schema::kMetaCatalog))) {
                     previous = std::move(catalog.value());
                     report.full = false;
+                    synonyms_changed = db.get_metadata(kMetaSynonymsHash) != inputs.value().synonyms_hash;
                 } else {
                     report.full_reason = catalog.error().message;
                 }
@@ -338,6 +362,14 @@ Result<BuildReport> build_index(const BuildOptions& options) {
         report.full_reason = found.error().message;
     } else {
         report.full_reason = "no index yet";
+    }
+
+    // The synonyms file is parsed, and checked, when the index needs it written.
+    std::optional<SynonymTable> synonyms;
+    if (report.full || synonyms_changed) {
+        auto parsed = parse_synonyms(inputs.value().synonyms_text, inputs.value().synonyms_origin);
+        if (!parsed) return parsed.error();
+        synonyms = std::move(parsed.value());
     }
 
     auto highest = detail::clean_index_dir(options.index_dir, current ? current->name : "");
@@ -369,7 +401,9 @@ Result<BuildReport> build_index(const BuildOptions& options) {
             report.skipped = built.value().skipped;
             report.added = catalog.size();
         } else {
-            // Which pages changed: compare the bytes' hash with the catalog's.
+            // Which pages changed: compare the bytes' hash with the catalog's,
+            // without reading a file whose hash is remembered for its size and time.
+            auto hash_cache = HashCache::load(options.index_dir);
             std::map<std::string, const CatalogEntry*> known;
             for (const auto& entry : previous) known.emplace(entry.path, &entry);
             struct Pending {
@@ -388,6 +422,12 @@ Result<BuildReport> build_index(const BuildOptions& options) {
                 if (clash[i]) {
                     ++report.skipped;
                     if (in_index) stale.push_back(file.relative);
+                    continue;
+                }
+                if (in_index && hash_cache.find(file.relative, stamps[i]) == old->second->source_hash) {
+                    kept.push_back(*old->second);
+                    ++report.unchanged;
+                    known.erase(old);
                     continue;
                 }
                 auto bytes = read_whole_file(file.absolute);
@@ -419,12 +459,6 @@ Result<BuildReport> build_index(const BuildOptions& options) {
                                            options.permalink, *builders[static_cast<std::size_t>(worker)]);
             });
 
-            bool synonyms_changed = false;
-            {
-                Xapian::Database old_db(current->path.string());
-                synonyms_changed =
-                    old_db.get_metadata("medsearch.synonyms-hash") != inputs.value().synonyms_hash;
-            }
             std::size_t failed_before = 0;
             for (std::size_t k = 0; k < pending.size(); ++k) {
                 auto& outcome = outcomes[k];
@@ -443,6 +477,7 @@ Result<BuildReport> build_index(const BuildOptions& options) {
             report.removed = stale.size() - failed_before;
 
             if (pending.empty() && stale.empty() && !synonyms_changed) {
+                save_source_hashes(options.index_dir, files.value(), stamps, previous, looked_ns);
                 report.generation = current->name;
                 report.pages = previous.size();
                 report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
@@ -468,7 +503,7 @@ Result<BuildReport> build_index(const BuildOptions& options) {
 
         // Synonyms and metadata, then one durable commit.
         Xapian::WritableDatabase db(target.string(), Xapian::DB_OPEN | Xapian::DB_BACKEND_GLASS);
-        write_synonyms(db, inputs.value().synonyms);
+        if (synonyms) write_synonyms(db, *synonyms);  // else the copied generation has them
         write_metadata(db, {inputs.value(), catalog, generation, report.full, threads});
         db.commit();
         db.close();
@@ -486,6 +521,7 @@ Result<BuildReport> build_index(const BuildOptions& options) {
     auto published = detail::publish(options.index_dir, generation);
     if (!published) return published.error();
     detail::clean_index_dir(options.index_dir, generation);
+    save_source_hashes(options.index_dir, files.value(), stamps, catalog, looked_ns);
 
     add_collection_diagnostics(catalog, report.diagnostics);
     std::stable_sort(report.diagnostics.begin(), report.diagnostics.end(),
