@@ -5,6 +5,7 @@
 //   INDEXDIR/gen-000007/   a complete Xapian database, never changed once published
 //   INDEXDIR/gen-000006/   the previous generation, kept for readers still on it
 //   INDEXDIR/.lock         held by the one writer (indexer) at a time
+//   INDEXDIR/.source-hashes  the indexer's cache of source file hashes
 // Anything else named gen-* or tmp-* was left by a build that did not finish;
 // the next build removes it.
 
