@@ -372,20 +372,11 @@ Result<BuildReport> build_index(const BuildOptions& options) {
         synonyms = std::move(parsed.value());
     }
 
-    auto highest = detail::clean_index_dir(options.index_dir, current ? current->name : "");
-    auto generation = detail::generation_name(std::max(highest, current ? current->number : 0) + 1);
-    auto scratch = options.index_dir / ("tmp-" + generation);
-    auto target = scratch / "db";
+    auto generation = detail::NewGeneration::start(options.index_dir, current ? current->name : "");
+    if (!generation) return generation.error();
+    const auto& scratch = generation.value().scratch();
+    const auto target = generation.value().db();
     std::error_code ec;
-    fs::create_directories(scratch, ec);
-    if (ec) return Error{Errc::index, scratch.string() + ": " + ec.message()};
-    struct RemoveScratch {
-        fs::path path;
-        ~RemoveScratch() {
-            std::error_code ignored;
-            fs::remove_all(path, ignored);
-        }
-    } remove_scratch{scratch};
 
     auto clash = find_url_clashes(files.value(), options.permalink, report.diagnostics);
     const int threads = detail::thread_count(options.threads);
@@ -504,7 +495,7 @@ Result<BuildReport> build_index(const BuildOptions& options) {
         // Synonyms and metadata, then one durable commit.
         Xapian::WritableDatabase db(target.string(), Xapian::DB_OPEN | Xapian::DB_BACKEND_GLASS);
         if (synonyms) write_synonyms(db, *synonyms);  // else the copied generation has them
-        write_metadata(db, {inputs.value(), catalog, generation, report.full, threads});
+        write_metadata(db, {inputs.value(), catalog, generation.value().name(), report.full, threads});
         db.commit();
         db.close();
     } catch (const Xapian::Error& e) {
@@ -514,19 +505,14 @@ Result<BuildReport> build_index(const BuildOptions& options) {
     }
 
     log_debug("index", "metadata written: " + std::to_string(seconds_since(started)) + " s");
-    auto synced = detail::sync_tree(target);
-    if (!synced) return synced.error();
-    fs::rename(target, options.index_dir / generation, ec);
-    if (ec) return Error{Errc::index, "moving the new index into place: " + ec.message()};
-    auto published = detail::publish(options.index_dir, generation);
+    auto published = generation.value().publish();
     if (!published) return published.error();
-    detail::clean_index_dir(options.index_dir, generation);
     save_source_hashes(options.index_dir, files.value(), stamps, catalog, looked_ns);
 
     add_collection_diagnostics(catalog, report.diagnostics);
     std::stable_sort(report.diagnostics.begin(), report.diagnostics.end(),
                      [](const auto& a, const auto& b) { return std::tie(a.path, a.line) < std::tie(b.path, b.line); });
-    report.generation = generation;
+    report.generation = generation.value().name();
     report.published = true;
     report.pages = catalog.size();
     report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

@@ -28,27 +28,14 @@ Result<ImportReport> import_index(const fs::path& from_dir, const fs::path& inde
     if (!lock) return lock.error();
     std::string current;
     if (auto found = read_current_generation(index_dir)) current = found.value().name;
-    auto highest = detail::clean_index_dir(index_dir, current);
-    report.generation = detail::generation_name(highest + 1);
-    auto scratch = index_dir / ("tmp-" + report.generation);
-    struct RemoveScratch {
-        fs::path path;
-        ~RemoveScratch() {
-            std::error_code ignored;
-            fs::remove_all(path, ignored);
-        }
-    } remove_scratch{scratch};
+    auto generation = detail::NewGeneration::start(index_dir, current);
+    if (!generation) return generation.error();
+    report.generation = generation.value().name();
     std::error_code ec;
-    fs::create_directories(scratch, ec);
-    fs::copy(source.value().path, scratch / "db", fs::copy_options::recursive, ec);
+    fs::copy(source.value().path, generation.value().db(), fs::copy_options::recursive, ec);
     if (ec) return Error{Errc::index, "copying " + source.value().path.string() + ": " + ec.message()};
-    auto synced = detail::sync_tree(scratch / "db");
-    if (!synced) return synced.error();
-    fs::rename(scratch / "db", index_dir / report.generation, ec);
-    if (ec) return Error{Errc::index, "moving the index into place: " + ec.message()};
-    auto published = detail::publish(index_dir, report.generation);
+    auto published = generation.value().publish();
     if (!published) return published.error();
-    detail::clean_index_dir(index_dir, report.generation);
     return report;
 }
 

@@ -114,4 +114,38 @@ Status publish(const fs::path& index_dir, const std::string& generation) {
     return fsync_path(index_dir, true);
 }
 
+NewGeneration::NewGeneration(fs::path index_dir, std::string name)
+    : index_dir_(std::move(index_dir)), name_(std::move(name)), scratch_(index_dir_ / ("tmp-" + name_)) {}
+
+NewGeneration::NewGeneration(NewGeneration&& other) noexcept
+    : index_dir_(std::move(other.index_dir_)), name_(std::move(other.name_)), scratch_(std::move(other.scratch_)) {
+    other.scratch_.clear();
+}
+
+NewGeneration::~NewGeneration() {
+    std::error_code ignored;
+    if (!scratch_.empty()) fs::remove_all(scratch_, ignored);
+}
+
+Result<NewGeneration> NewGeneration::start(const fs::path& index_dir, const std::string& current) {
+    auto highest = clean_index_dir(index_dir, current);
+    NewGeneration generation(index_dir, generation_name(highest + 1));
+    std::error_code ec;
+    fs::create_directories(generation.scratch_, ec);
+    if (ec) return Error{Errc::index, generation.scratch_.string() + ": " + ec.message()};
+    return generation;
+}
+
+Status NewGeneration::publish() {
+    auto synced = sync_tree(db());
+    if (!synced) return synced;
+    std::error_code ec;
+    fs::rename(db(), index_dir_ / name_, ec);
+    if (ec) return Error{Errc::index, "moving the new index into place: " + ec.message()};
+    auto published = detail::publish(index_dir_, name_);
+    if (!published) return published;
+    clean_index_dir(index_dir_, name_);
+    return Ok{};
+}
+
 }  // namespace medsearch::detail

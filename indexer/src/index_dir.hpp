@@ -37,4 +37,31 @@ Status sync_tree(const std::filesystem::path& dir);
 // Points CURRENT at `generation` with an atomic rename.
 Status publish(const std::filesystem::path& index_dir, const std::string& generation);
 
+// The next generation while it is written: INDEXDIR/tmp-gen-N/, holding the
+// database in db/ and any scratch files beside it. Removed on destruction
+// unless published. Call with the index folder's lock held.
+class NewGeneration {
+  public:
+    // Removes what unfinished builds left and names the generation after the
+    // highest one seen.
+    static Result<NewGeneration> start(const std::filesystem::path& index_dir, const std::string& current);
+    NewGeneration(NewGeneration&& other) noexcept;
+    NewGeneration& operator=(NewGeneration&&) = delete;
+    ~NewGeneration();
+
+    const std::string& name() const { return name_; }
+    const std::filesystem::path& scratch() const { return scratch_; }
+    std::filesystem::path db() const { return scratch_ / "db"; }
+
+    // Makes db/ durable, moves it into place, points CURRENT at it and drops
+    // generations no reader needs any more.
+    Status publish();
+
+  private:
+    NewGeneration(std::filesystem::path index_dir, std::string name);
+    std::filesystem::path index_dir_;
+    std::string name_;
+    std::filesystem::path scratch_;
+};
+
 }  // namespace medsearch::detail
