@@ -87,7 +87,7 @@ std::optional<std::size_t> find_invalid_utf8(std::string_view text) {
     return std::nullopt;
 }
 
-std::size_t repair_mojibake(std::string& text) {
+std::size_t repair_mojibake(std::string& text, std::size_t* first_repair) {
     // Cheap exit: every damaged sequence starts with a lead byte misread as
     // U+00C2..U+00F4 (Â..ô), which UTF-8 encodes as C3 82..C3 B4.
     if (text.find('\xC3') == std::string::npos) return 0;
@@ -117,6 +117,7 @@ std::size_t repair_mojibake(std::string& text) {
             bytes.push_back(static_cast<char>(b));
         }
         if (static_cast<int>(bytes.size()) == need && !find_invalid_utf8(bytes)) {
+            if (repaired == 0 && first_repair) *first_repair = start;
             out += bytes;
             ++repaired;
             i = j;
@@ -221,11 +222,6 @@ std::string collapse_whitespace(std::string_view text) {
         out.push_back(c);
     }
     return out;
-}
-
-bool starts_with_word(std::string_view text, std::string_view prefix) {
-    return text.size() >= prefix.size() && text.substr(0, prefix.size()) == prefix &&
-           (text.size() == prefix.size() || text[prefix.size()] == ' ');
 }
 
 std::string html_escape(std::string_view text) {

@@ -18,17 +18,12 @@
 #include <nlohmann/json.hpp>
 #include <xapian.h>
 
-#include <fcntl.h>
-#include <sys/file.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <ctime>
 #include <future>
 #include <map>
-#include <thread>
 #include <unordered_map>
 
 namespace medsearch {

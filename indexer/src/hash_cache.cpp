@@ -1,5 +1,8 @@
 #include "medsearch/indexer/hash_cache.hpp"
 
+#include "medsearch/common/catalog.hpp"
+#include "medsearch/indexer/sources.hpp"
+
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -8,7 +11,6 @@
 #include <cstring>
 #include <ctime>
 #include <fstream>
-#include <sstream>
 #include <vector>
 
 namespace medsearch {
@@ -43,11 +45,9 @@ std::int64_t wall_clock_ns() {
 // may hold spaces.
 HashCache HashCache::load(const fs::path& index_dir) {
     HashCache cache;
-    std::ifstream in(index_dir / kHashCacheFileName, std::ios::binary);
-    if (!in) return cache;
-    std::stringstream buffer;
-    buffer << in.rdbuf();
-    std::string text = buffer.str();
+    auto read = read_whole_file(index_dir / kHashCacheFileName);
+    if (!read) return cache;
+    const std::string& text = read.value();
     if (!text.starts_with(kHeader)) return cache;
     std::string_view rest(text);
     rest.remove_prefix(kHeader.size());
@@ -92,12 +92,10 @@ Status HashCache::save(const fs::path& index_dir) const {
     for (const auto& item : entries_) sorted.push_back(&item);
     std::sort(sorted.begin(), sorted.end(), [](auto* a, auto* b) { return a->first < b->first; });
     std::string text(kHeader);
-    char hex[17];
     for (const auto* item : sorted) {
         const auto& [path, entry] = *item;
-        auto end = std::to_chars(hex, hex + sizeof hex, entry.hash, 16).ptr;
         text += std::to_string(entry.stamp.size) + ' ' + std::to_string(entry.stamp.mtime_ns) + ' ' +
-                std::string(hex, end) + ' ' + path + '\n';
+                hex64(entry.hash) + ' ' + path + '\n';
     }
     auto target = index_dir / kHashCacheFileName;
     auto temp = index_dir / (std::string(kHashCacheFileName) + ".tmp");

@@ -228,16 +228,10 @@ ParsedPage parse_monograph(std::string_view relative_path, std::string bytes,
     if (bytes.starts_with("\xEF\xBB\xBF")) bytes.erase(0, 3);  // byte order mark
     bytes.erase(std::remove(bytes.begin(), bytes.end(), '\r'), bytes.end());
 
-    {
-        std::string original = bytes;
-        if (repair_mojibake(bytes) > 0) {
-            // Report where the first damaged character was.
-            std::size_t at = 0;
-            while (at < original.size() && at < bytes.size() && original[at] == bytes[at]) ++at;
-            report.warning(line_of_offset(original, at), "mojibake",
-                           "double-encoded text (such as 'â€™' for '’'); indexed as repaired");
-        }
-    }
+    // The text before the first repair is unchanged, so its line is the same.
+    if (std::size_t first = 0; repair_mojibake(bytes, &first) > 0)
+        report.warning(line_of_offset(bytes, first), "mojibake",
+                       "double-encoded text (such as 'â€™' for '’'); indexed as repaired");
 
     auto front = read_front_matter(bytes, report);
     if (!front) return result;

@@ -16,7 +16,7 @@ std::optional<std::size_t> find_invalid_utf8(std::string_view text);
 
 // Undoes UTF-8 text that was decoded as Windows-1252 and encoded again
 // ("â€™" -> "’", "Ã©" -> "é"). Returns the number of sequences repaired.
-std::size_t repair_mojibake(std::string& text);
+std::size_t repair_mojibake(std::string& text, std::size_t* first_repair = nullptr);
 
 // Lower-cases (Unicode-aware) and folds Latin accents ("Sérum" -> "serum").
 std::string fold_case(std::string_view text);
@@ -30,7 +30,6 @@ std::string name_key(std::string_view text);
 
 std::string_view trim(std::string_view text);
 std::string collapse_whitespace(std::string_view text);
-bool starts_with_word(std::string_view text, std::string_view prefix);
 
 // Escapes &, <, >, " and ' for HTML text and attribute values.
 std::string html_escape(std::string_view text);

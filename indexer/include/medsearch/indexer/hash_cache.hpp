@@ -51,8 +51,6 @@ public:
     // Replaces the cache file (write, then rename).
     Status save(const std::filesystem::path& index_dir) const;
 
-    std::size_t size() const { return entries_.size(); }
-
 private:
     struct Entry {
         FileStamp stamp;
