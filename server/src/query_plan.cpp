@@ -27,13 +27,12 @@ struct Word {
 
 bool is_syntax(std::string_view query) {
     if (query.find('"') != std::string_view::npos) return true;
-    auto words = std::string(query);
     std::size_t start = 0;
-    while (start < words.size()) {
-        auto end = words.find(' ', start);
-        if (end == std::string::npos) end = words.size();
-        std::string_view word(words.data() + start, end - start);
-        if (word == "AND" || word == "OR" || word == "NOT" || word == "NEAR" || word == "XOR") return true;
+    while (start < query.size()) {
+        auto end = query.find(' ', start);
+        if (end == std::string_view::npos) end = query.size();
+        auto word = query.substr(start, end - start);
+        if (is_operator(word)) return true;
         if (word.size() > 1 && word.front() == '-') return true;
         auto colon = word.find(':');
         if (colon != std::string_view::npos && colon > 0 && colon + 1 < word.size()) return true;
@@ -149,7 +148,7 @@ std::optional<SpanMatch> match_span(const std::vector<Word>& words, std::size_t 
         bool as_typed = key == typed;
         if (snapshot.name(key)) {
             SpanMatch match;
-            NameConcept concept_{typed, {}};
+            NameConcept concept_;
             add_alternative(concept_, key, as_typed ? MatchKind::name : MatchKind::synonym,
                             as_typed ? 1.0 : kSynonymWeight);
             add_name_synonyms(concept_, key, snapshot);
@@ -174,7 +173,7 @@ std::optional<SpanMatch> match_span(const std::vector<Word>& words, std::size_t 
                     auto stop = value.find(" + ", start);
                     auto part = value.substr(start, stop == std::string::npos ? std::string::npos : stop - start);
                     if (snapshot.name(part)) {
-                        NameConcept concept_{typed, {}};
+                        NameConcept concept_;
                         add_alternative(concept_, part, MatchKind::synonym, kSynonymWeight);
                         match.concepts.push_back(std::move(concept_));
                     }
@@ -186,7 +185,7 @@ std::optional<SpanMatch> match_span(const std::vector<Word>& words, std::size_t 
                 break;
             }
             if (!snapshot.name(value)) continue;
-            if (match.concepts.empty()) match.concepts.push_back({typed, {}});
+            if (match.concepts.empty()) match.concepts.emplace_back();
             add_alternative(match.concepts.front(), value, MatchKind::synonym, kSynonymWeight);
             match.expansions.push_back({typed, value, std::string(to_string(kind))});
             match.text.push_back({value, kExpansionTextWeight});
@@ -201,7 +200,7 @@ std::optional<SpanMatch> match_span(const std::vector<Word>& words, std::size_t 
             if (!name) name = snapshot.name_by_base(base);
             if (name) {
                 SpanMatch match;
-                NameConcept concept_{typed, {}};
+                NameConcept concept_;
                 add_alternative(concept_, name->key, MatchKind::name, kSaltFreeWeight);
                 add_name_synonyms(concept_, name->key, snapshot);
                 match.concepts.push_back(std::move(concept_));
@@ -222,6 +221,10 @@ std::string_view to_string(MatchKind kind) {
         case MatchKind::prefix: return "prefix";
     }
     return "name";
+}
+
+bool is_operator(std::string_view word) {
+    return word == "AND" || word == "OR" || word == "NOT" || word == "XOR" || word == "NEAR" || word == "ADJ";
 }
 
 std::string field_name(std::string_view section_id) {
@@ -252,8 +255,7 @@ QueryPlan advanced_plan(std::string_view query) {
         auto end = text.find(' ', start);
         if (end == std::string::npos) end = text.size();
         std::string word = text.substr(start, end - start);
-        bool op = word == "AND" || word == "OR" || word == "NOT" || word == "XOR" || word == "NEAR" || word == "ADJ";
-        if (!op) word = fold_case(word);
+        if (!is_operator(word)) word = fold_case(word);
         lowered += (lowered.empty() ? "" : " ") + word;
         start = end + 1;
     }
@@ -373,7 +375,7 @@ class QueryReader {
                 sounding = !completions.empty();
             }
             if (completions.empty()) continue;
-            NameConcept concept_{tail, {}};
+            NameConcept concept_;
             double weight = kPrefixWeight;
             for (const auto* name : completions) {
                 add_alternative(concept_, name->key, sounding ? MatchKind::fuzzy : MatchKind::prefix, weight);

@@ -35,9 +35,5 @@ std::size_t ResponseCache::bytes() const {
     return bytes_;
 }
 
-std::size_t ResponseCache::entries() const {
-    std::lock_guard lock(mutex_);
-    return entries_.size();
-}
 
 }  // namespace medsearch

@@ -72,6 +72,19 @@ struct BuiltQuery {
     }
 };
 
+// The words of an advanced query without its operators ("metformin NOT alcohol").
+std::string without_operators(std::string_view text) {
+    std::string out;
+    std::size_t start = 0;
+    while (start < text.size()) {
+        auto end = std::min(text.find(' ', start), text.size());
+        auto word = text.substr(start, end - start);
+        if (!is_operator(word)) out.append(word).push_back(' ');
+        start = end + 1;
+    }
+    return out;
+}
+
 // Up to `limit` combinations of one alternative per concept, best first.
 void set_combinations(const std::vector<NameConcept>& concepts, std::size_t index,
                       std::vector<std::string>& keys, double weight,
@@ -441,10 +454,9 @@ Result<SearchPage> Searcher::run(const SearchRequest& request, const QueryPlan& 
                 for (const auto& w : split_words(alt.key)) skip.insert(w);
             for (const auto& w : split_words(concept_.alternatives.front().key)) name_words.push_back(w);
         }
-        for (const auto& word : split_words(plan.text.front().text))
-            if (!skip.count(word) && !snapshot_->is_stopword(word) &&
-                !(plan.advanced && std::isupper(static_cast<unsigned char>(word[0]))))
-                section_words.push_back(word);
+        for (const auto& word : split_words(plan.advanced ? without_operators(plan.text.front().text)
+                                                          : plan.text.front().text))
+            if (!skip.count(word) && !snapshot_->is_stopword(word)) section_words.push_back(word);
         for (std::size_t i = 1; i < plan.text.size(); ++i)
             if (plan.concepts.empty())
                 for (const auto& word : split_words(plan.text[i].text))

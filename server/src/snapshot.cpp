@@ -208,7 +208,6 @@ void Snapshot::build_suggestions() {
         if (page < 0) continue;
         std::string detail;
         if (name.own_page < 0) detail = "in " + catalog_[static_cast<std::size_t>(page)].title;
-        suggestion_by_name_.emplace(name.key, static_cast<std::uint32_t>(suggestions_.size()));
         suggestions_.push_back({name.key, name.display, detail, page,
                                 rank_of(name.own_page >= 0 ? 0 : 2, name.pages, name.display.size())});
     }
@@ -280,10 +279,6 @@ void Snapshot::build_suggestions() {
     for (std::uint32_t i = 0; i < suggestions_.size(); ++i)
         suggestions_by_sound_.emplace_back(phonetic_phrase(suggestions_[i].key), i);
     std::sort(suggestions_by_sound_.begin(), suggestions_by_sound_.end());
-    suggestion_by_name_.clear();
-    for (std::uint32_t i = 0; i < suggestions_.size(); ++i)
-        if (name(suggestions_[i].key) && suggestions_[i].detail.find("brand of") == std::string::npos)
-            suggestion_by_name_.emplace(suggestions_[i].key, i);
 }
 
 int Snapshot::page_index(std::string_view path) const {
@@ -397,9 +392,5 @@ std::vector<const SuggestEntry*> Snapshot::suggest_sounding_like(std::string_vie
     return best_suggestions(std::move(found), prefix, limit);
 }
 
-const SuggestEntry* Snapshot::suggestion_for_name(std::string_view key) const {
-    auto it = suggestion_by_name_.find(std::string(key));
-    return it == suggestion_by_name_.end() ? nullptr : &suggestions_[it->second];
-}
 
 }  // namespace medsearch

@@ -32,7 +32,6 @@ class FuzzyIndex {
     // drug names before other words, then the most popular.
     std::vector<Match> lookup(std::string_view typed, std::size_t limit) const;
 
-    std::size_t size() const { return words_.size(); }
 
   private:
     std::vector<Word> words_;

@@ -26,7 +26,6 @@ struct NameAlternative {
 // One drug of the query ("clavulanic acid"); a page matches it through any
 // alternative. Several concepts make a combination.
 struct NameConcept {
-    std::string typed;
     std::vector<NameAlternative> alternatives;  // best first
 };
 
@@ -63,5 +62,9 @@ QueryPlan plan_query(std::string_view query, const Snapshot& snapshot, Syntax sy
 // The QueryParser field name of a section id: without '-' ("side-effects" -> "sideeffects"),
 // since field names are letters and digits only.
 std::string field_name(std::string_view section_id);
+
+// Xapian's boolean and proximity operators (AND, OR, NOT, XOR, NEAR, ADJ),
+// which a query uses only in capitals.
+bool is_operator(std::string_view word);
 
 }  // namespace medsearch

@@ -20,7 +20,6 @@ class ResponseCache {
     void put(const std::string& key, std::string body);
 
     std::size_t bytes() const;
-    std::size_t entries() const;
 
   private:
     struct Entry {

@@ -88,7 +88,6 @@ class Searcher {
 
     // Switches to another generation (hot swap); cheap when it is the same one.
     Status use(std::shared_ptr<const Snapshot> snapshot);
-    const Snapshot& snapshot() const { return *snapshot_; }
 
   private:
     void configure_parsers();

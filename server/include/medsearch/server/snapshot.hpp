@@ -78,7 +78,6 @@ class Snapshot {
     std::vector<const SuggestEntry*> suggest(std::string_view prefix, std::size_t limit) const;
     // The same, comparing sound-alike keys.
     std::vector<const SuggestEntry*> suggest_sounding_like(std::string_view prefix, std::size_t limit) const;
-    const SuggestEntry* suggestion_for_name(std::string_view key) const;
 
   private:
     Snapshot() = default;
@@ -108,7 +107,6 @@ class Snapshot {
 
     std::vector<SuggestEntry> suggestions_;  // sorted by key, then rank
     std::vector<std::pair<std::string, std::uint32_t>> suggestions_by_sound_;
-    std::unordered_map<std::string, std::uint32_t> suggestion_by_name_;
 };
 
 }  // namespace medsearch
