@@ -232,6 +232,14 @@ TEST_CASE_METHOD(IndexedFixtures, "bad queries are errors, not crashes", "[searc
         CAPTURE(odd);
         CHECK(searcher().search({odd, 0, 10}).ok());
     }
+    // ... and still finds what its words name.
+    for (const char* odd : {"((metformin", "\"metformin", "metformin -", "name:metformin AND"}) {
+        CAPTURE(odd);
+        auto page = searcher().search({odd, 0, 10});
+        REQUIRE(page.ok());
+        REQUIRE_FALSE(page.value().hits.empty());
+        CHECK(page.value().hits[0].path == "m/metformin.md");
+    }
 }
 
 TEST_CASE("a copy with an untidy title ranks after the drug's page", "[search][integration]") {

@@ -114,8 +114,7 @@ void IndexWatcher::refresh() {
 
 // ---- SearcherPool -------------------------------------------------------------
 
-SearcherPool::SearcherPool(const IndexWatcher& watcher, SearchSettings settings)
-    : watcher_(watcher), settings_(settings) {}
+SearcherPool::SearcherPool(SearchSettings settings) : settings_(std::move(settings)) {}
 
 SearcherPool::Lease::Lease(SearcherPool& pool, std::unique_ptr<Searcher> searcher)
     : pool_(&pool), searcher_(std::move(searcher)) {}
@@ -126,7 +125,7 @@ SearcherPool::Lease::~Lease() {
     pool_->idle_.push_back(std::move(searcher_));
 }
 
-Result<SearcherPool::Lease> SearcherPool::acquire() {
+Result<SearcherPool::Lease> SearcherPool::acquire(const std::shared_ptr<const Snapshot>& snapshot) {
     std::unique_ptr<Searcher> searcher;
     {
         std::lock_guard lock(mutex_);
@@ -135,15 +134,14 @@ Result<SearcherPool::Lease> SearcherPool::acquire() {
             idle_.pop_back();
         }
     }
-    auto latest = watcher_.latest();
     if (!searcher) {
         try {
-            searcher = std::make_unique<Searcher>(latest, settings_);
+            searcher = std::make_unique<Searcher>(snapshot, settings_);
         } catch (const Xapian::Error& e) {
             return Error{Errc::index, e.get_description()};
         }
     } else {
-        auto switched = searcher->use(latest);
+        auto switched = searcher->use(snapshot);
         if (!switched) return switched.error();
     }
     return Lease(*this, std::move(searcher));
@@ -188,7 +186,7 @@ Result<std::unique_ptr<HttpServer>> HttpServer::create(const ServerOptions& opti
     if (!watcher) return watcher.error();
     std::unique_ptr<HttpServer> server(new HttpServer(options));
     server->watcher_ = std::move(watcher.value());
-    server->pool_ = std::make_unique<SearcherPool>(*server->watcher_, options.search);
+    server->pool_ = std::make_unique<SearcherPool>(options.search);
     if (options.cache_bytes > 0) server->cache_ = std::make_unique<ResponseCache>(options.cache_bytes);
     server->install_routes();
     return server;
@@ -218,16 +216,17 @@ void HttpServer::install_routes() {
     auto with_searcher = [this](auto handler) {
         return [this, handler](const httplib::Request& req, httplib::Response& res) {
             // The same request on the same generation gets the same answer.
+            auto snapshot = watcher_->latest();
             std::string key;
             if (cache_) {
-                key = watcher_->latest()->generation().name + " " + req.path;
+                key = snapshot->generation().name + " " + req.path;
                 for (const auto& [name, value] : req.params) key += "\x1f" + name + "=" + value;
                 if (auto body = cache_->get(key)) {
                     res.set_content(*body, "application/json");
                     return;
                 }
             }
-            auto lease = pool_->acquire();
+            auto lease = pool_->acquire(snapshot);
             if (!lease) {
                 send(res, error_response(lease.error()));
                 return;

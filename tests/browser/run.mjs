@@ -131,8 +131,8 @@ class Medsearch {
 
   async start() {
     this.log = "";
-    // More workers than the default 4: cpp-httplib holds a worker for each idle keep-alive
-    // connection (up to 5 s), and the browser keeps several open.
+    // Explicitly the default 16 workers: cpp-httplib holds a worker for each idle keep-alive
+    // connection (up to 1 s), and the browser keeps several open.
     const proc = spawn(this.binary, ["serve", "--db", this.db, "--listen", `127.0.0.1:${this.port}`, "--threads", "16",
                                      "--cors-origin", this.corsOrigin], { stdio: ["ignore", "pipe", "pipe"] });
     this.proc = proc;

@@ -50,7 +50,7 @@ class IndexWatcher {
 // it sees one index generation from start to end.
 class SearcherPool {
   public:
-    SearcherPool(const IndexWatcher& watcher, SearchSettings settings);
+    explicit SearcherPool(SearchSettings settings);
 
     class Lease {
       public:
@@ -65,11 +65,10 @@ class SearcherPool {
         std::unique_ptr<Searcher> searcher_;
     };
 
-    // A searcher on the latest generation.
-    Result<Lease> acquire();
+    // A searcher on `snapshot` (the generation the request was read against).
+    Result<Lease> acquire(const std::shared_ptr<const Snapshot>& snapshot);
 
   private:
-    const IndexWatcher& watcher_;
     SearchSettings settings_;
     std::mutex mutex_;
     std::vector<std::unique_ptr<Searcher>> idle_;
