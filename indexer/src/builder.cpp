@@ -32,7 +32,6 @@ namespace {
 
 constexpr std::size_t kFlushEvery = 100;   // documents per inverter flush (measured: 100..250 best)
 constexpr std::size_t kShardPages = 4096;  // pages per shard of a full build
-constexpr const char* kMetaSynonymsHash = "medsearch.synonyms-hash";
 
 // ---- inputs besides the pages ---------------------------------------------
 
@@ -157,10 +156,10 @@ void write_metadata(Xapian::WritableDatabase& db, const Metadata& m) {
     db.set_metadata(schema::kMetaDerivation, m.inputs.document_hash);
     db.set_metadata(schema::kMetaCatalog, catalog);
     db.set_metadata(schema::kMetaBuild, build.dump());
-    db.set_metadata(kMetaSynonymsHash, m.inputs.synonyms_hash);
+    db.set_metadata(schema::kMetaSynonymsHash, m.inputs.synonyms_hash);
     std::string stopwords;
     for (const auto& word : m.inputs.stopwords) stopwords += word + "\n";
-    db.set_metadata("medsearch.stopwords", stopwords);
+    db.set_metadata(schema::kMetaStopwords, stopwords);
 }
 
 // Pages that would share a URL: the first (in path order) wins.
@@ -345,7 +344,7 @@ Result<BuildReport> build_index(const BuildOptions& options) {
                 } else if (auto catalog = decode_catalog(db.get_metadata(schema::kMetaCatalog))) {
                     previous = std::move(catalog.value());
                     report.full = false;
-                    synonyms_changed = db.get_metadata(kMetaSynonymsHash) != inputs.value().synonyms_hash;
+                    synonyms_changed = db.get_metadata(schema::kMetaSynonymsHash) != inputs.value().synonyms_hash;
                 } else {
                     report.full_reason = catalog.error().message;
                 }

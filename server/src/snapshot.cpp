@@ -82,7 +82,7 @@ Result<std::shared_ptr<const Snapshot>> Snapshot::load(const Xapian::Database& d
                                                    : SynonymKind::name;
             snapshot->synonym_kinds_.emplace(line.substr(0, tab), kind);
         }
-        snapshot->stopwords_ = split_lines(db.get_metadata("medsearch.stopwords"));
+        snapshot->stopwords_ = split_lines(db.get_metadata(schema::kMetaStopwords));
         snapshot->stopword_set_.insert(snapshot->stopwords_.begin(), snapshot->stopwords_.end());
 
         snapshot->build_lexicon();

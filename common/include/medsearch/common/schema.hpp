@@ -149,6 +149,8 @@ inline constexpr const char* kMetaDerivation = "medsearch.derivation";  // input
 inline constexpr const char* kMetaCatalog = "medsearch.catalog";        // one line per page
 inline constexpr const char* kMetaBuild = "medsearch.build";            // JSON build facts
 inline constexpr const char* kMetaSynonymKinds = "medsearch.synonym-kinds";
+inline constexpr const char* kMetaSynonymsHash = "medsearch.synonyms-hash";  // of the synonyms file
+inline constexpr const char* kMetaStopwords = "medsearch.stopwords";         // one word per line
 
 // The one stemmer both sides use (English, Porter2).
 Xapian::Stem make_stemmer();
