@@ -254,6 +254,28 @@ TEST_CASE("results do not depend on the number of threads or the file order", "[
     CHECK(read_index_stats(dir / "eight").value().pages == 25);
 }
 
+TEST_CASE("a build with nothing to do still reports the collection's warnings", "[index][integration]") {
+    TempDir dir;
+    write_file(dir / "src/a/aspirin.md", "---\ntitle: Aspirin\n---\n# Aspirin\n### Usage\nPain.\n");
+    write_file(dir / "src/a/aspirin-tablets.md", "---\ntitle: Aspirin\n---\n# Aspirin\n### Usage\nFever.\n");
+    auto options = fixture_build(dir / "src", dir / "index");
+    auto codes = [](const BuildReport& report) {
+        std::vector<std::string> out;
+        for (const auto& d : report.diagnostics) out.push_back(d.path + " " + d.code);
+        return out;
+    };
+    auto first = build_index(options);
+    REQUIRE(first.ok());
+    auto first_codes = codes(first.value());
+    REQUIRE(std::count(first_codes.begin(), first_codes.end(), "a/aspirin.md duplicate-title") == 1);
+    auto again = build_index(options);
+    REQUIRE(again.ok());
+    CHECK_FALSE(again.value().published);
+    // Pages are not parsed again, so only findings about the collection repeat.
+    auto again_codes = codes(again.value());
+    CHECK(again_codes == std::vector<std::string>{"a/aspirin.md duplicate-title"});
+}
+
 TEST_CASE("two pages with the same URL: the second is an error", "[index][integration]") {
     TempDir dir;
     write_file(dir / "src/a/aspirin.md", "---\ntitle: Aspirin\n---\n# Aspirin\n### Usage\nPain.\n");

@@ -32,6 +32,8 @@ namespace {
 
 constexpr std::size_t kFlushEvery = 100;   // documents per inverter flush (measured: 100..250 best)
 constexpr std::size_t kShardPages = 4096;  // pages per shard of a full build
+// A database of a generation not yet published, made durable by publishing it.
+constexpr int kOpenScratch = Xapian::DB_OPEN | Xapian::DB_BACKEND_GLASS | Xapian::DB_NO_SYNC;
 
 // ---- inputs besides the pages ---------------------------------------------
 
@@ -319,6 +321,19 @@ Result<BuildReport> build_index(const BuildOptions& options) {
     auto lock = detail::IndexLock::acquire(options.index_dir);
     if (!lock) return lock.error();
 
+    // What every build reports at its end, whether it published or not.
+    auto finish = [&](const std::vector<CatalogEntry>& pages, const std::string& generation, bool published) {
+        add_collection_diagnostics(pages, report.diagnostics);
+        std::stable_sort(report.diagnostics.begin(), report.diagnostics.end(), [](const auto& a, const auto& b) {
+            return std::tie(a.path, a.line) < std::tie(b.path, b.line);
+        });
+        report.generation = generation;
+        report.published = published;
+        report.pages = pages.size();
+        report.seconds = seconds_since(started);
+        return report;
+    };
+
     // Sizes and times of the files before any of them is read (hash_cache.hpp).
     const auto looked_ns = wall_clock_ns();
     std::vector<FileStamp> stamps;
@@ -463,17 +478,14 @@ Result<BuildReport> build_index(const BuildOptions& options) {
 
             if (pending.empty() && stale.empty() && !synonyms_changed) {
                 save_source_hashes(options.index_dir, files.value(), stamps, previous, looked_ns);
-                report.generation = current->name;
-                report.pages = previous.size();
-                report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-                return report;
+                return finish(previous, current->name, false);
             }
 
             // Copy the published generation and change the copy: the original
             // stays untouched for readers and for a build that does not finish.
             fs::copy(current->path, target, fs::copy_options::recursive, ec);
             if (ec) return Error{Errc::index, "copying the current index: " + ec.message()};
-            Xapian::WritableDatabase db(target.string(), Xapian::DB_OPEN | Xapian::DB_BACKEND_GLASS);
+            Xapian::WritableDatabase db(target.string(), kOpenScratch);
             for (const auto& path : stale) db.delete_document(schema::id_term(path));
             for (std::size_t k = 0; k < pending.size(); ++k) {
                 if (!outcomes[k].entry) continue;
@@ -486,8 +498,9 @@ Result<BuildReport> build_index(const BuildOptions& options) {
             catalog = std::move(kept);
         }
 
-        // Synonyms and metadata, then one durable commit.
-        Xapian::WritableDatabase db(target.string(), Xapian::DB_OPEN | Xapian::DB_BACKEND_GLASS);
+        // Synonyms and metadata. Commits here need not reach the disk: publishing
+        // fsyncs every file of the generation once, at the end.
+        Xapian::WritableDatabase db(target.string(), kOpenScratch);
         if (synonyms) write_synonyms(db, *synonyms);  // else the copied generation has them
         write_metadata(db, {inputs.value(), catalog, generation.value().name(), report.full, threads});
         db.commit();
@@ -503,14 +516,7 @@ Result<BuildReport> build_index(const BuildOptions& options) {
     if (!published) return published.error();
     save_source_hashes(options.index_dir, files.value(), stamps, catalog, looked_ns);
 
-    add_collection_diagnostics(catalog, report.diagnostics);
-    std::stable_sort(report.diagnostics.begin(), report.diagnostics.end(),
-                     [](const auto& a, const auto& b) { return std::tie(a.path, a.line) < std::tie(b.path, b.line); });
-    report.generation = generation.value().name();
-    report.published = true;
-    report.pages = catalog.size();
-    report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    return report;
+    return finish(catalog, generation.value().name(), true);
 }
 
 Result<IndexStats> read_index_stats(const fs::path& index_dir) {
