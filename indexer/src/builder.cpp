@@ -165,22 +165,6 @@ void write_metadata(Xapian::WritableDatabase& db, const Metadata& m) {
 }
 
 // Pages that would share a URL: the first (in path order) wins.
-std::vector<bool> find_url_clashes(const std::vector<SourceFile>& files, const std::string& permalink,
-                                   std::vector<Diagnostic>& diagnostics) {
-    std::vector<bool> clash(files.size(), false);
-    std::map<std::string, std::size_t> first_with_url;
-    for (std::size_t i = 0; i < files.size(); ++i) {
-        auto url = expand_permalink(permalink, files[i].relative);
-        auto [it, inserted] = first_with_url.emplace(url, i);
-        if (!inserted) {
-            clash[i] = true;
-            diagnostics.push_back({Severity::error, files[i].relative, 0, "duplicate-url",
-                                   "same URL " + url + " as " + files[it->second].relative});
-        }
-    }
-    return clash;
-}
-
 struct Built {
     std::vector<CatalogEntry> catalog;
     std::vector<Diagnostic> diagnostics;

@@ -33,6 +33,22 @@ void add_collection_diagnostics(const std::vector<CatalogEntry>& pages,
     }
 }
 
+std::vector<bool> find_url_clashes(const std::vector<SourceFile>& files, const std::string& permalink,
+                                   std::vector<Diagnostic>& diagnostics) {
+    std::vector<bool> clash(files.size(), false);
+    std::map<std::string, std::size_t> first_with_url;
+    for (std::size_t i = 0; i < files.size(); ++i) {
+        auto url = expand_permalink(permalink, files[i].relative);
+        auto [it, inserted] = first_with_url.emplace(url, i);
+        if (!inserted) {
+            clash[i] = true;
+            diagnostics.push_back({Severity::error, files[i].relative, 0, "duplicate-url",
+                                   "same URL " + url + " as " + files[it->second].relative});
+        }
+    }
+    return clash;
+}
+
 Result<CheckReport> check_sources(const CheckOptions& options) {
     auto started = std::chrono::steady_clock::now();
     auto files = scan_sources(options.source_dir);
@@ -41,14 +57,7 @@ Result<CheckReport> check_sources(const CheckOptions& options) {
     CheckReport report;
     report.pages = list.size();
 
-    std::map<std::string, std::size_t> first_with_url;
-    for (std::size_t i = 0; i < list.size(); ++i) {
-        auto url = expand_permalink(options.permalink, list[i].relative);
-        auto [it, inserted] = first_with_url.emplace(url, i);
-        if (!inserted)
-            report.diagnostics.push_back({Severity::error, list[i].relative, 0, "duplicate-url",
-                                          "same URL " + url + " as " + list[it->second].relative});
-    }
+    find_url_clashes(list, options.permalink, report.diagnostics);
 
     struct Outcome {
         std::vector<Diagnostic> diagnostics;

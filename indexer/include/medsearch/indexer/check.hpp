@@ -6,6 +6,7 @@
 #include "medsearch/common/result.hpp"
 #include "medsearch/indexer/builder.hpp"
 #include "medsearch/indexer/diagnostics.hpp"
+#include "medsearch/indexer/sources.hpp"
 
 #include <filesystem>
 #include <string>
@@ -30,6 +31,11 @@ struct CheckReport {
 };
 
 Result<CheckReport> check_sources(const CheckOptions& options);
+
+// Pages that would get the URL of a page before them (an error each); true at
+// their index.
+std::vector<bool> find_url_clashes(const std::vector<SourceFile>& files, const std::string& permalink,
+                                   std::vector<Diagnostic>& diagnostics);
 
 // Findings about the collection as a whole: duplicate titles.
 void add_collection_diagnostics(const std::vector<CatalogEntry>& pages,
