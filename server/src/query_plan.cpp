@@ -53,16 +53,11 @@ std::string join(const std::vector<Word>& words, std::size_t begin, std::size_t 
 // Intent phrases: words, with '*' standing for one to four words.
 bool match_intent(const std::vector<Word>& words, std::string_view pattern,
                   std::vector<std::size_t>& matched) {
-    std::vector<std::string> tokens;
-    {
-        std::size_t start = 0;
-        std::string p(pattern);
-        while (start < p.size()) {
-            auto end = p.find(' ', start);
-            if (end == std::string::npos) end = p.size();
-            tokens.push_back(p.substr(start, end - start));
-            start = end + 1;
-        }
+    std::vector<std::string_view> tokens;
+    for (std::size_t start = 0; start < pattern.size();) {
+        auto end = std::min(pattern.find(' ', start), pattern.size());
+        tokens.push_back(pattern.substr(start, end - start));
+        start = end + 1;
     }
     // Backtracking over the few words of a query.
     std::vector<std::size_t> taken;

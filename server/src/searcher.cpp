@@ -41,6 +41,17 @@ Xapian::Query constant(const Xapian::Query& match, double weight) {
     return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, match, weight);
 }
 
+// Fewer ingredients first: kSpecificity / n for a page of n ingredients. The
+// same for every query; built once per searcher (Xapian queries are not
+// shared across threads).
+Xapian::Query fewer_ingredients_first() {
+    std::vector<Xapian::Query> by_count;
+    for (int n = 1; n <= schema::kMaxIngredientCount; ++n)
+        by_count.push_back(constant(
+            Xapian::Query(std::string(schema::kIngredientCountPrefix) + std::to_string(n)), kSpecificity / n));
+    return Xapian::Query(Xapian::Query::OP_OR, by_count.begin(), by_count.end());
+}
+
 Xapian::Query any_of(const std::vector<Xapian::Query>& terms) {
     return Xapian::Query(Xapian::Query::OP_SYNONYM, terms.begin(), terms.end());
 }
@@ -286,7 +297,8 @@ Searcher::Searcher(std::shared_ptr<const Snapshot> snapshot, SearchSettings sett
     : snapshot_(std::move(snapshot)),
       settings_(settings),
       db_(snapshot_->generation().path.string(), Xapian::DB_BACKEND_GLASS),
-      stem_(schema::make_stemmer()) {
+      stem_(schema::make_stemmer()),
+      fewer_ingredients_first_(fewer_ingredients_first()) {
     configure_parsers();
 }
 
@@ -408,12 +420,7 @@ Result<SearchPage> Searcher::run(const SearchRequest& request, const QueryPlan& 
         }
         // Exact and salt-form sets add up: the exact page has both.
         built.sets = Xapian::Query(Xapian::Query::OP_OR, set_queries.begin(), set_queries.end());
-        // Fewer ingredients first: kSpecificity / n for a page of n ingredients.
-        std::vector<Xapian::Query> by_count;
-        for (int n = 1; n <= schema::kMaxIngredientCount; ++n)
-            by_count.push_back(constant(
-                Xapian::Query(std::string(schema::kIngredientCountPrefix) + std::to_string(n)), kSpecificity / n));
-        built.specificity = Xapian::Query(Xapian::Query::OP_OR, by_count.begin(), by_count.end());
+        built.specificity = fewer_ingredients_first_;
     }
 
     std::vector<Xapian::Query> text_queries;

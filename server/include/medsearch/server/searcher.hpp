@@ -99,6 +99,7 @@ class Searcher {
     Xapian::Stem stem_;
     Xapian::QueryParser parser_;        // default field: all text
     Xapian::QueryParser usage_parser_;  // default field: the Usage section
+    Xapian::Query fewer_ingredients_first_;
 };
 
 // Checks what arrives from outside: size, UTF-8, ranges. Errors are bad_input.
