@@ -93,7 +93,7 @@ void add_alternative(NameConcept& concept_, const std::string& key, MatchKind ki
             }
             return;
         }
-    concept_.alternatives.push_back({key, kind, weight});
+    concept_.alternatives.push_back({key, base_key(key), kind, weight});
 }
 
 // Other names of a lexicon name that are names of the pages too

@@ -119,13 +119,6 @@ bool page_has(const std::vector<std::vector<std::string>>& components, std::stri
     return false;
 }
 
-bool page_has_base(const std::vector<std::vector<std::string>>& components, std::string_view base) {
-    for (const auto& names : components)
-        for (const auto& name : names)
-            if (base_key(name) == base) return true;
-    return false;
-}
-
 // Plain-text words of the query, lower case, for choosing a snippet's section.
 struct SectionScorer {
     struct Key {
@@ -390,7 +383,7 @@ Result<SearchPage> Searcher::run(const SearchRequest& request, const QueryPlan& 
         for (std::size_t a = 0; a < alternatives.size(); ++a) {
             Xapian::Query exact(prefixed(schema::kComponentPrefix, alternatives[a].key));
             all_terms.push_back(exact);
-            all_terms.emplace_back(prefixed(schema::kBasePrefix, base_key(alternatives[a].key)));
+            all_terms.emplace_back(prefixed(schema::kBasePrefix, alternatives[a].base));
             if (a > 0) other_exact.push_back(exact);
         }
         Xapian::Query best_exact = all_terms[0], best_any = any_of({all_terms[0], all_terms[1]});
@@ -508,9 +501,11 @@ Result<SearchPage> Searcher::run(const SearchRequest& request, const QueryPlan& 
         int index = snapshot_->page_index(stored.path);
         if (index >= 0) {
             const auto& components = snapshot_->page_components(index);
+            const auto& bases = snapshot_->page_bases(index);
             for (const auto& concept_ : plan.concepts) {
                 for (const auto& alt : concept_.alternatives) {
-                    if (page_has(components, alt.key) || page_has_base(components, base_key(alt.key))) {
+                    if (page_has(components, alt.key) ||
+                        std::find(bases.begin(), bases.end(), alt.base) != bases.end()) {
                         auto kind = std::string(to_string(alt.kind));
                         if (std::find(hit.matched.begin(), hit.matched.end(), kind) == hit.matched.end())
                             hit.matched.push_back(kind);

@@ -146,6 +146,7 @@ Result<std::shared_ptr<const Snapshot>> Snapshot::load(const Xapian::Database& d
 void Snapshot::build_lexicon() {
     std::map<std::string, DrugName> by_key;
     component_keys_.resize(catalog_.size());
+    page_bases_.resize(catalog_.size());
     for (std::size_t i = 0; i < catalog_.size(); ++i) {
         const auto& page = catalog_[i];
         page_by_path_.emplace(page.path, static_cast<int>(i));
@@ -171,6 +172,7 @@ void Snapshot::build_lexicon() {
                     (name.own_page < 0 || better_own_page(page, catalog_[static_cast<std::size_t>(name.own_page)])))
                     name.own_page = static_cast<int>(i);
             }
+            for (const auto& key : keys) page_bases_[i].push_back(base_key(key));
             component_keys_[i].push_back(std::move(keys));
         }
     }

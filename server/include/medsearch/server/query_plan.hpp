@@ -19,6 +19,7 @@ std::string_view to_string(MatchKind kind);
 
 struct NameAlternative {
     std::string key;   // a DrugName key of the lexicon
+    std::string base;  // base_key(key): the key without salt words
     MatchKind kind;
     double weight;     // 1 for the name as typed; less for what it was read as
 };

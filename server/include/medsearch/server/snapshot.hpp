@@ -51,6 +51,8 @@ class Snapshot {
     const std::vector<std::vector<std::string>>& page_components(int page) const {
         return component_keys_[static_cast<std::size_t>(page)];
     }
+    // base_key() of each of those names, in one list.
+    const std::vector<std::string>& page_bases(int page) const { return page_bases_[static_cast<std::size_t>(page)]; }
 
     const DrugName* name(std::string_view key) const;
     // The most popular name whose salt-free key is `base`.
@@ -87,6 +89,7 @@ class Snapshot {
     IndexGeneration generation_;
     std::vector<CatalogEntry> catalog_;
     std::vector<std::vector<std::vector<std::string>>> component_keys_;
+    std::vector<std::vector<std::string>> page_bases_;
     std::unordered_map<std::string, int> page_by_path_;
 
     std::vector<DrugName> names_;  // sorted by key
