@@ -281,8 +281,9 @@ Status validate(const SuggestRequest& request) {
         return Error{Errc::bad_input, "query 'q' is longer than " + std::to_string(kMaxQueryBytes) + " bytes"};
     if (auto bad = find_invalid_utf8(request.query))
         return Error{Errc::bad_input, "query 'q' is not valid UTF-8 (byte " + std::to_string(*bad) + ")"};
-    if (request.limit < 1 || request.limit > 50)
-        return Error{Errc::bad_input, "limit must be 1..50, got " + std::to_string(request.limit)};
+    if (request.limit < 1 || request.limit > kMaxSuggestLimit)
+        return Error{Errc::bad_input, "limit must be 1.." + std::to_string(kMaxSuggestLimit) + ", got " +
+                                          std::to_string(request.limit)};
     return Ok{};
 }
 
@@ -569,11 +570,7 @@ Result<SuggestPage> Searcher::suggest(const SuggestRequest& request) {
     }
     for (const auto* entry : found) {
         const auto& target = snapshot_->catalog()[static_cast<std::size_t>(entry->page)];
-        std::string kind = entry->detail.starts_with("brand of")        ? "brand"
-                           : entry->detail.starts_with("other name for") ? "other-name"
-                           : target.components.size() > 1              ? "combination"
-                                                                        : "drug";
-        page.suggestions.push_back({entry->label, entry->detail, target.url, target.path, kind});
+        page.suggestions.push_back({entry->label, entry->detail, target.url, target.path, std::string(entry->kind)});
     }
     page.took_ms = elapsed_ms(started);
     return page;

@@ -205,12 +205,15 @@ void Snapshot::build_suggestions() {
         std::uint32_t popularity = 0xFFFF - std::min<std::uint32_t>(pages, 0xFFFF);
         return (cls << 28) | (popularity << 8) | static_cast<std::uint32_t>(std::min<std::size_t>(length, 255));
     };
+    auto kind_of_page = [&](int page) -> std::string_view {
+        return catalog_[static_cast<std::size_t>(page)].components.size() > 1 ? "combination" : "drug";
+    };
     for (const auto& name : names_) {
         int page = name.own_page >= 0 ? name.own_page : name.best_page;
         if (page < 0) continue;
         std::string detail;
         if (name.own_page < 0) detail = "in " + catalog_[static_cast<std::size_t>(page)].title;
-        suggestions_.push_back({name.key, name.display, detail, page,
+        suggestions_.push_back({name.key, name.display, detail, kind_of_page(page), page,
                                 rank_of(name.own_page >= 0 ? 0 : 2, name.pages, name.display.size())});
     }
     // Pages whose title is not just a drug name: combinations and qualified pages.
@@ -232,7 +235,7 @@ void Snapshot::build_suggestions() {
                 key += keys[(first + k) % keys.size()].front();
             }
             if (first == 0 && keys.size() == 1) key = name_key(page.title);
-            suggestions_.push_back({key, page.title, "", static_cast<int>(i), rank});
+            suggestions_.push_back({key, page.title, "", kind_of_page(static_cast<int>(i)), static_cast<int>(i), rank});
             if (keys.size() > 4) break;  // long combinations: from their first ingredient only
         }
     }
@@ -270,7 +273,8 @@ void Snapshot::build_suggestions() {
             }
             if (page < 0) continue;
             std::string detail = (kind == SynonymKind::brand ? "brand of " : "other name for ") + target_label;
-            suggestions_.push_back({key, title_case(key), detail, page,
+            suggestions_.push_back({key, title_case(key), detail,
+                                    kind == SynonymKind::brand ? "brand" : "other-name", page,
                                     rank_of(1, target ? target->pages : 0, key.size())});
             break;
         }

@@ -20,6 +20,7 @@ namespace medsearch {
 inline constexpr std::size_t kMaxQueryBytes = 1024;
 inline constexpr unsigned kMaxLimit = 100;
 inline constexpr unsigned kMaxOffset = 10000;
+inline constexpr unsigned kMaxSuggestLimit = 50;
 
 struct SearchRequest {
     std::string query;

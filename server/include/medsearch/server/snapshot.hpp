@@ -35,6 +35,7 @@ struct SuggestEntry {
     std::string key;       // matched against what is typed (name_key form)
     std::string label;     // shown: "Paracetamol", "Amitriptyline + Ketamine"
     std::string detail;    // "brand of Paracetamol", "other name for Salbutamol", ""
+    std::string_view kind;  // "drug", "combination", "brand", "other-name"
     int page = -1;         // catalog index of the page it opens
     std::uint32_t rank = 0;  // smaller first: see Snapshot::load
 };
