@@ -119,6 +119,7 @@ TEST_CASE_METHOD(IndexedFixtures, "GET /suggest completes names; brands resolve 
     REQUIRE(brand["suggestions"].size() == 1);
     CHECK(brand["suggestions"][0]["label"] == "Crocin");
     CHECK(brand["suggestions"][0]["detail"] == "brand of Paracetamol");
+    CHECK(brand["suggestions"][0]["kind"] == "brand");
     CHECK(brand["suggestions"][0]["url"] == "/composition/p/paracetamol/");
 
     auto typo = json::parse(handle_suggest(params({{"q", "amitryp"}}), searcher()).body);
