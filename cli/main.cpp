@@ -33,7 +33,7 @@ constexpr int kOk = 0, kFailed = 1, kUsage = 2;
 struct CommonFlags {
     std::string config;
     std::string source, db;
-    int threads = 0;
+    std::optional<int> threads;  // given: overrides the file, 0 included (one per core)
 };
 
 // The config file when given, then the flags over it.
@@ -206,7 +206,7 @@ int main(int argc, char** argv) {
     auto settings = load_settings(flags);
     if (!settings) return fail(settings.error());
     auto& config = settings.value();
-    if (flags.threads > 0) config.index_threads = flags.threads;
+    if (flags.threads) config.index_threads = *flags.threads;
 
     if (*index) {
         BuildOptions options;

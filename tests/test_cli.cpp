@@ -1,6 +1,11 @@
+#include "medsearch/common/index_layout.hpp"
+#include "medsearch/common/schema.hpp"
 #include "support.hpp"
 
 #include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <thread>
 
 using namespace medsearch;
 using namespace medsearch::test;
@@ -117,4 +122,16 @@ TEST_CASE("index exits 1 when a page was skipped; usage errors exit 2", "[cli][i
     CHECK(run(quoted(program()) + " search --db " + quoted(dir / "nowhere") + " x").status == 1);
     auto version = run(quoted(program()) + " --version");
     CHECK(version.out.starts_with("medsearch "));
+}
+
+TEST_CASE("index --threads overrides the configuration file even with 0 for one per core", "[cli][integration]") {
+    TempDir dir;
+    write_file(dir / "config.yaml", "index_threads: 1\n");
+    auto built = run(quoted(program()) + " -q --config " + quoted(dir / "config.yaml") + " index --source " +
+                     quoted(fixtures() / "corpus") + " --db " + quoted(dir / "index") + " --threads 0");
+    REQUIRE(built.status == 0);
+    auto opened = open_current_index(dir / "index");
+    REQUIRE(opened.ok());
+    auto build = nlohmann::json::parse(opened.value().db.get_metadata(schema::kMetaBuild));
+    CHECK(build["threads"] == std::max(1u, std::thread::hardware_concurrency()));
 }
