@@ -259,3 +259,19 @@ TEST_CASE("a copy with an untidy title ranks after the drug's page", "[search][i
     CHECK(result.value().hits[0].path == "c/clonazepam.md");
     CHECK(result.value().hits[1].path == "c/clonazepam-.md");
 }
+
+TEST_CASE("Xapian's operators do not choose the snippet's section", "[search][integration]") {
+    TempDir dir;
+    // Both sections have the query's words; only Precautions has "near", which
+    // the query uses as an operator, not a word: the first section wins the tie.
+    write_file(dir / "src/z/zorbex.md",
+               "---\ntitle: Zorbex\n---\n# Zorbex\n### Usage\nZorbex eases joint pain.\n"
+               "### Precautions\nIf pain near the eye eases slowly, ask first.\n");
+    REQUIRE(build_index(fixture_build(dir / "src", dir / "index")).ok());
+    auto searcher = Searcher::open(dir / "index", SearchSettings{});
+    REQUIRE(searcher.ok());
+    auto result = searcher.value()->search({"eases NEAR pain", 0, 10});
+    REQUIRE(result.ok());
+    REQUIRE(result.value().hits.size() == 1);
+    CHECK(result.value().hits[0].section == "usage");
+}
