@@ -8,10 +8,9 @@
 namespace medsearch {
 namespace {
 
-// Length-prefixed strings, compressed with Zstandard. Xapian would deflate
-// the document data itself, but inflating ten pages was a fifth of a query's
-// time; zstd decompresses several times faster, packs tighter, and Xapian
-// keeps data that deflate cannot shrink as it is.
+// Length-prefixed strings, compressed with Zstandard: Xapian could deflate
+// the text itself, but inflating ten pages was a fifth of a query's time;
+// zstd decompresses several times faster and packs tighter.
 constexpr char kFormat = '\x03';
 constexpr int kZstdLevel = 3;
 

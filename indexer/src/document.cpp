@@ -78,7 +78,7 @@ Xapian::Document DocumentBuilder::build(const Monograph& page) {
     for (const auto& section : page.sections)
         if (section.id != schema::kDisclaimer.id && !section.text.empty())
             stored.sections.push_back(section);
-    doc.set_data(encode_stored_page(stored));
+    doc.add_value(schema::kSlotPage, encode_stored_page(stored));
     return doc;
 }
 

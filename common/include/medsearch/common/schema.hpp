@@ -18,7 +18,7 @@ class Stem;
 namespace medsearch::schema {
 
 // Bumped whenever documents would be indexed differently: forces a full rebuild.
-inline constexpr int kVersion = 7;
+inline constexpr int kVersion = 8;
 
 // A field users can search by name ("name:codeine"); `boost` multiplies the
 // within-document frequency of its words in the unprefixed (default) field too.
@@ -141,6 +141,10 @@ std::string normalise_heading(std::string_view heading);
 
 enum ValueSlot : Xapian::valueno {
     kSlotPath = 0,  // relative path: a stable tie-break whatever the docids
+    // The stored page (encode_stored_page). A value, not the document data:
+    // Xapian tries to deflate document data again, which cost a twentieth of
+    // a build and gains nothing on zstd output; values are stored as they are.
+    kSlotPage = 1,
 };
 
 // Metadata keys of an index.
