@@ -13,6 +13,10 @@
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
+#include <xapian.h>
+#ifdef MEDSEARCH_MIMALLOC
+#include <mimalloc.h>
+#endif
 
 #include <unistd.h>
 
@@ -29,6 +33,22 @@ namespace {
 using namespace medsearch;
 
 constexpr int kOk = 0, kFailed = 1, kUsage = 2;
+
+// "medsearch 0.1.0 (Xapian 1.4.22, mimalloc 2.0.9)": the allocator is named
+// only when it really serves this process's allocations.
+std::string version_text() {
+    std::string allocator = "system malloc";
+#ifdef MEDSEARCH_MIMALLOC
+    std::string probe(256, 'x');  // on the heap, beyond the small-string buffer
+    if (mi_is_in_heap_region(probe.data())) {
+        int v = mi_version();
+        allocator = "mimalloc " + std::to_string(v / 100) + "." + std::to_string(v / 10 % 10) + "." +
+                    std::to_string(v % 10);
+    }
+#endif
+    return std::string("medsearch ") + MEDSEARCH_VERSION + " (Xapian " + Xapian::version_string() + ", " +
+           allocator + ")";
+}
 
 struct CommonFlags {
     std::string config;
@@ -122,7 +142,7 @@ void print_page(const SearchPage& page) {
 int main(int argc, char** argv) {
     CLI::App app{"medsearch: full-text search for drug monographs"};
     app.require_subcommand(1);
-    app.set_version_flag("--version", std::string("medsearch ") + MEDSEARCH_VERSION);
+    app.set_version_flag("--version", version_text());
     CommonFlags flags;
     bool verbose = false, quiet = false;
     app.add_option("--config", flags.config, "YAML config file (data/config.yaml)")->check(CLI::ExistingFile);

@@ -122,6 +122,11 @@ TEST_CASE("index exits 1 when a page was skipped; usage errors exit 2", "[cli][i
     CHECK(run(quoted(program()) + " search --db " + quoted(dir / "nowhere") + " x").status == 1);
     auto version = run(quoted(program()) + " --version");
     CHECK(version.out.starts_with("medsearch "));
+    CHECK(version.out.find("Xapian 1.") != std::string::npos);
+#ifdef MEDSEARCH_MIMALLOC
+    // Linked is not enough: malloc must really be mimalloc's.
+    CHECK(version.out.find("mimalloc 2.") != std::string::npos);
+#endif
 }
 
 TEST_CASE("index --threads overrides the configuration file even with 0 for one per core", "[cli][integration]") {
