@@ -83,6 +83,13 @@ void read_word(std::string_view text, std::size_t& i, std::string& word) {
     std::size_t length;
     unsigned previous = 0;
     while (i < text.size()) {
+        auto byte = static_cast<unsigned char>(text[i]);
+        if (ascii_word_char(byte)) {  // most of the text: no decoding
+            word.push_back(static_cast<char>(byte >= 'A' && byte <= 'Z' ? byte + 32 : byte));
+            previous = byte;
+            ++i;
+            continue;
+        }
         unsigned cp = decode(text, i, length);
         if (word_char(cp)) {
             append_utf8(word, to_lower(cp));
