@@ -230,7 +230,27 @@ std::string field_name(std::string_view section_id) {
 
 namespace {
 
-// A query with Xapian syntax is parsed as typed, with two adjustments.
+// "metformin" -> metformin: a phrase of one word would look the word up as
+// written, which is indexed only in the positional fields; its stem is
+// everywhere (docs/schema.md). An unclosed quote counts as closed at the end.
+std::string unquote_single_words(const std::string& text) {
+    std::string out;
+    std::size_t i = 0;
+    while (i < text.size()) {
+        if (text[i] != '"') {
+            out.push_back(text[i++]);
+            continue;
+        }
+        auto close = text.find('"', i + 1);
+        auto inside = text.substr(i + 1, close == std::string::npos ? std::string::npos : close - i - 1);
+        bool one_word = !inside.empty() && inside.find(' ') == std::string::npos;
+        out += one_word ? inside : "\"" + inside + (close == std::string::npos ? "" : "\"");
+        i = close == std::string::npos ? text.size() : close + 1;
+    }
+    return out;
+}
+
+// A query with Xapian syntax is parsed as typed, with three adjustments.
 QueryPlan advanced_plan(std::string_view query) {
     QueryPlan plan;
     plan.advanced = true;
@@ -254,7 +274,7 @@ QueryPlan advanced_plan(std::string_view query) {
         lowered += (lowered.empty() ? "" : " ") + word;
         start = end + 1;
     }
-    plan.text.push_back({lowered, 1.0});
+    plan.text.push_back({unquote_single_words(lowered), 1.0});
     return plan;
 }
 
