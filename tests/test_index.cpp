@@ -1,5 +1,6 @@
 #include "medsearch/common/index_layout.hpp"
 #include "medsearch/common/schema.hpp"
+#include "medsearch/common/vocabulary.hpp"
 #include "medsearch/indexer/builder.hpp"
 #include "medsearch/indexer/check.hpp"
 #include "medsearch/indexer/hash_cache.hpp"
@@ -47,6 +48,13 @@ std::string documents_in_order(const fs::path& index_dir) {
     for (auto it = db.postlist_begin(""); it != db.postlist_end(""); ++it)
         out += std::to_string(*it) + " " + db.get_document(*it).get_value(schema::kSlotPath) + "\n";
     return out;
+}
+
+// The vocabulary the index keeps for spelling (vocabulary.hpp), encoded.
+std::string vocabulary_of(const fs::path& index_dir) {
+    auto opened = open_current_index(index_dir);
+    REQUIRE(opened.ok());
+    return opened.value().db.get_metadata(schema::kMetaVocabulary);
 }
 
 std::string current_generation(const fs::path& index_dir) {
@@ -139,6 +147,20 @@ TEST_CASE("incremental builds touch only what changed", "[index][integration]") 
         REQUIRE(full.ok());
         CHECK(full.value().full_reason == "--full");
         CHECK(answers(dir / "index") == incremental);
+    }
+    SECTION("the vocabulary follows edits, additions and removals as a full build would") {
+        write_file(dir / "src/c/codeine.md",
+                   read_file(dir / "src/c/codeine.md") + "\nCodeine is also found in cough syrups.\n");
+        write_file(dir / "src/t/tramadol.md", "---\ntitle: Tramadol\n---\n\n# Tramadol\n### Side Effects\nDizziness.\n");
+        fs::remove(dir / "src/l/levocetirizine.md");
+        REQUIRE(build_index(options).ok());
+        auto incremental = decode_vocabulary(vocabulary_of(dir / "index"));
+        CHECK(incremental.at("syrups") == 1);
+        CHECK(incremental.at("dizziness") >= 1);        // a section without positions
+        CHECK(incremental.count("levocetirizine") == 0);  // its only page is gone
+        options.mode = BuildMode::full;
+        REQUIRE(build_index(options).ok());
+        CHECK(vocabulary_of(dir / "index") == encode_vocabulary(incremental));
     }
     SECTION("a new synonyms file is applied without indexing pages again") {
         write_file(dir / "syn.yaml", "brands:\n  calpol: paracetamol\n");
@@ -369,4 +391,26 @@ TEST_CASE("a build killed at any moment leaves the previous index answering", "[
     CHECK(answers(index) == before);
     for (const auto& entry : fs::directory_iterator(index))
         CHECK_FALSE(entry.path().filename().string().starts_with("tmp-"));
+}
+
+TEST_CASE("a word only in sections without positions is still known for spelling", "[index][integration]") {
+    TempDir dir;
+    copy_tree(fixtures() / "corpus", dir / "src");
+    // Three pages (the least a word needs to be a correction) that have the
+    // word only in their side effects, which keep no words as written.
+    for (const char* drug : {"alphadrin", "betadrin", "gammadrin"})
+        write_file(dir / "src/x" / (std::string(drug) + ".md"),
+                   "---\ntitle: " + std::string(drug) + "\n---\n\n# " + drug +
+                       "\n### Usage\nColds.\n### Side Effects\nSome people get xerodermatitis.\n");
+    REQUIRE(build_index(fixture_build(dir / "src", dir / "index")).ok());
+    auto searcher = Searcher::open(dir / "index", SearchSettings{});
+    REQUIRE(searcher.ok());
+    auto exact = searcher.value()->search({"xerodermatitis", 0, 10});
+    REQUIRE(exact.ok());
+    CHECK(exact.value().total == 3);
+    CHECK_FALSE(exact.value().corrected);  // a known word is never "corrected"
+    auto typo = searcher.value()->search({"xerodermatitus", 0, 10});
+    REQUIRE(typo.ok());
+    CHECK(typo.value().corrected == std::optional<std::string>("xerodermatitis"));
+    CHECK(typo.value().total == 3);
 }

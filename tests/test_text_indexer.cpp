@@ -70,7 +70,8 @@ TEST_CASE("fields: section words stemmed with a prefix, names with positions", "
     CHECK(terms.count("ZXEnausea") == 1);
     CHECK(terms.count("ZXEvomit") == 1);
     CHECK(terms.count("XEnausea") == 0);  // section fields hold stemmed words only
-    CHECK(terms.at("nausea").second.empty());
+    CHECK(terms.count("Znausea") == 1);
+    CHECK(terms.count("nausea") == 0);  // as written only where phrases need positions
     Xapian::Document names;
     indexer.index(names, "Clavulanic Acid", {6, true, "XN", {}}, 0);
     auto name_terms = terms_of(names);

@@ -7,6 +7,7 @@
 #include "medsearch/common/schema.hpp"
 #include "medsearch/common/synonyms.hpp"
 #include "medsearch/common/text.hpp"
+#include "medsearch/common/vocabulary.hpp"
 #include "medsearch/indexer/check.hpp"
 #include "medsearch/indexer/document.hpp"
 #include "medsearch/indexer/hash_cache.hpp"
@@ -132,6 +133,7 @@ void write_synonyms(Xapian::WritableDatabase& db, const SynonymTable& table) {
 struct Metadata {
     const IndexInputs& inputs;
     const std::vector<CatalogEntry>& catalog;
+    const Vocabulary& vocabulary;
     std::string generation;
     bool full;
     int threads;
@@ -162,12 +164,14 @@ void write_metadata(Xapian::WritableDatabase& db, const Metadata& m) {
     std::string stopwords;
     for (const auto& word : m.inputs.stopwords) stopwords += word + "\n";
     db.set_metadata(schema::kMetaStopwords, stopwords);
+    db.set_metadata(schema::kMetaVocabulary, encode_vocabulary(m.vocabulary));
 }
 
 // Pages that would share a URL: the first (in path order) wins.
 struct Built {
     std::vector<CatalogEntry> catalog;
     std::vector<Diagnostic> diagnostics;
+    Vocabulary vocabulary;
     std::size_t skipped = 0;
 };
 
@@ -191,6 +195,7 @@ Result<Built> build_full(const std::vector<SourceFile>& files, const std::vector
         fs::path path;
         std::vector<CatalogEntry> catalog;
         std::vector<Diagnostic> diagnostics;
+        Vocabulary vocabulary;
         std::size_t skipped = 0;
         std::string error;
     };
@@ -232,6 +237,7 @@ Result<Built> build_full(const std::vector<SourceFile>& files, const std::vector
                 if (shard.catalog.size() % kFlushEvery == 0) db.commit();
             }
             db.commit();
+            builder.add_vocabulary_to(shard.vocabulary);
         } catch (const Xapian::Error& e) {
             shard.error = e.get_description();
         } catch (const std::exception& e) {
@@ -256,6 +262,7 @@ Result<Built> build_full(const std::vector<SourceFile>& files, const std::vector
         std::move(shard.diagnostics.begin(), shard.diagnostics.end(),
                   std::back_inserter(built.diagnostics));
         built.skipped += shard.skipped;
+        for (const auto& [word, pages] : shard.vocabulary) built.vocabulary[word] += pages;
     }
     log_debug("index", "shards built: " + std::to_string(seconds_since(started)) + " s");
     if (shards.size() > 1) {
@@ -327,6 +334,7 @@ Result<BuildReport> build_index(const BuildOptions& options) {
     // The published index, if any, and whether its documents can be reused.
     std::optional<IndexGeneration> current;
     std::vector<CatalogEntry> previous;
+    Vocabulary vocabulary;
     bool synonyms_changed = true;
     report.full = true;
     if (auto found = read_current_generation(options.index_dir)) {
@@ -342,6 +350,7 @@ Result<BuildReport> build_index(const BuildOptions& options) {
                     report.full_reason = "permalink or stopwords changed";
                 } else if (auto catalog = decode_catalog(db.get_metadata(schema::kMetaCatalog))) {
                     previous = std::move(catalog.value());
+                    vocabulary = decode_vocabulary(db.get_metadata(schema::kMetaVocabulary));
                     report.full = false;
                     synonyms_changed = db.get_metadata(schema::kMetaSynonymsHash) != inputs.value().synonyms_hash;
                 } else {
@@ -380,6 +389,7 @@ Result<BuildReport> build_index(const BuildOptions& options) {
             auto built = build_full(files.value(), clash, options, inputs.value(), target, scratch, threads);
             if (!built) return built.error();
             catalog = std::move(built.value().catalog);
+            vocabulary = std::move(built.value().vocabulary);
             std::move(built.value().diagnostics.begin(), built.value().diagnostics.end(),
                       std::back_inserter(report.diagnostics));
             report.skipped = built.value().skipped;
@@ -470,12 +480,24 @@ Result<BuildReport> build_index(const BuildOptions& options) {
             fs::copy(current->path, target, fs::copy_options::recursive, ec);
             if (ec) return Error{Errc::index, "copying the current index: " + ec.message()};
             Xapian::WritableDatabase db(target.string(), kOpenScratch);
-            for (const auto& path : stale) db.delete_document(schema::id_term(path));
+            // The vocabulary loses the words of the pages replaced or removed
+            // and gains those of the pages indexed now.
+            auto forget = [&](const std::string& path) {
+                auto found = db.postlist_begin(schema::id_term(path));
+                if (found != db.postlist_end(schema::id_term(path)))
+                    remove_words(vocabulary, builders.front()->vocabulary_of(db.get_document(*found)));
+            };
+            for (const auto& path : stale) {
+                forget(path);
+                db.delete_document(schema::id_term(path));
+            }
             for (std::size_t k = 0; k < pending.size(); ++k) {
                 if (!outcomes[k].entry) continue;
+                if (!pending[k].is_new) forget(outcomes[k].entry->path);
                 db.replace_document(schema::id_term(outcomes[k].entry->path), outcomes[k].document);
                 kept.push_back(std::move(*outcomes[k].entry));
             }
+            for (const auto& builder : builders) builder->add_vocabulary_to(vocabulary);
             db.commit();
             std::sort(kept.begin(), kept.end(),
                       [](const auto& a, const auto& b) { return a.path < b.path; });
@@ -486,7 +508,7 @@ Result<BuildReport> build_index(const BuildOptions& options) {
         // fsyncs every file of the generation once, at the end.
         Xapian::WritableDatabase db(target.string(), kOpenScratch);
         if (synonyms) write_synonyms(db, *synonyms);  // else the copied generation has them
-        write_metadata(db, {inputs.value(), catalog, generation.value().name(), report.full, threads});
+        write_metadata(db, {inputs.value(), catalog, vocabulary, generation.value().name(), report.full, threads});
         db.commit();
         db.close();
     } catch (const Xapian::Error& e) {

@@ -13,6 +13,7 @@ DocumentBuilder::DocumentBuilder(const std::vector<std::string>& stopwords) : te
 
 Xapian::Document DocumentBuilder::build(const Monograph& page) {
     Xapian::Document doc;
+    text_.start_page();
     // A gap between fields and sections, so that no phrase spans two of them.
     constexpr Xapian::termpos kGap = 100;
     Xapian::termpos position = 0;
@@ -80,6 +81,20 @@ Xapian::Document DocumentBuilder::build(const Monograph& page) {
             stored.sections.push_back(section);
     doc.add_value(schema::kSlotPage, encode_stored_page(stored));
     return doc;
+}
+
+std::set<std::string> DocumentBuilder::vocabulary_of(const Xapian::Document& built) {
+    std::set<std::string> words;
+    // Words of the positional fields are terms as written: unprefixed terms
+    // (prefixes are upper-case ASCII).
+    for (auto term = built.termlist_begin(); term != built.termlist_end(); ++term) {
+        const auto& text = *term;
+        if (!text.empty() && !(text[0] >= 'A' && text[0] <= 'Z')) words.insert(text);
+    }
+    StoredPage stored;
+    if (decode_stored_page(built.get_value(schema::kSlotPage), stored))
+        for (const auto& section : stored.sections) text_.add_words_to(section.text, words);
+    return words;
 }
 
 }  // namespace medsearch

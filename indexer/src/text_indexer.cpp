@@ -132,14 +132,19 @@ bool should_stem(const std::string& word) {
 TextIndexer::TextIndexer(const std::vector<std::string>& stopwords)
     : stemmer_(schema::make_stemmer()), stopwords_(stopwords.begin(), stopwords.end()) {}
 
-const std::string& TextIndexer::stem(const std::string& word) {
-    auto it = stems_.find(word);
-    if (it == stems_.end()) it = stems_.emplace(word, stemmer_(word)).first;
+TextIndexer::Word& TextIndexer::word_info(const std::string& word) {
+    auto it = words_.find(word);
+    if (it == words_.end()) {
+        Word info;
+        info.stemmed = should_stem(word);
+        if (info.stemmed) info.stem = stemmer_(word);
+        it = words_.emplace(word, std::move(info)).first;
+    }
     return it->second;
 }
 
-Xapian::termpos TextIndexer::index(Xapian::Document& doc, std::string_view text, const Field& field,
-                                   Xapian::termpos position) {
+template <typename OnWord>
+void TextIndexer::scan(std::string_view text, OnWord&& on_word) {
     std::string word;
     std::size_t i = 0;
     while (i < text.size()) {
@@ -149,17 +154,30 @@ Xapian::termpos TextIndexer::index(Xapian::Document& doc, std::string_view text,
             continue;
         }
         if (!read_acronym(text, i, word)) read_word(text, i, word);
+        if (word.size() > kMaxWordBytes || stopwords_.count(word)) continue;
+        on_word(word);
+    }
+}
+
+void TextIndexer::start_page() { ++page_; }
+
+Xapian::termpos TextIndexer::index(Xapian::Document& doc, std::string_view text, const Field& field,
+                                   Xapian::termpos position) {
+    scan(text, [&](const std::string& word) {
         // Stopwords are left out without a gap in the positions (as TermGenerator
         // does), so a phrase without them still matches.
-        if (word.size() > kMaxWordBytes || stopwords_.count(word)) continue;
         ++position;
-        const std::string* stem_of = should_stem(word) ? &stem(word) : nullptr;
+        auto& info = word_info(word);
+        const std::string* stem_of = info.stemmed ? &info.stem : nullptr;
         if (field.wdf > 0) {
-            if (field.positions) {
-                doc.add_posting(word, position, field.wdf);
-            } else {
-                doc.add_term(word, field.wdf);
+            if (info.page != page_) {  // the vocabulary counts pages, not occurrences
+                info.page = page_;
+                ++info.pages;
             }
+            // The word as written only where phrases need it: elsewhere the
+            // stem is what queries look up (they are lower-cased), and the
+            // vocabulary keeps the word for spelling.
+            if (field.positions) doc.add_posting(word, position, field.wdf);
             if (stem_of) {
                 term_.assign("Z");
                 term_ += *stem_of;
@@ -183,8 +201,17 @@ Xapian::termpos TextIndexer::index(Xapian::Document& doc, std::string_view text,
             term_ += *stem_of;
             doc.add_term(term_);
         }
-    }
+    });
     return position;
+}
+
+void TextIndexer::add_vocabulary_to(Vocabulary& vocabulary) const {
+    for (const auto& [word, info] : words_)
+        if (info.pages > 0) vocabulary[word] += info.pages;
+}
+
+void TextIndexer::add_words_to(std::string_view text, std::set<std::string>& words) {
+    scan(text, [&](const std::string& word) { words.insert(word); });
 }
 
 }  // namespace medsearch

@@ -3,6 +3,7 @@
 #include "medsearch/common/drug_names.hpp"
 #include "medsearch/common/schema.hpp"
 #include "medsearch/common/text.hpp"
+#include "medsearch/common/vocabulary.hpp"
 
 #include <xapian.h>
 
@@ -87,8 +88,8 @@ Result<std::shared_ptr<const Snapshot>> Snapshot::load(const Xapian::Database& d
 
         snapshot->build_lexicon();
 
-        // Vocabulary of the pages: unprefixed terms start with a lower-case
-        // letter or a digit (prefixes are upper case).
+        // Words for spelling correction: drug names, synonyms, section words
+        // and the pages' vocabulary.
         std::vector<FuzzyIndex::Word> words;
         std::unordered_map<std::string, std::size_t> word_index;
         auto add_word = [&](const std::string& text, std::uint32_t weight, bool drug, int edits) {
@@ -123,17 +124,12 @@ Result<std::shared_ptr<const Snapshot>> Snapshot::load(const Xapian::Database& d
                         snapshot->known_words_.insert(word);
                         if (word.size() >= 4 && !snapshot->is_stopword(word)) add_word(word, 1, false, 1);
                     }
-        for (char first = '0'; first <= 'z'; ++first) {
-            if (!((first >= '0' && first <= '9') || (first >= 'a' && first <= 'z'))) continue;
-            std::string start(1, first);
-            for (auto term = db.allterms_begin(start); term != db.allterms_end(start); ++term) {
-                auto freq = term.get_termfreq();
-                if (freq < 3) continue;
-                const std::string& text = *term;
-                snapshot->known_words_.insert(text);
-                bool letters = std::all_of(text.begin(), text.end(), [](char c) { return c >= 'a' && c <= 'z'; });
-                if (letters && text.size() >= 4) add_word(text, freq, false, 1);
-            }
+        // The words of the pages that at least three pages have.
+        for (const auto& [text, pages] : decode_vocabulary(db.get_metadata(schema::kMetaVocabulary))) {
+            if (pages < 3) continue;
+            snapshot->known_words_.insert(text);
+            bool letters = std::all_of(text.begin(), text.end(), [](char c) { return c >= 'a' && c <= 'z'; });
+            if (letters && text.size() >= 4) add_word(text, pages, false, 1);
         }
         snapshot->fuzzy_ = FuzzyIndex(std::move(words));
         snapshot->build_suggestions();

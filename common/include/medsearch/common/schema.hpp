@@ -18,7 +18,7 @@ class Stem;
 namespace medsearch::schema {
 
 // Bumped whenever documents would be indexed differently: forces a full rebuild.
-inline constexpr int kVersion = 8;
+inline constexpr int kVersion = 9;
 
 // A field users can search by name ("name:codeine"); `boost` multiplies the
 // within-document frequency of its words in the unprefixed (default) field too.
@@ -155,6 +155,7 @@ inline constexpr const char* kMetaBuild = "medsearch.build";            // JSON 
 inline constexpr const char* kMetaSynonymKinds = "medsearch.synonym-kinds";
 inline constexpr const char* kMetaSynonymsHash = "medsearch.synonyms-hash";  // of the synonyms file
 inline constexpr const char* kMetaStopwords = "medsearch.stopwords";         // one word per line
+inline constexpr const char* kMetaVocabulary = "medsearch.vocabulary";       // vocabulary.hpp
 
 // The one stemmer both sides use (English, Porter2).
 Xapian::Stem make_stemmer();

@@ -7,6 +7,7 @@
 #include <xapian.h>
 
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,13 @@ class DocumentBuilder {
     explicit DocumentBuilder(const std::vector<std::string>& stopwords);
 
     Xapian::Document build(const Monograph& page);
+
+    // The vocabulary of the pages built so far (vocabulary.hpp).
+    void add_vocabulary_to(Vocabulary& vocabulary) const { text_.add_vocabulary_to(vocabulary); }
+
+    // The words a document built here added to the vocabulary: its words as
+    // written, from its terms and its stored page.
+    std::set<std::string> vocabulary_of(const Xapian::Document& built);
 
   private:
     TextIndexer text_;

@@ -4,10 +4,15 @@
 // for the default field and a section field, with a cache of stems.
 // TermGenerator takes two passes for that and stems every word each time;
 // this was a third of a build's time. test_text_indexer.cpp checks that both
-// give the same terms.
+// give the same terms (but for words as written outside positional fields,
+// which only the vocabulary keeps).
+
+#include "medsearch/common/vocabulary.hpp"
 
 #include <xapian.h>
 
+#include <cstdint>
+#include <set>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -23,21 +28,42 @@ class TextIndexer {
 
     struct Field {
         Xapian::termcount wdf = 1;       // wdf of each word in the default field (0: not indexed there)
-        bool positions = false;          // positions of the default field's words
+        bool positions = false;          // the default field's words as written, with positions
         std::string_view prefix;         // a field of its own: words as written, with positions
         std::string_view stemmed_prefix; // a field of its own: stemmed words only ("Z" + prefix + stem)
     };
 
+    // Call before indexing each page: the vocabulary counts pages.
+    void start_page();
+
     // Indexes `text` into `doc` from position `start`; returns the next position.
+    // In the default field, words get their stem ("Z" + stem) and, with
+    // positions, themselves too; each also counts in the vocabulary.
     Xapian::termpos index(Xapian::Document& doc, std::string_view text, const Field& field, Xapian::termpos start);
 
+    // The default field's words of the pages indexed so far, with the number
+    // of pages that have each.
+    void add_vocabulary_to(Vocabulary& vocabulary) const;
+
+    // The words `index` would find in `text`.
+    void add_words_to(std::string_view text, std::set<std::string>& words);
+
   private:
-    const std::string& stem(const std::string& word);
+    struct Word {
+        std::string stem;
+        bool stemmed = false;
+        std::uint32_t page = 0;   // the last page that had it in the default field
+        std::uint32_t pages = 0;  // how many pages did
+    };
+    Word& word_info(const std::string& word);
+    template <typename OnWord>
+    void scan(std::string_view text, OnWord&& on_word);
 
     Xapian::Stem stemmer_;
     std::unordered_set<std::string> stopwords_;
-    std::unordered_map<std::string, std::string> stems_;  // word -> stem
-    std::string term_;                                    // scratch, to avoid allocations
+    std::unordered_map<std::string, Word> words_;  // every word seen: its stem, and the vocabulary
+    std::uint32_t page_ = 0;
+    std::string term_;  // scratch, to avoid allocations
 };
 
 }  // namespace medsearch
