@@ -154,6 +154,8 @@ void TextIndexer::scan(std::string_view text, OnWord&& on_word) {
             continue;
         }
         if (!read_acronym(text, i, word)) read_word(text, i, word);
+        // Stopwords are left out without a gap in the positions (as TermGenerator
+        // does), so a phrase without them still matches.
         if (word.size() > kMaxWordBytes || stopwords_.count(word)) continue;
         on_word(word);
     }
@@ -164,8 +166,6 @@ void TextIndexer::start_page() { ++page_; }
 Xapian::termpos TextIndexer::index(Xapian::Document& doc, std::string_view text, const Field& field,
                                    Xapian::termpos position) {
     scan(text, [&](const std::string& word) {
-        // Stopwords are left out without a gap in the positions (as TermGenerator
-        // does), so a phrase without them still matches.
         ++position;
         auto& info = word_info(word);
         const std::string* stem_of = info.stemmed ? &info.stem : nullptr;
