@@ -275,3 +275,20 @@ TEST_CASE("Xapian's operators do not choose the snippet's section", "[search][in
     REQUIRE(result.value().hits.size() == 1);
     CHECK(result.value().hits[0].section == "usage");
 }
+
+TEST_CASE("words with accents choose the snippet's section too", "[search][integration]") {
+    TempDir dir;
+    write_file(dir / "src/z/zorbex.md",
+               "---\ntitle: Zorbex\n---\n# Zorbex\n### Usage\nZorbex eases dry mouth.\n"
+               "### Precautions\nPeople with Sjögren's syndrome should ask first.\n");
+    REQUIRE(build_index(fixture_build(dir / "src", dir / "index")).ok());
+    auto searcher = Searcher::open(dir / "index", SearchSettings{});
+    REQUIRE(searcher.ok());
+    for (const char* query : {"zorbex sjögren", "zorbex Sjogren"}) {
+        CAPTURE(query);
+        auto result = searcher.value()->search({query, 0, 10});
+        REQUIRE(result.ok());
+        REQUIRE(result.value().hits.size() == 1);
+        CHECK(result.value().hits[0].section == "precautions");
+    }
+}

@@ -7,9 +7,7 @@
 #include <cstdint>
 
 namespace medsearch {
-namespace {
 
-// Decodes one code point of valid UTF-8 at text[i], advancing i.
 unsigned next_code_point(std::string_view text, std::size_t& i) {
     auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
     unsigned c = byte(i);
@@ -24,6 +22,8 @@ unsigned next_code_point(std::string_view text, std::size_t& i) {
     i = end;
     return cp;
 }
+
+namespace {
 
 // Windows-1252 bytes 0x80..0x9F as Unicode; 0 where the byte is undefined.
 constexpr std::array<unsigned, 32> kCp1252High = {

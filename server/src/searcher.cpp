@@ -154,15 +154,36 @@ struct SectionScorer {
         auto is_word = [](char c) {
             return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
         };
-        std::string token;
+        std::string token, folded;
         for (std::size_t i = 0; i < text.size();) {
-            if (!is_word(text[i])) {
-                ++i;
+            // A word: ASCII letters and digits, and the letters of other
+            // scripts ("Sjögren"), which are folded as the query's words are.
+            std::size_t start = i;
+            bool ascii = true;
+            while (i < text.size()) {
+                if (static_cast<unsigned char>(text[i]) < 0x80) {
+                    if (!is_word(text[i])) break;
+                    ++i;
+                    continue;
+                }
+                std::size_t next = i;
+                if (!Xapian::Unicode::is_wordchar(next_code_point(text, next))) break;
+                ascii = false;
+                i = next;
+            }
+            if (i == start) {
+                if (static_cast<unsigned char>(text[i]) < 0x80) {
+                    ++i;
+                } else {
+                    next_code_point(text, i);
+                }
                 continue;
             }
-            std::size_t start = i;
-            while (i < text.size() && is_word(text[i])) ++i;
             std::string_view word = text.substr(start, i - start);
+            if (!ascii) {
+                folded = fold_case(word);
+                word = folded;
+            }
             if (word.size() < 2 || !first_letters[static_cast<unsigned char>(lower(word[0]))]) continue;
             for (std::size_t k = 0; k < keys.size(); ++k) {
                 if (found[k]) continue;

@@ -38,6 +38,9 @@ std::string html_escape(std::string_view text);
 // leading non-letters dropped, only [a-zA-Z0-9 -] kept, spaces -> '-', lower case.
 std::string kramdown_id(std::string_view heading);
 
+// Decodes the code point of valid UTF-8 at text[i], advancing i past it.
+unsigned next_code_point(std::string_view text, std::size_t& i);
+
 // Appends the UTF-8 encoding of code point cp.
 void append_utf8(std::string& out, unsigned cp);
 
