@@ -15,18 +15,17 @@ bool ascii_word_char(unsigned char c) {
 
 bool is_digit(unsigned c) { return c >= '0' && c <= '9'; }
 
-// Decodes the code point at text[i] (valid UTF-8 is guaranteed by the parser).
+// The code point at text[i] and its length in bytes (valid UTF-8 is
+// guaranteed by the parser); ASCII without a call.
 unsigned decode(std::string_view text, std::size_t i, std::size_t& length) {
-    auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
-    unsigned c = byte(i);
+    auto c = static_cast<unsigned char>(text[i]);
     if (c < 0x80) {
         length = 1;
         return c;
     }
-    std::size_t extra = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : 1;
-    unsigned cp = c & (0x3Fu >> extra);
-    for (std::size_t k = 1; k <= extra && i + k < text.size(); ++k) cp = (cp << 6) | (byte(i + k) & 0x3Fu);
-    length = extra + 1;
+    std::size_t next = i;
+    unsigned cp = next_code_point(text, next);
+    length = next - i;
     return cp;
 }
 
