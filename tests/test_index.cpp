@@ -414,3 +414,30 @@ TEST_CASE("a word only in sections without positions is still known for spelling
     CHECK(typo.value().corrected == std::optional<std::string>("xerodermatitis"));
     CHECK(typo.value().total == 3);
 }
+
+TEST_CASE("an index of another schema is rebuilt, not served or published", "[index][integration]") {
+    TempDir dir;
+    auto options = fixture_build(fixtures() / "corpus", dir / "index");
+    REQUIRE(build_index(options).ok());
+    auto current = read_current_generation(dir / "index");
+    REQUIRE(current.ok());
+    {
+        Xapian::WritableDatabase db(current.value().path.string(), Xapian::DB_OPEN);
+        db.set_metadata(schema::kMetaSchema, "1");
+        db.commit();
+    }
+    auto searcher = Searcher::open(dir / "index", SearchSettings{});
+    REQUIRE_FALSE(searcher.ok());
+    CHECK(searcher.error().message ==
+          current.value().path.string() + ": index has schema 1, this program's is " +
+              std::to_string(schema::kVersion) + "; rebuild it with medsearch index --full");
+    auto imported = import_index(dir / "index", dir / "served");
+    REQUIRE_FALSE(imported.ok());
+    CHECK(imported.error().message.ends_with(": index has schema 1, this program's is " +
+                                             std::to_string(schema::kVersion)));
+    auto rebuilt = build_index(options);
+    REQUIRE(rebuilt.ok());
+    CHECK(rebuilt.value().full);
+    CHECK(rebuilt.value().full_reason == "index schema changed");
+    CHECK(Searcher::open(dir / "index", SearchSettings{}).ok());
+}

@@ -39,6 +39,13 @@ const SectionSpec* section_by_id(std::string_view id) {
 
 Xapian::Stem make_stemmer() { return Xapian::Stem("english"); }
 
+std::string schema_mismatch(const Xapian::Database& db) {
+    auto found = db.get_metadata(kMetaSchema);
+    if (found == std::to_string(kVersion)) return {};
+    return "index has schema " + (found.empty() ? std::string("(none)") : found) + ", this program's is " +
+           std::to_string(kVersion);
+}
+
 }  // namespace medsearch::schema
 
 namespace medsearch::schema {

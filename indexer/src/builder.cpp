@@ -344,7 +344,7 @@ Result<BuildReport> build_index(const BuildOptions& options) {
         } else {
             try {
                 Xapian::Database db(current->path.string());
-                if (db.get_metadata(schema::kMetaSchema) != std::to_string(schema::kVersion)) {
+                if (!schema::schema_mismatch(db).empty()) {
                     report.full_reason = "index schema changed";
                 } else if (db.get_metadata(schema::kMetaDerivation) != inputs.value().document_hash) {
                     report.full_reason = "permalink or stopwords changed";

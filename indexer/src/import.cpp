@@ -15,10 +15,8 @@ Result<ImportReport> import_index(const fs::path& from_dir, const fs::path& inde
     ImportReport report;
     try {
         Xapian::Database db(source.value().path.string(), Xapian::DB_BACKEND_GLASS);
-        if (db.get_metadata(schema::kMetaSchema) != std::to_string(schema::kVersion))
-            return Error{Errc::bad_input, source.value().path.string() + ": index schema " +
-                                              db.get_metadata(schema::kMetaSchema) + ", this program serves " +
-                                              std::to_string(schema::kVersion)};
+        if (auto mismatch = schema::schema_mismatch(db); !mismatch.empty())
+            return Error{Errc::bad_input, source.value().path.string() + ": " + mismatch};
         report.pages = db.get_doccount();
     } catch (const Xapian::Error& e) {
         return Error{Errc::bad_input, source.value().path.string() + ": " + e.get_description()};

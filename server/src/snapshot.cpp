@@ -58,10 +58,8 @@ Result<std::shared_ptr<const Snapshot>> Snapshot::load(const Xapian::Database& d
     std::shared_ptr<Snapshot> snapshot(new Snapshot());
     snapshot->generation_ = generation;
     try {
-        if (db.get_metadata(schema::kMetaSchema) != std::to_string(schema::kVersion))
-            return Error{Errc::index, generation.path.string() +
-                                          ": index has schema " + db.get_metadata(schema::kMetaSchema) +
-                                          ", this program reads " + std::to_string(schema::kVersion) +
+        if (auto mismatch = schema::schema_mismatch(db); !mismatch.empty())
+            return Error{Errc::index, generation.path.string() + ": " + mismatch +
                                           "; rebuild it with medsearch index --full"};
         auto catalog = decode_catalog(db.get_metadata(schema::kMetaCatalog));
         if (!catalog) return Error{Errc::index, generation.path.string() + ": " + catalog.error().message};

@@ -160,6 +160,10 @@ inline constexpr const char* kMetaVocabulary = "medsearch.vocabulary";       // 
 // The one stemmer both sides use (English, Porter2).
 Xapian::Stem make_stemmer();
 
+// Empty when `db` was indexed with this schema, else what differs:
+// "index has schema 8, this program's is 9".
+std::string schema_mismatch(const Xapian::Database& db);
+
 }  // namespace medsearch::schema
 
 namespace medsearch::schema {
