@@ -9,6 +9,14 @@
 
 namespace medsearch {
 
+unsigned long generation_number(std::string_view name) {
+    if (!name.starts_with(kGenerationPrefix)) return 0;
+    auto digits = name.substr(std::string_view(kGenerationPrefix).size());
+    unsigned long number = 0;
+    std::from_chars(digits.data(), digits.data() + digits.size(), number);
+    return number;
+}
+
 Result<IndexGeneration> read_current_generation(const std::filesystem::path& index_dir) {
     std::ifstream in(index_dir / kCurrentFileName);
     if (!in) {
@@ -24,10 +32,7 @@ Result<IndexGeneration> read_current_generation(const std::filesystem::path& ind
     if (!name.starts_with(kGenerationPrefix) || name.find('/') != std::string::npos)
         return Error{Errc::index, (index_dir / kCurrentFileName).string() +
                                       ": does not name a generation: '" + name + "'"};
-    IndexGeneration generation{name, index_dir / name, 0};
-    auto digits = std::string_view(name).substr(std::string_view(kGenerationPrefix).size());
-    std::from_chars(digits.data(), digits.data() + digits.size(), generation.number);
-    return generation;
+    return IndexGeneration{name, index_dir / name, generation_number(name)};
 }
 
 Result<OpenedIndex> open_current_index(const std::filesystem::path& index_dir) {

@@ -148,7 +148,7 @@ void write_metadata(Xapian::WritableDatabase& db, const Metadata& m) {
     auto hash = content_hash(m.inputs, catalog);
     nlohmann::json build = {
         {"generation", m.generation},
-        {"build_id", std::to_string(detail::generation_number(m.generation)) + "-" + hash.substr(0, 8)},
+        {"build_id", std::to_string(generation_number(m.generation)) + "-" + hash.substr(0, 8)},
         {"built_at", utc_now()},
         {"pages", m.catalog.size()},
         {"content_hash", hash},

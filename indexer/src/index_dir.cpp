@@ -33,11 +33,6 @@ IndexLock::~IndexLock() {
     if (fd_ >= 0) ::close(fd_);  // closing releases the lock
 }
 
-unsigned long generation_number(const std::string& name) {
-    if (!name.starts_with(kGenerationPrefix)) return 0;
-    return std::strtoul(name.c_str() + std::string_view(kGenerationPrefix).size(), nullptr, 10);
-}
-
 std::string generation_name(unsigned long number) {
     char buffer[32];
     std::snprintf(buffer, sizeof buffer, "%s%06lu", kGenerationPrefix, number);

@@ -24,7 +24,6 @@ class IndexLock {
     int fd_;
 };
 
-unsigned long generation_number(const std::string& name);
 std::string generation_name(unsigned long number);
 
 // Removes what unfinished builds left, and generations older than the one

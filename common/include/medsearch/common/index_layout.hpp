@@ -15,6 +15,7 @@
 
 #include <filesystem>
 #include <string>
+#include <string_view>
 
 namespace medsearch {
 
@@ -27,6 +28,9 @@ struct IndexGeneration {
     std::filesystem::path path;   // INDEXDIR/gen-000007
     unsigned long number = 0;     // 7
 };
+
+// 7 for "gen-000007"; 0 for a name that is not a generation's.
+unsigned long generation_number(std::string_view name);
 
 // What CURRENT names; not_found when the folder holds no published index.
 Result<IndexGeneration> read_current_generation(const std::filesystem::path& index_dir);
