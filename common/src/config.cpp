@@ -1,6 +1,7 @@
 #include "medsearch/common/config.hpp"
 
 #include "medsearch/common/embedded_data.hpp"
+#include "yaml_error.hpp"
 
 #include <yaml-cpp/yaml.h>
 
@@ -11,12 +12,8 @@
 namespace medsearch {
 namespace {
 
-std::string where(const std::filesystem::path& file, const YAML::Node& node) {
-    return file.string() + ":" + std::to_string(node.Mark().line + 1);
-}
-
 Error bad(const std::filesystem::path& file, const YAML::Node& node, const std::string& what) {
-    return Error{Errc::bad_input, where(file, node) + ": " + what};
+    return yaml_error(file.string(), node, what);
 }
 
 }  // namespace
@@ -45,8 +42,7 @@ Result<Config> load_config(const std::filesystem::path& file) {
         if (!in) return Error{Errc::bad_input, file.string() + ": cannot read config file"};
         root = YAML::Load(in);
     } catch (const YAML::Exception& e) {
-        return Error{Errc::bad_input,
-                     file.string() + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg};
+        return yaml_error(file.string(), e);
     }
     if (root.IsNull()) return config;
     if (!root.IsMap()) return bad(file, root, "config must be a mapping of keys to values");
@@ -130,8 +126,7 @@ Result<Config> load_config(const std::filesystem::path& file) {
             }
         }
     } catch (const YAML::Exception& e) {
-        return Error{Errc::bad_input,
-                     file.string() + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg};
+        return yaml_error(file.string(), e);
     }
     return config;
 }

@@ -1,6 +1,7 @@
 #include "medsearch/common/synonyms.hpp"
 
 #include "medsearch/common/text.hpp"
+#include "yaml_error.hpp"
 
 #include <yaml-cpp/yaml.h>
 
@@ -8,11 +9,6 @@
 
 namespace medsearch {
 namespace {
-
-Error bad(std::string_view origin, const YAML::Node& node, const std::string& what) {
-    return Error{Errc::bad_input,
-                 std::string(origin) + ":" + std::to_string(node.Mark().line + 1) + ": " + what};
-}
 
 void add(SynonymTable& table, const std::string& key, const std::string& value, SynonymKind kind) {
     if (key == value) return;
@@ -22,9 +18,9 @@ void add(SynonymTable& table, const std::string& key, const std::string& value, 
 }
 
 Result<std::string> key_of(std::string_view origin, const YAML::Node& node) {
-    if (!node.IsScalar()) return bad(origin, node, "expected a name");
+    if (!node.IsScalar()) return yaml_error(origin, node, "expected a name");
     auto key = name_key(node.as<std::string>());
-    if (key.empty()) return bad(origin, node, "empty name");
+    if (key.empty()) return yaml_error(origin, node, "empty name");
     return key;
 }
 
@@ -46,17 +42,16 @@ Result<SynonymTable> parse_synonyms(std::string_view yaml_text, std::string_view
     try {
         root = YAML::Load(std::string(yaml_text));
     } catch (const YAML::Exception& e) {
-        return Error{Errc::bad_input,
-                     std::string(origin) + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg};
+        return yaml_error(origin, e);
     }
     if (root.IsNull()) return table;
-    if (!root.IsMap()) return bad(origin, root, "expected the keys names, spellings, brands, conditions");
+    if (!root.IsMap()) return yaml_error(origin, root, "expected the keys names, spellings, brands, conditions");
     try {
         for (const auto& item : root) {
             auto section = item.first.as<std::string>();
             const auto& body = item.second;
             if (section == "brands") {
-                if (!body.IsMap()) return bad(origin, body, "brands must map a brand to its generic name(s)");
+                if (!body.IsMap()) return yaml_error(origin, body, "brands must map a brand to its generic name(s)");
                 for (const auto& brand : body) {
                     auto key = key_of(origin, brand.first);
                     if (!key) return key.error();
@@ -72,7 +67,7 @@ Result<SynonymTable> parse_synonyms(std::string_view yaml_text, std::string_view
                         if (!part) return part.error();
                         generic = part.value();
                     }
-                    if (generic.empty()) return bad(origin, brand.second, "brand without a generic name");
+                    if (generic.empty()) return yaml_error(origin, brand.second, "brand without a generic name");
                     add(table, key.value(), generic, SynonymKind::brand);
                 }
                 continue;
@@ -85,13 +80,13 @@ Result<SynonymTable> parse_synonyms(std::string_view yaml_text, std::string_view
             } else if (section == "conditions") {
                 kind = SynonymKind::condition;
             } else {
-                return bad(origin, item.first, "unknown section '" + section +
+                return yaml_error(origin, item.first, "unknown section '" + section +
                                                    "' (expected names, spellings, brands, conditions)");
             }
-            if (!body.IsSequence()) return bad(origin, body, section + " must be a list of groups");
+            if (!body.IsSequence()) return yaml_error(origin, body, section + " must be a list of groups");
             for (const auto& group : body) {
                 if (!group.IsSequence() || group.size() < 2)
-                    return bad(origin, group, "a group lists two or more names: [a, b]");
+                    return yaml_error(origin, group, "a group lists two or more names: [a, b]");
                 std::vector<std::string> keys;
                 for (const auto& member : group) {
                     auto key = key_of(origin, member);
@@ -103,8 +98,7 @@ Result<SynonymTable> parse_synonyms(std::string_view yaml_text, std::string_view
             }
         }
     } catch (const YAML::Exception& e) {
-        return Error{Errc::bad_input,
-                     std::string(origin) + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg};
+        return yaml_error(origin, e);
     }
     return table;
 }
