@@ -72,11 +72,12 @@ inline BuildOptions fixture_build(const fs::path& source, const fs::path& index)
     return options;
 }
 
-// The test corpus (tests/fixtures/corpus) indexed once per test case.
+// The test corpus (tests/fixtures/corpus), or the pages under `source`,
+// indexed once per test case.
 class IndexedFixtures {
   public:
-    IndexedFixtures() {
-        auto built = build_index(fixture_build(fixtures() / "corpus", dir_ / "index"));
+    explicit IndexedFixtures(const fs::path& source = fixtures() / "corpus") {
+        auto built = build_index(fixture_build(source, dir_ / "index"));
         REQUIRE(built.ok());
         auto opened = Searcher::open(dir_ / "index", SearchSettings{});
         REQUIRE(opened.ok());

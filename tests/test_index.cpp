@@ -402,17 +402,13 @@ TEST_CASE("a word only in sections without positions is still known for spelling
         write_file(dir / "src/x" / (std::string(drug) + ".md"),
                    "---\ntitle: " + std::string(drug) + "\n---\n\n# " + drug +
                        "\n### Usage\nColds.\n### Side Effects\nSome people get xerodermatitis.\n");
-    REQUIRE(build_index(fixture_build(dir / "src", dir / "index")).ok());
-    auto searcher = Searcher::open(dir / "index", SearchSettings{});
-    REQUIRE(searcher.ok());
-    auto exact = searcher.value()->search({"xerodermatitis", 0, 10});
-    REQUIRE(exact.ok());
-    CHECK(exact.value().total == 3);
-    CHECK_FALSE(exact.value().corrected);  // a known word is never "corrected"
-    auto typo = searcher.value()->search({"xerodermatitus", 0, 10});
-    REQUIRE(typo.ok());
-    CHECK(typo.value().corrected == std::optional<std::string>("xerodermatitis"));
-    CHECK(typo.value().total == 3);
+    IndexedFixtures indexed(dir / "src");
+    auto exact = indexed.page("xerodermatitis");
+    CHECK(exact.total == 3);
+    CHECK_FALSE(exact.corrected);  // a known word is never "corrected"
+    auto typo = indexed.page("xerodermatitus");
+    CHECK(typo.corrected == std::optional<std::string>("xerodermatitis"));
+    CHECK(typo.total == 3);
 }
 
 TEST_CASE("an index of another schema is rebuilt, not served or published", "[index][integration]") {

@@ -250,14 +250,8 @@ TEST_CASE("a copy with an untidy title ranks after the drug's page", "[search][i
     write_file(dir / "src/c/clonazepam.md", "---\ntitle: Clonazepam\n---\n" + page);
     write_file(dir / "src/c/clonazepam-.md",
                "---\ntitle: Clonazepam .\n---\n" + page + "Clonazepam is a benzodiazepine; clonazepam.\n");
-    REQUIRE(build_index(fixture_build(dir / "src", dir / "index")).ok());
-    auto searcher = Searcher::open(dir / "index", SearchSettings{});
-    REQUIRE(searcher.ok());
-    auto result = searcher.value()->search({"clonazepam", 0, 10});
-    REQUIRE(result.ok());
-    REQUIRE(result.value().hits.size() == 2);
-    CHECK(result.value().hits[0].path == "c/clonazepam.md");
-    CHECK(result.value().hits[1].path == "c/clonazepam-.md");
+    IndexedFixtures indexed(dir / "src");
+    CHECK(indexed.paths("clonazepam") == Paths{"c/clonazepam.md", "c/clonazepam-.md"});
 }
 
 TEST_CASE("Xapian's operators do not choose the snippet's section", "[search][integration]") {
@@ -267,13 +261,9 @@ TEST_CASE("Xapian's operators do not choose the snippet's section", "[search][in
     write_file(dir / "src/z/zorbex.md",
                "---\ntitle: Zorbex\n---\n# Zorbex\n### Usage\nZorbex eases joint pain.\n"
                "### Precautions\nIf pain near the eye eases slowly, ask first.\n");
-    REQUIRE(build_index(fixture_build(dir / "src", dir / "index")).ok());
-    auto searcher = Searcher::open(dir / "index", SearchSettings{});
-    REQUIRE(searcher.ok());
-    auto result = searcher.value()->search({"eases NEAR pain", 0, 10});
-    REQUIRE(result.ok());
-    REQUIRE(result.value().hits.size() == 1);
-    CHECK(result.value().hits[0].section == "usage");
+    auto hits = IndexedFixtures(dir / "src").page("eases NEAR pain").hits;
+    REQUIRE(hits.size() == 1);
+    CHECK(hits[0].section == "usage");
 }
 
 TEST_CASE("words with accents choose the snippet's section too", "[search][integration]") {
@@ -281,14 +271,11 @@ TEST_CASE("words with accents choose the snippet's section too", "[search][integ
     write_file(dir / "src/z/zorbex.md",
                "---\ntitle: Zorbex\n---\n# Zorbex\n### Usage\nZorbex eases dry mouth.\n"
                "### Precautions\nPeople with Sjögren's syndrome should ask first.\n");
-    REQUIRE(build_index(fixture_build(dir / "src", dir / "index")).ok());
-    auto searcher = Searcher::open(dir / "index", SearchSettings{});
-    REQUIRE(searcher.ok());
+    IndexedFixtures indexed(dir / "src");
     for (const char* query : {"zorbex sjögren", "zorbex Sjogren"}) {
         CAPTURE(query);
-        auto result = searcher.value()->search({query, 0, 10});
-        REQUIRE(result.ok());
-        REQUIRE(result.value().hits.size() == 1);
-        CHECK(result.value().hits[0].section == "precautions");
+        auto hits = indexed.page(query).hits;
+        REQUIRE(hits.size() == 1);
+        CHECK(hits[0].section == "precautions");
     }
 }
