@@ -167,7 +167,6 @@ void write_metadata(Xapian::WritableDatabase& db, const Metadata& m) {
     db.set_metadata(schema::kMetaVocabulary, encode_vocabulary(m.vocabulary));
 }
 
-// Pages that would share a URL: the first (in path order) wins.
 struct Built {
     std::vector<CatalogEntry> catalog;
     std::vector<Diagnostic> diagnostics;
@@ -350,7 +349,6 @@ Result<BuildReport> build_index(const BuildOptions& options) {
                     report.full_reason = "permalink or stopwords changed";
                 } else if (auto catalog = decode_catalog(db.get_metadata(schema::kMetaCatalog))) {
                     previous = std::move(catalog.value());
-                    vocabulary = decode_vocabulary(db.get_metadata(schema::kMetaVocabulary));
                     report.full = false;
                     synonyms_changed = db.get_metadata(schema::kMetaSynonymsHash) != inputs.value().synonyms_hash;
                 } else {
@@ -482,19 +480,22 @@ Result<BuildReport> build_index(const BuildOptions& options) {
             Xapian::WritableDatabase db(target.string(), kOpenScratch);
             // The vocabulary loses the words of the pages replaced or removed
             // and gains those of the pages indexed now.
-            auto forget = [&](const std::string& path) {
-                auto found = db.postlist_begin(schema::id_term(path));
-                if (found != db.postlist_end(schema::id_term(path)))
+            vocabulary = decode_vocabulary(db.get_metadata(schema::kMetaVocabulary));
+            auto forget = [&](const std::string& id_term) {
+                auto found = db.postlist_begin(id_term);
+                if (found != db.postlist_end(id_term))
                     remove_words(vocabulary, builders.front()->vocabulary_of(db.get_document(*found)));
             };
             for (const auto& path : stale) {
-                forget(path);
-                db.delete_document(schema::id_term(path));
+                auto id_term = schema::id_term(path);
+                forget(id_term);
+                db.delete_document(id_term);
             }
             for (std::size_t k = 0; k < pending.size(); ++k) {
                 if (!outcomes[k].entry) continue;
-                if (!pending[k].is_new) forget(outcomes[k].entry->path);
-                db.replace_document(schema::id_term(outcomes[k].entry->path), outcomes[k].document);
+                auto id_term = schema::id_term(outcomes[k].entry->path);
+                if (!pending[k].is_new) forget(id_term);
+                db.replace_document(id_term, outcomes[k].document);
                 kept.push_back(std::move(*outcomes[k].entry));
             }
             for (const auto& builder : builders) builder->add_vocabulary_to(vocabulary);
