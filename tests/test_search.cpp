@@ -254,6 +254,54 @@ TEST_CASE("a copy with an untidy title ranks after the drug's page", "[search][i
     CHECK(indexed.paths("clonazepam") == Paths{"c/clonazepam.md", "c/clonazepam-.md"});
 }
 
+TEST_CASE("a section field matches the pages with the word in that section", "[search][integration]") {
+    TempDir dir;
+    auto write_page = [&](const std::string& slug, const std::string& sections) {
+        auto title = std::string(1, static_cast<char>(slug[0] - 32)) + slug.substr(1);
+        write_file(dir / "src" / slug.substr(0, 1) / (slug + ".md"),
+                   "---\ntitle: " + title + "\n---\n# " + title + "\n" + sections);
+    };
+    write_page("zorbex", "### Side Effects\nNausea and headache; nausea at night.\n### Precautions\nAvoid in pregnancy.\n");
+    write_page("quellin", "### Side Effects\nRash.\n### Precautions\nStop if nausea persists.\n"
+                          "### Dosage\nTake 500 mg with food.\n");
+    write_page("vandrol", "### Usage\nTreats nausea, nausea and vomiting.\n### Side Effects\nHeadaches; nausea; "
+                          "patients may vomit.\n### Interactions\nAlcohol.\n");
+    write_page("yttrex", "Yttrex is a headache remedy.\n### FAQs\nDoes it cause nausea? Rarely.\n");
+    IndexedFixtures indexed(dir / "src");
+    auto sorted_paths = [&](const std::string& query) {
+        auto found = indexed.paths(query);
+        std::sort(found.begin(), found.end());
+        return found;
+    };
+    // By stem: "headaches" is found as "headache", "vomit" as "vomiting".
+    CHECK(sorted_paths("side-effects:nausea") == Paths{"v/vandrol.md", "z/zorbex.md"});
+    CHECK(sorted_paths("precautions:nausea") == Paths{"q/quellin.md"});
+    CHECK(sorted_paths("faqs:nausea") == Paths{"y/yttrex.md"});
+    CHECK(sorted_paths("usage:nausea") == Paths{"v/vandrol.md"});
+    CHECK(sorted_paths("intro:headache") == Paths{"y/yttrex.md"});
+    CHECK(sorted_paths("side-effects:headache") == Paths{"v/vandrol.md", "z/zorbex.md"});
+    CHECK(sorted_paths("interactions:alcohol") == Paths{"v/vandrol.md"});
+    CHECK(sorted_paths("dosage:nausea").empty());
+    // Ranked by the word's occurrences in the section, not in Usage (which
+    // counts three times in the default field).
+    CHECK(indexed.paths("nausea").front() == "v/vandrol.md");
+    CHECK(indexed.paths("side-effects:nausea") == Paths{"z/zorbex.md", "v/vandrol.md"});
+    // With other syntax: groups, AND, NOT, and the default field.
+    CHECK(sorted_paths("side-effects:(rash vomiting)") == Paths{"q/quellin.md", "v/vandrol.md"});
+    CHECK(sorted_paths("side-effects:headache AND precautions:pregnancy") == Paths{"z/zorbex.md"});
+    CHECK(sorted_paths("nausea NOT side-effects:nausea") == Paths{"q/quellin.md", "y/yttrex.md"});
+    CHECK(sorted_paths("Side-Effects:NAUSEA") == sorted_paths("side-effects:nausea"));
+    // Snippets come from the section asked for, when one is.
+    auto asked = indexed.page("side-effects:nausea");
+    CHECK(asked.intent == "side-effects");
+    CHECK(asked.total == 2);  // counted, not estimated
+    for (const auto& hit : asked.hits) CHECK(hit.section == "side-effects");
+    CHECK(indexed.page("nausea NOT side-effects:nausea").intent.empty());
+    CHECK(indexed.page("side-effects:nausea OR precautions:nausea").intent.empty());
+    // Only words that have a stem carry sections: a number matches nothing.
+    CHECK(sorted_paths("dosage:500").empty());
+}
+
 TEST_CASE("Xapian's operators do not choose the snippet's section", "[search][integration]") {
     TempDir dir;
     // Both sections have the query's words; only Precautions has "near", which

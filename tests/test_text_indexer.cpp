@@ -1,3 +1,4 @@
+#include "medsearch/common/schema.hpp"
 #include "medsearch/indexer/markdown.hpp"
 #include "medsearch/indexer/sources.hpp"
 #include "medsearch/indexer/text_indexer.hpp"
@@ -29,13 +30,15 @@ Xapian::Document with_term_generator(const std::string& text) {
     generator.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
     Xapian::Document doc;
     generator.set_document(doc);
-    generator.index_text(text);
+    generator.index_text(text, schema::kWdfUnit);
     return doc;
 }
 
 Xapian::Document with_text_indexer(TextIndexer& indexer, const std::string& text) {
     Xapian::Document doc;
+    indexer.start_page();
     indexer.index(doc, text, {1, true, {}, {}}, 0);
+    indexer.finish_page(doc);
     return doc;
 }
 
@@ -61,23 +64,72 @@ TEST_CASE("the text indexer makes the terms Xapian's TermGenerator makes", "[ind
     }
 }
 
-TEST_CASE("fields: section words stemmed with a prefix, names with positions", "[indexer][unit]") {
+TEST_CASE("fields: sections as bits of their stems' wdfs, Usage's own terms, names with positions",
+          "[indexer][unit]") {
+    using schema::kWdfUnit;
     TextIndexer indexer(kStopwords);
     Xapian::Document doc;
-    auto next = indexer.index(doc, "Nausea and vomiting", {1, false, {}, "XE"}, 10);
+    indexer.start_page();
+    const auto side_effects = schema::section_bit(schema::kSideEffects);
+    const auto precautions = schema::section_bit(schema::kPrecautions);
+    auto next = indexer.index(doc, "Nausea and vomiting", {1, false, {}, {}, side_effects}, 10);
     CHECK(next == 12);
+    indexer.index(doc, "Nausea, nausea", {1, false, {}, {}, precautions}, next);
+    indexer.index(doc, "Nausea", {1, false, {}, {}, 0}, next);  // a section of no canonical kind
+    indexer.finish_page(doc);
     auto terms = terms_of(doc);
-    CHECK(terms.count("ZXEnausea") == 1);
-    CHECK(terms.count("ZXEvomit") == 1);
-    CHECK(terms.count("XEnausea") == 0);  // section fields hold stemmed words only
-    CHECK(terms.count("Znausea") == 1);
+    CHECK(terms.at("Znausea").first == 4 * kWdfUnit + (side_effects | precautions));
+    CHECK(terms.at("Zvomit").first == kWdfUnit + side_effects);
     CHECK(terms.count("nausea") == 0);  // as written only where phrases need positions
+    CHECK(terms.size() == 2);           // no terms per section
+
+    // The bits are the page's own: the next page starts without them.
+    Xapian::Document second;
+    indexer.start_page();
+    indexer.index(second, "nausea", {1, false, {}, {}, precautions}, 0);
+    indexer.finish_page(second);
+    CHECK(terms_of(second).at("Znausea").first == kWdfUnit + precautions);
+
+    Xapian::Document usage;
+    indexer.start_page();
+    indexer.index(usage, "Pain relief", {3, true, {}, "XU", schema::section_bit(schema::kUsage)}, 0);
+    indexer.finish_page(usage);
+    auto usage_terms = terms_of(usage);
+    CHECK(usage_terms.at("ZXUpain").first == kWdfUnit);
+    CHECK(usage_terms.at("Zpain").first == 3 * kWdfUnit + schema::section_bit(schema::kUsage));
+    CHECK(usage_terms.at("pain").second == std::vector<Xapian::termpos>{1});
+
     Xapian::Document names;
+    indexer.start_page();
     indexer.index(names, "Clavulanic Acid", {6, true, "XN", {}}, 0);
+    indexer.finish_page(names);
     auto name_terms = terms_of(names);
     CHECK(name_terms.at("XNclavulanic").second == std::vector<Xapian::termpos>{1});
     CHECK(name_terms.at("XNacid").second == std::vector<Xapian::termpos>{2});
-    CHECK(name_terms.at("clavulanic").first == 6);
+    CHECK(name_terms.at("clavulanic").first == 6 * kWdfUnit);
+    CHECK(name_terms.at("Zclavulan").first == 6 * kWdfUnit);  // names are no section: no bits
+}
+
+TEST_CASE("a page too long for Xapian's 32-bit counts keeps its first words, and no count wraps",
+          "[indexer][unit]") {
+    TextIndexer indexer(kStopwords);
+    Xapian::Document doc;
+    indexer.start_page();
+    // Each "aspirin" adds 2 x 6 units as a name and 2 units to the name field.
+    const std::uint64_t per_word = 14 * schema::kWdfUnit;
+    const std::size_t words = TextIndexer::kMaxPageLength / per_word + 1000;
+    std::string text;
+    for (std::size_t i = 0; i < words; ++i) text += "aspirin ";
+    indexer.index(doc, text, {6, true, "XN", {}}, 0);
+    indexer.index(doc, "nausea", {1, false, {}, {}, schema::section_bit(schema::kSideEffects)}, 0);
+    indexer.finish_page(doc);
+    std::uint64_t length = 0;
+    for (const auto& [term, counts] : terms_of(doc)) length += counts.first;
+    CHECK(length <= TextIndexer::kMaxPageLength);
+    CHECK(length > TextIndexer::kMaxPageLength - 2 * per_word);
+    auto terms = terms_of(doc);
+    CHECK(terms.at("Zaspirin").first < words * 6 * schema::kWdfUnit);
+    CHECK(terms.count("Znausea") == 0);  // past the limit
 }
 
 TEST_CASE("the text indexer matches TermGenerator on the whole corpus", "[corpus][integration]") {

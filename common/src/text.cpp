@@ -23,6 +23,16 @@ unsigned next_code_point(std::string_view text, std::size_t& i) {
     return cp;
 }
 
+bool starts_with_letter(std::string_view word) {
+    if (word.empty()) return false;
+    auto first = static_cast<unsigned char>(word[0]);
+    if (first < 0x80) return (first >= 'a' && first <= 'z') || (first >= 'A' && first <= 'Z');
+    std::size_t i = 0;
+    auto category = Xapian::Unicode::get_category(next_code_point(word, i));
+    return category == Xapian::Unicode::LOWERCASE_LETTER || category == Xapian::Unicode::TITLECASE_LETTER ||
+           category == Xapian::Unicode::MODIFIER_LETTER || category == Xapian::Unicode::OTHER_LETTER;
+}
+
 namespace {
 
 // Windows-1252 bytes 0x80..0x9F as Unicode; 0 where the byte is undefined.

@@ -30,15 +30,17 @@ Xapian::Document DocumentBuilder::build(const Monograph& page) {
         position = text_.index(doc, name, {schema::kName.boost, true, schema::kName.prefix, {}}, position) + kGap;
     position = text_.index(doc, page.title, {schema::kTitle.boost, true, schema::kTitle.prefix, {}}, position) + kGap;
 
-    // Sections: the default field (positions where phrases matter) and the
-    // section's own field (stemmed words: what field queries look up).
+    // Sections: the default field (positions where phrases matter), each
+    // canonical section's bit in its stems' wdfs (what field queries look up),
+    // and Usage's own terms.
     for (const auto& section : page.sections) {
         const auto* spec = schema::section_by_id(section.id);
         if (spec && spec->boost == 0) continue;  // boilerplate
         TextIndexer::Field field{schema::kOtherSectionBoost, false, {}, {}};
-        if (spec) field = {spec->boost, spec->positions, {}, spec->prefix};
+        if (spec) field = {spec->boost, spec->positions, {}, spec->prefix, schema::section_bit(*spec)};
         position = text_.index(doc, section.text, field, position) + kGap;
     }
+    text_.finish_page(doc);
 
     // Exact-name terms: which ingredients, under any of their names, and the
     // exact set, so that "metformin" finds the page of exactly metformin first.

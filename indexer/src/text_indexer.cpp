@@ -116,16 +116,6 @@ void read_word(std::string_view text, std::size_t& i, std::string& word) {
     }
 }
 
-// TermGenerator's STEM_SOME stems words that start with a letter.
-bool should_stem(const std::string& word) {
-    std::size_t length;
-    unsigned first = decode(word, 0, length);
-    if (first < 0x80) return (first >= 'a' && first <= 'z') || (first >= 'A' && first <= 'Z');
-    auto category = Xapian::Unicode::get_category(first);
-    return category == Xapian::Unicode::LOWERCASE_LETTER || category == Xapian::Unicode::TITLECASE_LETTER ||
-           category == Xapian::Unicode::MODIFIER_LETTER || category == Xapian::Unicode::OTHER_LETTER;
-}
-
 }  // namespace
 
 TextIndexer::TextIndexer(const std::vector<std::string>& stopwords)
@@ -135,9 +125,13 @@ TextIndexer::Word& TextIndexer::word_info(const std::string& word) {
     auto it = words_.find(word);
     if (it == words_.end()) {
         Word info;
-        info.stemmed = should_stem(word);
-        if (info.stemmed) info.stem = stemmer_(word);
-        it = words_.emplace(word, std::move(info)).first;
+        if (starts_with_letter(word)) {  // as TermGenerator's STEM_SOME
+            auto stem = stemmer_(word);
+            auto found = stems_.find(stem);
+            if (found == stems_.end()) found = stems_.emplace(stem, Stem{stem, "Z" + stem}).first;
+            info.stem = &found->second;
+        }
+        it = words_.emplace(word, info).first;
     }
     return it->second;
 }
@@ -160,14 +154,26 @@ void TextIndexer::scan(std::string_view text, OnWord&& on_word) {
     }
 }
 
-void TextIndexer::start_page() { ++page_; }
+void TextIndexer::start_page() {
+    ++page_;
+    page_length_ = 0;
+    page_stems_.clear();
+}
 
 Xapian::termpos TextIndexer::index(Xapian::Document& doc, std::string_view text, const Field& field,
                                    Xapian::termpos position) {
+    constexpr auto unit = schema::kWdfUnit;
+    const Xapian::termcount occurrence = field.wdf * unit;
+    // The most one word adds to the page's length.
+    const std::uint64_t most = occurrence * 2 + unit * 3;
     scan(text, [&](const std::string& word) {
+        if (page_length_ + most > kMaxPageLength) {
+            page_length_ = kMaxPageLength;  // and the rest of the page is left out
+            return;
+        }
         ++position;
         auto& info = word_info(word);
-        const std::string* stem_of = info.stemmed ? &info.stem : nullptr;
+        Stem* stem = info.stem;
         if (field.wdf > 0) {
             if (info.page != page_) {  // the vocabulary counts pages, not occurrences
                 info.page = page_;
@@ -176,32 +182,52 @@ Xapian::termpos TextIndexer::index(Xapian::Document& doc, std::string_view text,
             // The word as written only where phrases need it: elsewhere the
             // stem is what queries look up (they are lower-cased), and the
             // vocabulary keeps the word for spelling.
-            if (field.positions) doc.add_posting(word, position, field.wdf);
-            if (stem_of) {
-                term_.assign("Z");
-                term_ += *stem_of;
-                doc.add_term(term_, field.wdf);
+            if (field.positions) {
+                doc.add_posting(word, position, occurrence);
+                page_length_ += occurrence;
+            }
+            if (stem) {
+                doc.add_term(stem->term, occurrence);
+                page_length_ += occurrence;
+                if (field.section_bit != 0) {
+                    if (stem->page != page_) {
+                        stem->page = page_;
+                        stem->sections = 0;
+                        page_stems_.push_back(stem);
+                    }
+                    stem->sections |= field.section_bit;
+                }
             }
         }
         if (!field.prefix.empty()) {
             term_.assign(field.prefix);
             term_ += word;
-            doc.add_posting(term_, position);
-            if (stem_of) {
+            doc.add_posting(term_, position, unit);
+            page_length_ += unit;
+            if (stem) {
                 term_.assign("Z");
                 term_.append(field.prefix);
-                term_ += *stem_of;
-                doc.add_term(term_);
+                term_ += stem->stem;
+                doc.add_term(term_, unit);
+                page_length_ += unit;
             }
         }
-        if (!field.stemmed_prefix.empty() && stem_of) {
+        if (!field.stemmed_prefix.empty() && stem) {
             term_.assign("Z");
             term_.append(field.stemmed_prefix);
-            term_ += *stem_of;
-            doc.add_term(term_);
+            term_ += stem->stem;
+            doc.add_term(term_, unit);
+            page_length_ += unit;
         }
     });
     return position;
+}
+
+// Each stem had an occurrence (kWdfUnit or more) on the page: its bits, below
+// the unit, are added once and never carry into the count.
+void TextIndexer::finish_page(Xapian::Document& doc) {
+    for (const auto* stem : page_stems_) doc.add_term(stem->term, stem->sections);
+    page_stems_.clear();
 }
 
 void TextIndexer::add_vocabulary_to(Vocabulary& vocabulary) const {

@@ -250,29 +250,42 @@ std::string unquote_single_words(const std::string& text) {
     return out;
 }
 
-// A query with Xapian syntax is parsed as typed, with three adjustments.
+// A query with Xapian syntax is parsed as typed, with these adjustments.
 QueryPlan advanced_plan(std::string_view query) {
     QueryPlan plan;
     plan.advanced = true;
-    // "side-effects:nausea" -> "sideeffects:nausea" for the parser.
-    std::string text(query);
-    for (const auto& spec : schema::kSections) {
-        if (spec.id.find('-') == std::string_view::npos) continue;
-        auto from = std::string(spec.id) + ":", to = field_name(spec.id) + ":";
-        for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size()))
-            text.replace(at, from.size(), to);
-    }
     // Section fields hold stemmed words only, which QueryParser produces for
-    // lower-case words: lower-case all but the operators.
+    // lower-case words: lower-case all but the operators (field names too).
     std::string lowered;
     std::size_t start = 0;
-    while (start < text.size()) {
-        auto end = text.find(' ', start);
-        if (end == std::string::npos) end = text.size();
-        std::string word = text.substr(start, end - start);
+    while (start < query.size()) {
+        auto end = query.find(' ', start);
+        if (end == std::string_view::npos) end = query.size();
+        std::string word(query.substr(start, end - start));
         if (!is_operator(word)) word = fold_case(word);
         lowered += (lowered.empty() ? "" : " ") + word;
         start = end + 1;
+    }
+    // "side-effects:nausea" -> "sideeffects:nausea" for the parser. A query
+    // that asks for words in one section ("side-effects:nausea", not
+    // "-side-effects:..." nor "NOT side-effects:...") asks for that section.
+    const schema::SectionSpec* asked = nullptr;
+    bool several = false;
+    for (const auto& spec : schema::kSections) {
+        auto from = std::string(spec.id) + ":", to = field_name(spec.id) + ":";
+        for (auto at = lowered.find(from); at != std::string::npos; at = lowered.find(from, at + to.size())) {
+            bool field = at == 0 || lowered[at - 1] == ' ' || lowered[at - 1] == '(' || lowered[at - 1] == '+';
+            bool negated = (at > 0 && lowered[at - 1] == '-') || lowered.substr(0, at).ends_with("NOT ");
+            if (field && !negated) {
+                several = several || (asked && asked != &spec);
+                asked = &spec;
+            }
+            lowered.replace(at, from.size(), to);
+        }
+    }
+    if (asked && !several) {
+        plan.intent = asked;
+        plan.intent_words.push_back(field_name(asked->id));
     }
     plan.text.push_back({unquote_single_words(lowered), 1.0});
     return plan;

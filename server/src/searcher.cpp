@@ -1,4 +1,5 @@
 #include "medsearch/server/searcher.hpp"
+#include "medsearch/server/section_query.hpp"
 #include "medsearch/server/tiered_weight.hpp"
 
 #include "medsearch/common/drug_names.hpp"
@@ -353,8 +354,12 @@ void Searcher::configure_parsers() {
         parser->set_default_op(Xapian::Query::OP_OR);
         for (const auto& field : schema::kNameFields)
             parser->add_prefix(std::string(field.name), std::string(field.prefix));
-        for (const auto& section : schema::kSections)
-            if (!section.prefix.empty()) parser->add_prefix(field_name(section.id), std::string(section.prefix));
+        for (const auto& section : schema::kSections) {
+            if (!section.prefix.empty())
+                parser->add_prefix(field_name(section.id), std::string(section.prefix));
+            else if (auto bit = schema::section_bit(section); bit != 0)
+                parser->add_prefix(field_name(section.id), (new SectionFieldProcessor(bit))->release());
+        }
     }
     usage_parser_.add_prefix("", std::string(schema::kUsage.prefix));
 }

@@ -1,5 +1,7 @@
 #include "medsearch/server/tiered_weight.hpp"
 
+#include "medsearch/common/schema.hpp"
+
 #include <algorithm>
 #include <cmath>
 
@@ -9,6 +11,20 @@ namespace {
 constexpr double kK1 = 1.0, kK3 = 1.0, kB = 0.5, kMinNormLen = 0.5;
 
 }  // namespace
+
+Bm25::Bm25(double collection_size, double termfreq, double average_length, double wqf, double factor) {
+    // As Xapian's BM25Weight computes it (without an RSet).
+    double tw = (collection_size - termfreq + 0.5) / (termfreq + 0.5);
+    if (tw < 2) tw = tw * 0.5 + 1;  // keep very common terms' weight positive
+    termweight_ = std::log(tw) * factor * (kK1 + 1);
+    termweight_ *= (kK3 + 1) * wqf / (kK3 + wqf);
+    len_factor_ = average_length > 0 ? 1.0 / average_length : 0;
+}
+
+double Bm25::operator()(double occurrences, double doclen) const {
+    double normlen = std::max(doclen * len_factor_, kMinNormLen);
+    return termweight_ * (occurrences / (kK1 * (normlen * kB + (1 - kB)) + occurrences));
+}
 
 TieredWeight::TieredWeight() {
     need_stat(COLLECTION_SIZE);
@@ -26,32 +42,18 @@ TieredWeight* TieredWeight::clone() const { return new TieredWeight(); }
 void TieredWeight::init(double factor) {
     flat_ = factor >= kTierScale;
     if (flat_) {
-        termweight_ = factor;
+        flat_weight_ = factor;
         return;
     }
-    // BM25 as Xapian's BM25Weight computes it (without an RSet).
-    double n = get_collection_size(), tf = get_termfreq();
-    double tw = (n - tf + 0.5) / (tf + 0.5);
-    if (tw < 2) tw = tw * 0.5 + 1;  // keep very common terms' weight positive
-    termweight_ = std::log(tw) * factor * (kK1 + 1);
-    double wqf = get_wqf();
-    termweight_ *= (kK3 + 1) * wqf / (kK3 + wqf);
-    double average = get_average_length();
-    len_factor_ = average > 0 ? 1.0 / average : 0;
+    bm25_ = Bm25(get_collection_size(), get_termfreq(), get_average_length(), get_wqf(), factor);
 }
 
 double TieredWeight::get_sumpart(Xapian::termcount wdf, Xapian::termcount doclen, Xapian::termcount) const {
-    if (flat_) return termweight_;
-    double normlen = std::max(doclen * len_factor_, kMinNormLen);
-    double w = wdf;
-    return termweight_ * (w / (kK1 * (normlen * kB + (1 - kB)) + w));
+    return flat_ ? flat_weight_ : bm25_(schema::wdf_count(wdf), doclen);
 }
 
 double TieredWeight::get_maxpart() const {
-    if (flat_) return termweight_;
-    double normlen = std::max(get_doclength_lower_bound() * len_factor_, kMinNormLen);
-    double w = get_wdf_upper_bound();
-    return termweight_ * (w / (kK1 * (normlen * kB + (1 - kB)) + w));
+    return flat_ ? flat_weight_ : bm25_(schema::wdf_count(get_wdf_upper_bound()), get_doclength_lower_bound());
 }
 
 double TieredWeight::get_sumextra(Xapian::termcount, Xapian::termcount) const { return 0; }

@@ -18,7 +18,17 @@ class Stem;
 namespace medsearch::schema {
 
 // Bumped whenever documents would be indexed differently: forces a full rebuild.
-inline constexpr int kVersion = 9;
+inline constexpr int kVersion = 10;
+
+// Text terms count occurrences in units of kWdfUnit: the low bits of a stem's
+// within-document frequency (wdf) say which sections the stem occurs in, one
+// bit per canonical section (section_bit). A section query ("side-effects:
+// nausea") reads them from the stem's postings: one term per page and stem
+// instead of one more per section, which were half of each page's terms.
+// Weights divide wdfs by the unit (wdf_count); document lengths, sums of wdfs,
+// scale with it, and BM25 only uses their ratio to the average.
+inline constexpr Xapian::termcount kWdfUnit = 512;
+inline constexpr Xapian::termcount wdf_count(Xapian::termcount wdf) { return wdf / kWdfUnit; }
 
 // A field users can search by name ("name:codeine"); `boost` multiplies the
 // within-document frequency of its words in the unprefixed (default) field too.
@@ -47,7 +57,9 @@ inline constexpr int kMaxIngredientCount = 4;                     // 4 means fou
 struct SectionSpec {
     std::string_view id;      // also its field name: side-effects:nausea
     std::string_view label;   // shown to people
-    std::string_view prefix;  // term prefix of its words
+    // Terms of its own (prefix + stem), where ranking needs the section's own
+    // statistics (Usage); the others' field queries use section bits.
+    std::string_view prefix;
     Xapian::termcount boost;  // wdf multiplier of its words in the default field
     bool positions;           // word positions kept: phrases match in this section
     std::span<const std::string_view> headings;
@@ -100,16 +112,16 @@ inline constexpr std::string_view kDisclaimerHeadings[] = {"disclaimer"};
 // The canonical sections; the named references below point into this table,
 // so a SectionSpec* found in it compares equal to &kUsage and friends.
 inline constexpr SectionSpec kSections[] = {
-    {"intro", "Overview", "XO", 1, true, {}, {}, {}},
-    {"generic-name", "Generic Name", "XG", 2, true, detail::kGenericHeadings, {}, {}},
+    {"intro", "Overview", "", 1, true, {}, {}, {}},
+    {"generic-name", "Generic Name", "", 2, true, detail::kGenericHeadings, {}, {}},
     {"usage", "Usage", "XU", 3, true, detail::kUsageHeadings, detail::kUsageIntents, {}},
-    {"dosage", "Dosage", "XD", 1, false, detail::kDosageHeadings, detail::kDosageIntents, {}},
-    {"side-effects", "Side Effects", "XE", 1, false, detail::kSideEffectHeadings, detail::kSideEffectIntents, {}},
-    {"how-it-works", "How it Works", "XW", 1, false, detail::kHowHeadings, detail::kHowIntents, {}},
-    {"precautions", "Precautions", "XP", 1, false, detail::kPrecautionHeadings, detail::kPrecautionIntents, {}},
-    {"interactions", "Interactions", "XI", 1, false, detail::kInteractionHeadings, detail::kInteractionIntents,
+    {"dosage", "Dosage", "", 1, false, detail::kDosageHeadings, detail::kDosageIntents, {}},
+    {"side-effects", "Side Effects", "", 1, false, detail::kSideEffectHeadings, detail::kSideEffectIntents, {}},
+    {"how-it-works", "How it Works", "", 1, false, detail::kHowHeadings, detail::kHowIntents, {}},
+    {"precautions", "Precautions", "", 1, false, detail::kPrecautionHeadings, detail::kPrecautionIntents, {}},
+    {"interactions", "Interactions", "", 1, false, detail::kInteractionHeadings, detail::kInteractionIntents,
      detail::kInteractionFallbacks},
-    {"faqs", "FAQs", "XF", 1, false, detail::kFaqHeadings, detail::kFaqIntents, {}},
+    {"faqs", "FAQs", "", 1, false, detail::kFaqHeadings, detail::kFaqIntents, {}},
     // Boilerplate at the end of every page: recognised so that it is not indexed.
     {"disclaimer", "Disclaimer", "", 0, false, detail::kDisclaimerHeadings, {}, {}},
 };
@@ -130,6 +142,14 @@ inline constexpr const SectionSpec& kDisclaimer = kSections[9];
 // the sections that say what a drug is and is for. Elsewhere they would be
 // most of the index and of its build time.
 inline constexpr Xapian::termcount kOtherSectionBoost = 1;
+
+// The bit of a canonical section in its stems' wdfs (0 for the disclaimer,
+// which is not indexed).
+constexpr Xapian::termcount section_bit(const SectionSpec& spec) {
+    auto index = static_cast<Xapian::termcount>(&spec - kSections);
+    return spec.boost == 0 ? 0 : Xapian::termcount{1} << index;
+}
+static_assert(section_bit(kSections[std::size(kSections) - 2]) < kWdfUnit, "a bit per section below the unit");
 
 // The canonical section whose headings include `normalised_heading`, or nullptr.
 const SectionSpec* section_for_heading(std::string_view normalised_heading);

@@ -44,4 +44,8 @@ unsigned next_code_point(std::string_view text, std::size_t& i);
 // Appends the UTF-8 encoding of code point cp.
 void append_utf8(std::string& out, unsigned cp);
 
+// Whether a word (valid UTF-8) starts with a letter: the words Xapian's
+// STEM_SOME stems, and so the words that have a stem term.
+bool starts_with_letter(std::string_view word);
+
 }  // namespace medsearch

@@ -26,11 +26,13 @@ class TextIndexer {
   public:
     explicit TextIndexer(const std::vector<std::string>& stopwords);
 
+    // Occurrences count kWdfUnit each in the wdf of a term (schema.hpp).
     struct Field {
-        Xapian::termcount wdf = 1;       // wdf of each word in the default field (0: not indexed there)
+        Xapian::termcount wdf = 1;       // occurrences per word in the default field (0: not indexed there)
         bool positions = false;          // the default field's words as written, with positions
         std::string_view prefix;         // a field of its own: words as written, with positions
         std::string_view stemmed_prefix; // a field of its own: stemmed words only ("Z" + prefix + stem)
+        Xapian::termcount section_bit = 0;  // set in the wdf of the default field's stems
     };
 
     // Call before indexing each page: the vocabulary counts pages.
@@ -39,7 +41,15 @@ class TextIndexer {
     // Indexes `text` into `doc` from position `start`; returns the next position.
     // In the default field, words get their stem ("Z" + stem) and, with
     // positions, themselves too; each also counts in the vocabulary.
+    // Text past kMaxPageLength units of a page is left out: wdfs and
+    // document lengths are 32-bit in Xapian.
     Xapian::termpos index(Xapian::Document& doc, std::string_view text, const Field& field, Xapian::termpos start);
+
+    // Adds the section bits of the page's stems to their wdfs: once per page,
+    // after its last index().
+    void finish_page(Xapian::Document& doc);
+
+    static constexpr std::uint64_t kMaxPageLength = std::uint64_t{1} << 30;
 
     // The default field's words of the pages indexed so far, with the number
     // of pages that have each.
@@ -49,9 +59,14 @@ class TextIndexer {
     void add_words_to(std::string_view text, std::set<std::string>& words);
 
   private:
-    struct Word {
+    struct Stem {
         std::string stem;
-        bool stemmed = false;
+        std::string term;  // "Z" + stem
+        std::uint32_t page = 0;          // the last page whose sections it was seen in
+        Xapian::termcount sections = 0;  // the bits of that page's sections that have it
+    };
+    struct Word {
+        Stem* stem = nullptr;     // nullptr: not stemmed (numbers)
         std::uint32_t page = 0;   // the last page that had it in the default field
         std::uint32_t pages = 0;  // how many pages did
     };
@@ -62,6 +77,9 @@ class TextIndexer {
     Xapian::Stem stemmer_;
     std::unordered_set<std::string> stopwords_;
     std::unordered_map<std::string, Word> words_;  // every word seen: its stem, and the vocabulary
+    std::unordered_map<std::string, Stem> stems_;  // by stem; nodes, so Word::stem stays valid
+    std::vector<Stem*> page_stems_;                // the page's stems with section bits
+    std::uint64_t page_length_ = 0;                // units added to the page so far
     std::uint32_t page_ = 0;
     std::string term_;  // scratch, to avoid allocations
 };

@@ -1,0 +1,69 @@
+#pragma once
+// Section fields of queries ("side-effects:nausea") answered from the section
+// bits in the wdf of a stem's postings (schema::kWdfUnit): one term per page
+// and stem instead of one more per section.
+
+#include "medsearch/server/tiered_weight.hpp"
+
+#include <xapian.h>
+
+#include <array>
+#include <string>
+
+namespace medsearch {
+
+// The pages whose postings of a stem carry `section_bit`, weighted by BM25 on
+// an estimate of the stem's occurrences in the section: the page's
+// occurrences outside names, title and Usage (which have terms of their own
+// to count them), shared evenly among the sections that have the stem. So
+// that an antiemetic, which says "nausea" all through its Usage, does not
+// outrank the pages that list nausea among their side effects.
+class SectionPostings : public Xapian::PostingSource {
+  public:
+    SectionPostings(std::string stem, Xapian::termcount section_bit);
+
+    void init(const Xapian::Database& db) override;
+    Xapian::doccount get_termfreq_min() const override { return termfreq_; }
+    Xapian::doccount get_termfreq_est() const override { return termfreq_; }
+    Xapian::doccount get_termfreq_max() const override { return termfreq_; }
+    void next(double min_wt) override;
+    void skip_to(Xapian::docid did, double min_wt) override;
+    bool at_end() const override { return postings_ == end_; }
+    Xapian::docid get_docid() const override { return *postings_; }
+    double get_weight() const override;
+    SectionPostings* clone() const override;
+    std::string name() const override { return "medsearch.SectionPostings"; }
+    std::string get_description() const override;
+
+  private:
+    void skip_other_sections();
+
+    // A field with terms of its own whose occurrences count in the stem's wdf.
+    struct Counted {
+        Xapian::PostingIterator postings, end;
+        Xapian::termcount boost = 0;  // occurrences in the default field per occurrence in the field
+    };
+
+    std::string stem_;
+    Xapian::termcount section_bit_;
+    Xapian::PostingIterator postings_, end_;  // of the stem
+    mutable std::array<Counted, 3> counted_;  // names, title, Usage: advanced as pages are weighed
+    Bm25 bm25_;
+    Xapian::doccount termfreq_ = 0;  // pages with the stem in the section, counted at init
+    bool started_ = false;
+};
+
+// `section:word` for QueryParser::add_prefix: the word's stem in that section
+// (SectionPostings). Words without a stem (numbers) match nothing: only stems
+// carry sections.
+class SectionFieldProcessor : public Xapian::FieldProcessor {
+  public:
+    explicit SectionFieldProcessor(Xapian::termcount section_bit);
+    Xapian::Query operator()(const std::string& word) override;
+
+  private:
+    Xapian::termcount section_bit_;
+    Xapian::Stem stemmer_;  // one per processor: a Stem is not shared across threads
+};
+
+}  // namespace medsearch
