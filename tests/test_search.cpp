@@ -298,8 +298,10 @@ TEST_CASE("a section field matches the pages with the word in that section", "[s
     for (const auto& hit : asked.hits) CHECK(hit.section == "side-effects");
     CHECK(indexed.page("nausea NOT side-effects:nausea").intent.empty());
     CHECK(indexed.page("side-effects:nausea OR precautions:nausea").intent.empty());
-    // Only words that have a stem carry sections: a number matches nothing.
-    CHECK(sorted_paths("dosage:500").empty());
+    // Words without a stem (numbers) are found as written, in any section.
+    CHECK(sorted_paths("dosage:500") == Paths{"q/quellin.md"});
+    CHECK(sorted_paths("500") == Paths{"q/quellin.md"});
+    CHECK(sorted_paths("side-effects:500").empty());
 }
 
 TEST_CASE("Xapian's operators do not choose the snippet's section", "[search][integration]") {

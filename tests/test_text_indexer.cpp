@@ -76,12 +76,15 @@ TEST_CASE("fields: sections as bits of their stems' wdfs, Usage's own terms, nam
     CHECK(next == 12);
     indexer.index(doc, "Nausea, nausea", {1, false, {}, {}, precautions}, next);
     indexer.index(doc, "Nausea", {1, false, {}, {}, 0}, next);  // a section of no canonical kind
+    indexer.index(doc, "500 mg", {1, false, {}, {}, side_effects}, next);
     indexer.finish_page(doc);
     auto terms = terms_of(doc);
     CHECK(terms.at("Znausea").first == 4 * kWdfUnit + (side_effects | precautions));
     CHECK(terms.at("Zvomit").first == kWdfUnit + side_effects);
-    CHECK(terms.count("nausea") == 0);  // as written only where phrases need positions
-    CHECK(terms.size() == 2);           // no terms per section
+    CHECK(terms.count("nausea") == 0);  // as written only where phrases need positions...
+    CHECK(terms.at("500").first == kWdfUnit + side_effects);  // ...or where it has no stem
+    CHECK(terms.at("500").second.empty());
+    CHECK(terms.size() == 4);  // no terms per section
 
     // The bits are the page's own: the next page starts without them.
     Xapian::Document second;

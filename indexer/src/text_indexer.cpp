@@ -124,14 +124,16 @@ TextIndexer::TextIndexer(const std::vector<std::string>& stopwords)
 TextIndexer::Word& TextIndexer::word_info(const std::string& word) {
     auto it = words_.find(word);
     if (it == words_.end()) {
-        Word info;
+        SearchTerm search;
         if (starts_with_letter(word)) {  // as TermGenerator's STEM_SOME
-            auto stem = stemmer_(word);
-            auto found = stems_.find(stem);
-            if (found == stems_.end()) found = stems_.emplace(stem, Stem{stem, "Z" + stem}).first;
-            info.stem = &found->second;
+            search.stem = stemmer_(word);
+            search.term = "Z" + search.stem;
+        } else {
+            search.term = word;
         }
-        it = words_.emplace(word, info).first;
+        auto found = search_terms_.find(search.term);
+        if (found == search_terms_.end()) found = search_terms_.emplace(search.term, std::move(search)).first;
+        it = words_.emplace(word, Word{&found->second}).first;
     }
     return it->second;
 }
@@ -157,7 +159,7 @@ void TextIndexer::scan(std::string_view text, OnWord&& on_word) {
 void TextIndexer::start_page() {
     ++page_;
     page_length_ = 0;
-    page_stems_.clear();
+    page_terms_.clear();
 }
 
 Xapian::termpos TextIndexer::index(Xapian::Document& doc, std::string_view text, const Field& field,
@@ -173,30 +175,31 @@ Xapian::termpos TextIndexer::index(Xapian::Document& doc, std::string_view text,
         }
         ++position;
         auto& info = word_info(word);
-        Stem* stem = info.stem;
+        auto& search = *info.search;
+        bool stemmed = !search.stem.empty();
         if (field.wdf > 0) {
             if (info.page != page_) {  // the vocabulary counts pages, not occurrences
                 info.page = page_;
                 ++info.pages;
             }
-            // The word as written only where phrases need it: elsewhere the
-            // stem is what queries look up (they are lower-cased), and the
-            // vocabulary keeps the word for spelling.
+            // The word as written where phrases need it, or where it has no
+            // stem: elsewhere the stem is what queries look up (they are
+            // lower-cased), and the vocabulary keeps the word for spelling.
             if (field.positions) {
                 doc.add_posting(word, position, occurrence);
                 page_length_ += occurrence;
             }
-            if (stem) {
-                doc.add_term(stem->term, occurrence);
+            if (stemmed || !field.positions) {
+                doc.add_term(search.term, occurrence);
                 page_length_ += occurrence;
-                if (field.section_bit != 0) {
-                    if (stem->page != page_) {
-                        stem->page = page_;
-                        stem->sections = 0;
-                        page_stems_.push_back(stem);
-                    }
-                    stem->sections |= field.section_bit;
+            }
+            if (field.section_bit != 0) {
+                if (search.page != page_) {
+                    search.page = page_;
+                    search.sections = 0;
+                    page_terms_.push_back(&search);
                 }
+                search.sections |= field.section_bit;
             }
         }
         if (!field.prefix.empty()) {
@@ -204,18 +207,18 @@ Xapian::termpos TextIndexer::index(Xapian::Document& doc, std::string_view text,
             term_ += word;
             doc.add_posting(term_, position, unit);
             page_length_ += unit;
-            if (stem) {
+            if (stemmed) {
                 term_.assign("Z");
                 term_.append(field.prefix);
-                term_ += stem->stem;
+                term_ += search.stem;
                 doc.add_term(term_, unit);
                 page_length_ += unit;
             }
         }
-        if (!field.stemmed_prefix.empty() && stem) {
+        if (!field.stemmed_prefix.empty() && stemmed) {
             term_.assign("Z");
             term_.append(field.stemmed_prefix);
-            term_ += stem->stem;
+            term_ += search.stem;
             doc.add_term(term_, unit);
             page_length_ += unit;
         }
@@ -223,11 +226,11 @@ Xapian::termpos TextIndexer::index(Xapian::Document& doc, std::string_view text,
     return position;
 }
 
-// Each stem had an occurrence (kWdfUnit or more) on the page: its bits, below
-// the unit, are added once and never carry into the count.
+// Each search term had an occurrence (kWdfUnit or more) on the page: its
+// bits, below the unit, are added once and never carry into the count.
 void TextIndexer::finish_page(Xapian::Document& doc) {
-    for (const auto* stem : page_stems_) doc.add_term(stem->term, stem->sections);
-    page_stems_.clear();
+    for (const auto* search : page_terms_) doc.add_term(search->term, search->sections);
+    page_terms_.clear();
 }
 
 void TextIndexer::add_vocabulary_to(Vocabulary& vocabulary) const {

@@ -8,11 +8,14 @@
 
 namespace medsearch {
 
-SectionPostings::SectionPostings(std::string stem, Xapian::termcount section_bit)
-    : stem_(std::move(stem)), section_bit_(section_bit) {}
+SectionPostings::SectionPostings(std::string key, bool stemmed, Xapian::termcount section_bit)
+    : key_(std::move(key)), stemmed_(stemmed), section_bit_(section_bit) {}
 
 void SectionPostings::init(const Xapian::Database& db) {
-    const auto term = "Z" + stem_;
+    // As the indexer makes them (TextIndexer): stems have a "Z" and Usage has
+    // a field of stems only.
+    const std::string stem_mark = stemmed_ ? "Z" : "";
+    const auto term = stem_mark + key_;
     // Counting the pages first costs one pass over the stem's postings (tens
     // of microseconds) and makes the number of results exact.
     termfreq_ = 0;
@@ -24,9 +27,11 @@ void SectionPostings::init(const Xapian::Database& db) {
     const std::pair<std::string_view, Xapian::termcount> fields[] = {
         {schema::kName.prefix, schema::kName.boost},
         {schema::kTitle.prefix, schema::kTitle.boost},
-        {schema::kUsage.prefix, schema::kUsage.boost}};
+        {stemmed_ ? schema::kUsage.prefix : "", schema::kUsage.boost}};
     for (std::size_t i = 0; i < counted_.size(); ++i) {
-        auto field_term = "Z" + std::string(fields[i].first) + stem_;
+        counted_[i] = {};
+        if (fields[i].first.empty()) continue;
+        auto field_term = stem_mark + std::string(fields[i].first) + key_;
         counted_[i] = {db.postlist_begin(field_term), db.postlist_end(field_term), fields[i].second};
     }
     bm25_ = Bm25(db.get_doccount(), db.get_termfreq(term), db.get_avlength());
@@ -65,23 +70,23 @@ double SectionPostings::get_weight() const {
     return bm25_(occurrences, postings_.get_doclength());
 }
 
-SectionPostings* SectionPostings::clone() const { return new SectionPostings(stem_, section_bit_); }
+SectionPostings* SectionPostings::clone() const { return new SectionPostings(key_, stemmed_, section_bit_); }
 
 std::string SectionPostings::get_description() const {
-    return "SectionPostings(Z" + stem_ + ", " + std::to_string(section_bit_) + ")";
+    return "SectionPostings(" + std::string(stemmed_ ? "Z" : "") + key_ + ", " + std::to_string(section_bit_) + ")";
 }
 
 SectionFieldProcessor::SectionFieldProcessor(Xapian::termcount section_bit)
     : section_bit_(section_bit), stemmer_(schema::make_stemmer()) {}
 
 Xapian::Query SectionFieldProcessor::operator()(const std::string& word) {
-    if (!starts_with_letter(word)) return Xapian::Query::MatchNothing;
-    auto stem = stemmer_(word);
-    // The stem's term beside the source, without weight or effect on what
+    bool stemmed = starts_with_letter(word);  // as the indexer decides
+    auto key = stemmed ? stemmer_(word) : word;
+    // The search term beside the source, without weight or effect on what
     // matches, names the word for snippets' highlighting.
     return Xapian::Query(Xapian::Query::OP_AND_MAYBE,
-                         Xapian::Query((new SectionPostings(stem, section_bit_))->release()),
-                         Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query("Z" + stem), 0));
+                         Xapian::Query((new SectionPostings(key, stemmed, section_bit_))->release()),
+                         Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query((stemmed ? "Z" : "") + key), 0));
 }
 
 }  // namespace medsearch

@@ -40,13 +40,14 @@ class TextIndexer {
 
     // Indexes `text` into `doc` from position `start`; returns the next position.
     // In the default field, words get their stem ("Z" + stem) and, with
-    // positions, themselves too; each also counts in the vocabulary.
+    // positions, themselves too; words without a stem (numbers) get
+    // themselves everywhere. Each also counts in the vocabulary.
     // Text past kMaxPageLength units of a page is left out: wdfs and
     // document lengths are 32-bit in Xapian.
     Xapian::termpos index(Xapian::Document& doc, std::string_view text, const Field& field, Xapian::termpos start);
 
-    // Adds the section bits of the page's stems to their wdfs: once per page,
-    // after its last index().
+    // Adds the section bits of the page's search terms (stems, and words
+    // without one) to their wdfs: once per page, after its last index().
     void finish_page(Xapian::Document& doc);
 
     static constexpr std::uint64_t kMaxPageLength = std::uint64_t{1} << 30;
@@ -59,14 +60,16 @@ class TextIndexer {
     void add_words_to(std::string_view text, std::set<std::string>& words);
 
   private:
-    struct Stem {
-        std::string stem;
-        std::string term;  // "Z" + stem
+    // The term a query looks a word up by in the default field: "Z" + its
+    // stem, or the word itself when it has no stem (numbers).
+    struct SearchTerm {
+        std::string stem;  // empty: no stem
+        std::string term;
         std::uint32_t page = 0;          // the last page whose sections it was seen in
         Xapian::termcount sections = 0;  // the bits of that page's sections that have it
     };
     struct Word {
-        Stem* stem = nullptr;     // nullptr: not stemmed (numbers)
+        SearchTerm* search = nullptr;
         std::uint32_t page = 0;   // the last page that had it in the default field
         std::uint32_t pages = 0;  // how many pages did
     };
@@ -77,8 +80,8 @@ class TextIndexer {
     Xapian::Stem stemmer_;
     std::unordered_set<std::string> stopwords_;
     std::unordered_map<std::string, Word> words_;  // every word seen: its stem, and the vocabulary
-    std::unordered_map<std::string, Stem> stems_;  // by stem; nodes, so Word::stem stays valid
-    std::vector<Stem*> page_stems_;                // the page's stems with section bits
+    std::unordered_map<std::string, SearchTerm> search_terms_;  // by term; nodes: Word::search stays valid
+    std::vector<SearchTerm*> page_terms_;                      // the page's search terms with section bits
     std::uint64_t page_length_ = 0;                // units added to the page so far
     std::uint32_t page_ = 0;
     std::string term_;  // scratch, to avoid allocations

@@ -12,15 +12,17 @@
 
 namespace medsearch {
 
-// The pages whose postings of a stem carry `section_bit`, weighted by BM25 on
-// an estimate of the stem's occurrences in the section: the page's
-// occurrences outside names, title and Usage (which have terms of their own
-// to count them), shared evenly among the sections that have the stem. So
-// that an antiemetic, which says "nausea" all through its Usage, does not
-// outrank the pages that list nausea among their side effects.
+// The pages whose postings of a word's search term ("Z" + its stem, or the
+// word when it has no stem) carry `section_bit`, weighted by BM25 on an
+// estimate of the word's occurrences in the section: the page's occurrences
+// outside names, title and Usage (which have terms of their own to count
+// them), shared evenly among the sections that have the word. So that an
+// antiemetic, which says "nausea" all through its Usage, does not outrank the
+// pages that list nausea among their side effects.
 class SectionPostings : public Xapian::PostingSource {
   public:
-    SectionPostings(std::string stem, Xapian::termcount section_bit);
+    // `key`: the word's stem, or the word when it has none (`stemmed` false).
+    SectionPostings(std::string key, bool stemmed, Xapian::termcount section_bit);
 
     void init(const Xapian::Database& db) override;
     Xapian::doccount get_termfreq_min() const override { return termfreq_; }
@@ -44,18 +46,18 @@ class SectionPostings : public Xapian::PostingSource {
         Xapian::termcount boost = 0;  // occurrences in the default field per occurrence in the field
     };
 
-    std::string stem_;
+    std::string key_;
+    bool stemmed_;
     Xapian::termcount section_bit_;
-    Xapian::PostingIterator postings_, end_;  // of the stem
+    Xapian::PostingIterator postings_, end_;  // of the search term
     mutable std::array<Counted, 3> counted_;  // names, title, Usage: advanced as pages are weighed
     Bm25 bm25_;
-    Xapian::doccount termfreq_ = 0;  // pages with the stem in the section, counted at init
+    Xapian::doccount termfreq_ = 0;  // pages with the word in the section, counted at init
     bool started_ = false;
 };
 
-// `section:word` for QueryParser::add_prefix: the word's stem in that section
-// (SectionPostings). Words without a stem (numbers) match nothing: only stems
-// carry sections.
+// `section:word` for QueryParser::add_prefix: the word in that section
+// (SectionPostings).
 class SectionFieldProcessor : public Xapian::FieldProcessor {
   public:
     explicit SectionFieldProcessor(Xapian::termcount section_bit);
