@@ -437,3 +437,50 @@ TEST_CASE("an index of another schema is rebuilt, not served or published", "[in
     CHECK(rebuilt.value().full_reason == "index schema changed");
     CHECK(Searcher::open(dir / "index", SearchSettings{}).ok());
 }
+
+TEST_CASE("an index of enough pages compresses them with a dictionary that incremental builds keep",
+          "[index][integration]") {
+    TempDir dir;
+    auto write_page = [&](int n, const std::string& extra) {
+        auto name = "Zorbamide " + std::to_string(n);
+        write_file(dir / "src/z" / ("zorbamide-" + std::to_string(n) + ".md"),
+                   "---\ntitle: " + name + "\n---\n# " + name + "\n### Usage\n" + name +
+                       " treats high blood pressure and prevents strokes.\n### Side Effects\nDizziness, headache "
+                       "and nausea; contact your doctor if you notice swelling." + extra + "\n");
+    };
+    for (int n = 0; n < 80; ++n) write_page(n, "");
+    auto dictionary = [&](const fs::path& index_dir) {
+        auto opened = open_current_index(index_dir);
+        REQUIRE(opened.ok());
+        return opened.value().db.get_metadata(schema::kMetaPageDictionary);
+    };
+    REQUIRE(build_index(fixture_build(dir / "src", dir / "index")).ok());
+    auto trained = dictionary(dir / "index");
+    CHECK_FALSE(trained.empty());
+
+    // Edit one page and remove another: the incremental build reads their old
+    // stored pages (for the vocabulary) and writes the new one, all with the
+    // dictionary of the full build.
+    write_page(7, " Rarely, quillwort rash.");
+    fs::remove(dir / "src/z/zorbamide-9.md");
+    auto incremental = build_index(fixture_build(dir / "src", dir / "index"));
+    REQUIRE(incremental.ok());
+    CHECK_FALSE(incremental.value().full);
+    CHECK(incremental.value().changed == 1);
+    CHECK(incremental.value().removed == 1);
+    CHECK(dictionary(dir / "index") == trained);
+    REQUIRE(build_index(fixture_build(dir / "src", dir / "full")).ok());
+    CHECK(vocabulary_of(dir / "index") == vocabulary_of(dir / "full"));
+
+    auto searcher = Searcher::open(dir / "index", SearchSettings{});
+    REQUIRE(searcher.ok());
+    auto edited = searcher.value()->search({"quillwort", 0, 10});
+    REQUIRE(edited.ok());
+    REQUIRE(edited.value().hits.size() == 1);
+    CHECK(edited.value().hits[0].path == "z/zorbamide-7.md");
+    CHECK(edited.value().hits[0].snippet.find("<mark>quillwort</mark>") != std::string::npos);
+    auto untouched = searcher.value()->search({"zorbamide 12", 0, 1});
+    REQUIRE(untouched.ok());
+    REQUIRE(untouched.value().hits.size() == 1);
+    CHECK(untouched.value().hits[0].snippet.find("blood pressure") != std::string::npos);
+}

@@ -1,5 +1,6 @@
 #include "medsearch/common/monograph.hpp"
 
+#include <zdict.h>
 #include <zstd.h>
 
 #include <cassert>
@@ -12,7 +13,13 @@ namespace {
 // the text itself, but inflating ten pages was a fifth of a query's time;
 // zstd decompresses several times faster and packs tighter.
 constexpr char kFormat = '\x03';
+constexpr char kFormatWithDictionary = '\x04';  // compressed with the index's dictionary
 constexpr int kZstdLevel = 3;
+// 64 KiB trained on 128 pages takes 0.06 s of a full build of rxhive and
+// makes its stored pages a third smaller; more pages or a larger dictionary
+// gain a few percent more.
+constexpr std::size_t kDictionaryBytes = 64 * 1024;
+constexpr std::size_t kMinSamples = 64;
 
 void put_length(std::string& out, std::size_t n) {
     while (n >= 0x80) {
@@ -77,29 +84,58 @@ bool decode_plain(std::string_view data, StoredPage& page) {
 
 }  // namespace
 
-std::string encode_stored_page(const Monograph& page) {
+PageCodec::PageCodec(std::string dictionary) : dictionary_(std::move(dictionary)) {
+    if (dictionary_.empty()) return;
+    compress_.reset(ZSTD_createCDict(dictionary_.data(), dictionary_.size(), kZstdLevel), ZSTD_freeCDict);
+    decompress_.reset(ZSTD_createDDict(dictionary_.data(), dictionary_.size()), ZSTD_freeDDict);
+}
+
+std::string PageCodec::train(const std::vector<std::string>& samples) {
+    if (samples.size() < kMinSamples) return {};
+    std::string joined;
+    std::vector<std::size_t> sizes;
+    for (const auto& sample : samples) {
+        joined += sample;
+        sizes.push_back(sample.size());
+    }
+    std::string dictionary(kDictionaryBytes, '\0');
+    auto size = ZDICT_trainFromBuffer(dictionary.data(), dictionary.size(), joined.data(), sizes.data(),
+                                      static_cast<unsigned>(sizes.size()));
+    if (ZDICT_isError(size)) return {};
+    dictionary.resize(size);
+    return dictionary;
+}
+
+std::string PageCodec::encode(const Monograph& page) const {
     auto plain = encode_plain(page);
-    std::string out(1, kFormat);
+    std::string out(1, compress_ ? kFormatWithDictionary : kFormat);
     put_length(out, plain.size());
     auto header = out.size();
     out.resize(header + ZSTD_compressBound(plain.size()));
     // A context per thread: making one per page costs more than the work.
     thread_local std::unique_ptr<ZSTD_CCtx, decltype(&ZSTD_freeCCtx)> context(ZSTD_createCCtx(), ZSTD_freeCCtx);
-    auto size = ZSTD_compressCCtx(context.get(), out.data() + header, out.size() - header, plain.data(),
-                                  plain.size(), kZstdLevel);
+    auto size = compress_ ? ZSTD_compress_usingCDict(context.get(), out.data() + header, out.size() - header,
+                                                     plain.data(), plain.size(), compress_.get())
+                          : ZSTD_compressCCtx(context.get(), out.data() + header, out.size() - header,
+                                              plain.data(), plain.size(), kZstdLevel);
     assert(!ZSTD_isError(size));
     out.resize(header + size);
     return out;
 }
 
-bool decode_stored_page(std::string_view data, StoredPage& page) {
-    if (data.empty() || data.front() != kFormat) return false;
+bool PageCodec::decode(std::string_view data, StoredPage& page) const {
+    if (data.empty() || (data.front() != kFormat && data.front() != kFormatWithDictionary)) return false;
+    bool with_dictionary = data.front() == kFormatWithDictionary;
+    if (with_dictionary && !decompress_) return false;
     data.remove_prefix(1);
     std::size_t size;
     if (!get_length(data, size) || size > (1u << 30)) return false;
     std::string plain(size, '\0');
     thread_local std::unique_ptr<ZSTD_DCtx, decltype(&ZSTD_freeDCtx)> context(ZSTD_createDCtx(), ZSTD_freeDCtx);
-    auto got = ZSTD_decompressDCtx(context.get(), plain.data(), plain.size(), data.data(), data.size());
+    auto got = with_dictionary
+                   ? ZSTD_decompress_usingDDict(context.get(), plain.data(), plain.size(), data.data(), data.size(),
+                                                decompress_.get())
+                   : ZSTD_decompressDCtx(context.get(), plain.data(), plain.size(), data.data(), data.size());
     if (ZSTD_isError(got) || got != size) return false;
     return decode_plain(plain, page);
 }

@@ -134,6 +134,7 @@ struct Metadata {
     const IndexInputs& inputs;
     const std::vector<CatalogEntry>& catalog;
     const Vocabulary& vocabulary;
+    const std::string& page_dictionary;
     std::string generation;
     bool full;
     int threads;
@@ -165,14 +166,30 @@ void write_metadata(Xapian::WritableDatabase& db, const Metadata& m) {
     for (const auto& word : m.inputs.stopwords) stopwords += word + "\n";
     db.set_metadata(schema::kMetaStopwords, stopwords);
     db.set_metadata(schema::kMetaVocabulary, encode_vocabulary(m.vocabulary));
+    db.set_metadata(schema::kMetaPageDictionary, m.page_dictionary);
 }
 
 struct Built {
     std::vector<CatalogEntry> catalog;
     std::vector<Diagnostic> diagnostics;
     Vocabulary vocabulary;
+    std::string page_dictionary;
     std::size_t skipped = 0;
 };
+
+// The dictionary of a full build's stored pages (PageCodec), trained on up to
+// kDictionarySamples sources spread evenly over the (sorted) files: the same
+// whatever the number of threads. Incremental builds keep it.
+std::string train_page_dictionary(const std::vector<SourceFile>& files, const std::vector<bool>& clash) {
+    constexpr std::size_t kDictionarySamples = 128;
+    std::vector<std::string> samples;
+    std::size_t step = std::max<std::size_t>(1, files.size() / kDictionarySamples);
+    for (std::size_t i = 0; i < files.size() && samples.size() < kDictionarySamples; i += step) {
+        if (clash[i]) continue;
+        if (auto bytes = read_whole_file(files[i].absolute)) samples.push_back(std::move(bytes.value()));
+    }
+    return PageCodec::train(samples);
+}
 
 // Full build: contiguous shards of at most kShardPages pages (or
 // options.shard_pages) built by `threads` workers, then merged by compaction,
@@ -200,6 +217,11 @@ Result<Built> build_full(const std::vector<SourceFile>& files, const std::vector
     };
     std::vector<Shard> shards(shard_count);
     std::atomic<std::size_t> done{0}, next_shard{0};
+    Built built;
+    built.page_dictionary = train_page_dictionary(files, clash);
+    const PageCodec codec(built.page_dictionary);
+    log_debug("index", "page dictionary: " + std::to_string(built.page_dictionary.size()) + " bytes, " +
+                           std::to_string(seconds_since(started)) + " s");
     auto run_shard = [&](std::size_t s) {
         auto& shard = shards[s];
         shard.path = shard_count == 1 ? target : scratch / ("shard-" + std::to_string(s));
@@ -208,7 +230,7 @@ Result<Built> build_full(const std::vector<SourceFile>& files, const std::vector
             Xapian::WritableDatabase db(shard.path.string(), Xapian::DB_CREATE_OR_OVERWRITE |
                                                                  Xapian::DB_BACKEND_GLASS |
                                                                  Xapian::DB_NO_SYNC);
-            DocumentBuilder builder(inputs.stopwords);
+            DocumentBuilder builder(inputs.stopwords, codec);
             for (std::size_t i = begin; i < end; ++i, done.fetch_add(1)) {
                 if (clash[i]) {
                     ++shard.skipped;
@@ -254,7 +276,6 @@ Result<Built> build_full(const std::vector<SourceFile>& files, const std::vector
     for (auto& r : running) r.get();
     if (options.progress) options.progress(n, n);
 
-    Built built;
     for (auto& shard : shards) {
         if (!shard.error.empty()) return Error{Errc::index, "building the index: " + shard.error};
         std::move(shard.catalog.begin(), shard.catalog.end(), std::back_inserter(built.catalog));
@@ -334,6 +355,7 @@ Result<BuildReport> build_index(const BuildOptions& options) {
     std::optional<IndexGeneration> current;
     std::vector<CatalogEntry> previous;
     Vocabulary vocabulary;
+    std::string page_dictionary;  // an incremental build compresses pages as the current index did
     bool synonyms_changed = true;
     report.full = true;
     if (auto found = read_current_generation(options.index_dir)) {
@@ -349,6 +371,7 @@ Result<BuildReport> build_index(const BuildOptions& options) {
                     report.full_reason = "permalink or stopwords changed";
                 } else if (auto catalog = decode_catalog(db.get_metadata(schema::kMetaCatalog))) {
                     previous = std::move(catalog.value());
+                    page_dictionary = db.get_metadata(schema::kMetaPageDictionary);
                     report.full = false;
                     synonyms_changed = db.get_metadata(schema::kMetaSynonymsHash) != inputs.value().synonyms_hash;
                 } else {
@@ -388,6 +411,7 @@ Result<BuildReport> build_index(const BuildOptions& options) {
             if (!built) return built.error();
             catalog = std::move(built.value().catalog);
             vocabulary = std::move(built.value().vocabulary);
+            page_dictionary = std::move(built.value().page_dictionary);
             std::move(built.value().diagnostics.begin(), built.value().diagnostics.end(),
                       std::back_inserter(report.diagnostics));
             report.skipped = built.value().skipped;
@@ -442,9 +466,10 @@ Result<BuildReport> build_index(const BuildOptions& options) {
 
             std::vector<PageOutcome> outcomes(pending.size());
             int parse_threads = pending.size() > 32 ? threads : 1;
+            const PageCodec codec(page_dictionary);
             std::vector<std::unique_ptr<DocumentBuilder>> builders;
             for (int t = 0; t < parse_threads; ++t)
-                builders.push_back(std::make_unique<DocumentBuilder>(inputs.value().stopwords));
+                builders.push_back(std::make_unique<DocumentBuilder>(inputs.value().stopwords, codec));
             detail::parallel_for(pending.size(), parse_threads, options.progress, [&](std::size_t k, int worker) {
                 auto& p = pending[k];
                 outcomes[k] = process_page(files.value()[p.file], std::move(p.bytes), p.hash,
@@ -509,7 +534,8 @@ Result<BuildReport> build_index(const BuildOptions& options) {
         // fsyncs every file of the generation once, at the end.
         Xapian::WritableDatabase db(target.string(), kOpenScratch);
         if (synonyms) write_synonyms(db, *synonyms);  // else the copied generation has them
-        write_metadata(db, {inputs.value(), catalog, vocabulary, generation.value().name(), report.full, threads});
+        write_metadata(db, {inputs.value(), catalog, vocabulary, page_dictionary, generation.value().name(),
+                            report.full, threads});
         db.commit();
         db.close();
     } catch (const Xapian::Error& e) {

@@ -9,7 +9,8 @@
 
 namespace medsearch {
 
-DocumentBuilder::DocumentBuilder(const std::vector<std::string>& stopwords) : text_(stopwords) {}
+DocumentBuilder::DocumentBuilder(const std::vector<std::string>& stopwords, const PageCodec& codec)
+    : text_(stopwords), codec_(codec) {}
 
 Xapian::Document DocumentBuilder::build(const Monograph& page) {
     Xapian::Document doc;
@@ -81,7 +82,7 @@ Xapian::Document DocumentBuilder::build(const Monograph& page) {
     for (const auto& section : page.sections)
         if (section.id != schema::kDisclaimer.id && !section.text.empty())
             stored.sections.push_back(section);
-    doc.add_value(schema::kSlotPage, encode_stored_page(stored));
+    doc.add_value(schema::kSlotPage, codec_.encode(stored));
     return doc;
 }
 
@@ -94,7 +95,7 @@ std::set<std::string> DocumentBuilder::vocabulary_of(const Xapian::Document& bui
         if (!text.empty() && !(text[0] >= 'A' && text[0] <= 'Z')) words.insert(text);
     }
     StoredPage stored;
-    if (decode_stored_page(built.get_value(schema::kSlotPage), stored))
+    if (codec_.decode(built.get_value(schema::kSlotPage), stored))
         for (const auto& section : stored.sections) text_.add_words_to(section.text, words);
     return words;
 }

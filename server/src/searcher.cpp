@@ -508,7 +508,7 @@ Result<SearchPage> Searcher::run(const SearchRequest& request, const QueryPlan& 
         hit.score = it.get_weight();
         auto document = it.get_document();
         StoredPage stored;
-        if (!decode_stored_page(document.get_value(schema::kSlotPage), stored))
+        if (!snapshot_->page_codec().decode(document.get_value(schema::kSlotPage), stored))
             return Error{Errc::index, "document " + std::to_string(*it) + " is not a medsearch page"};
         hit.path = stored.path;
         hit.title = stored.title;

@@ -82,6 +82,7 @@ Result<std::shared_ptr<const Snapshot>> Snapshot::load(const Xapian::Database& d
             snapshot->synonym_kinds_.emplace(line.substr(0, tab), kind);
         }
         snapshot->stopwords_ = split_lines(db.get_metadata(schema::kMetaStopwords));
+        snapshot->page_codec_ = PageCodec(db.get_metadata(schema::kMetaPageDictionary));
         snapshot->stopword_set_.insert(snapshot->stopwords_.begin(), snapshot->stopwords_.end());
 
         snapshot->build_lexicon();

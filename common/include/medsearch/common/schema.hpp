@@ -18,7 +18,7 @@ class Stem;
 namespace medsearch::schema {
 
 // Bumped whenever documents would be indexed differently: forces a full rebuild.
-inline constexpr int kVersion = 10;
+inline constexpr int kVersion = 11;
 
 // Text terms count occurrences in units of kWdfUnit: the low bits of a stem's
 // within-document frequency (wdf) say which sections the stem occurs in, one
@@ -176,6 +176,7 @@ inline constexpr const char* kMetaSynonymKinds = "medsearch.synonym-kinds";
 inline constexpr const char* kMetaSynonymsHash = "medsearch.synonyms-hash";  // of the synonyms file
 inline constexpr const char* kMetaStopwords = "medsearch.stopwords";         // one word per line
 inline constexpr const char* kMetaVocabulary = "medsearch.vocabulary";       // vocabulary.hpp
+inline constexpr const char* kMetaPageDictionary = "medsearch.page-dictionary";  // PageCodec's, if any
 
 // The one stemmer both sides use (English, Porter2).
 Xapian::Stem make_stemmer();

@@ -16,7 +16,8 @@ namespace medsearch {
 // Not thread-safe: one per indexing thread.
 class DocumentBuilder {
   public:
-    explicit DocumentBuilder(const std::vector<std::string>& stopwords);
+    // `codec` compresses the stored pages; it outlives the builder.
+    DocumentBuilder(const std::vector<std::string>& stopwords, const PageCodec& codec);
 
     Xapian::Document build(const Monograph& page);
 
@@ -29,6 +30,7 @@ class DocumentBuilder {
 
   private:
     TextIndexer text_;
+    const PageCodec& codec_;
 };
 
 }  // namespace medsearch

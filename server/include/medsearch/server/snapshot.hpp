@@ -6,6 +6,7 @@
 
 #include "medsearch/common/catalog.hpp"
 #include "medsearch/common/index_layout.hpp"
+#include "medsearch/common/monograph.hpp"
 #include "medsearch/common/result.hpp"
 #include "medsearch/common/synonyms.hpp"
 #include "medsearch/server/fuzzy.hpp"
@@ -75,6 +76,8 @@ class Snapshot {
     bool is_known_word(std::string_view word) const;
     const FuzzyIndex& fuzzy() const { return fuzzy_; }
     const std::vector<std::string>& stopwords() const { return stopwords_; }
+    // Decodes the stored pages of this generation's documents.
+    const PageCodec& page_codec() const { return page_codec_; }
     bool is_stopword(std::string_view word) const;
 
     // Suggestions whose key starts with `prefix`, best first; one per page.
@@ -88,6 +91,7 @@ class Snapshot {
     void build_suggestions();
 
     IndexGeneration generation_;
+    PageCodec page_codec_;
     std::vector<CatalogEntry> catalog_;
     std::vector<std::vector<std::vector<std::string>>> component_keys_;
     std::vector<std::vector<std::string>> page_bases_;
