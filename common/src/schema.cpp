@@ -66,6 +66,13 @@ std::string set_term(std::string_view prefix, std::vector<std::string> keys, std
 }  // namespace medsearch::schema
 
 namespace medsearch::schema {
+std::string search_term(std::string_view prefix, std::string_view stem_or_word, bool stemmed) {
+    std::string term = stemmed ? "Z" : "";
+    term += prefix;
+    term += stem_or_word;
+    return term;
+}
+
 std::string id_term(std::string_view relative_path) {
     std::string term(kIdPrefix);
     if (relative_path.size() + term.size() <= 240) {

@@ -88,8 +88,8 @@ Xapian::Document DocumentBuilder::build(const Monograph& page) {
 
 std::set<std::string> DocumentBuilder::vocabulary_of(const Xapian::Document& built) {
     std::set<std::string> words;
-    // Words of the positional fields are terms as written: unprefixed terms
-    // (prefixes are upper-case ASCII).
+    // Words as written (of the positional fields, and numbers) are the
+    // unprefixed terms (prefixes are upper-case ASCII).
     for (auto term = built.termlist_begin(); term != built.termlist_end(); ++term) {
         const auto& text = *term;
         if (!text.empty() && !(text[0] >= 'A' && text[0] <= 'Z')) words.insert(text);

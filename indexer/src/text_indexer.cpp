@@ -125,12 +125,9 @@ TextIndexer::Word& TextIndexer::word_info(const std::string& word) {
     auto it = words_.find(word);
     if (it == words_.end()) {
         SearchTerm search;
-        if (starts_with_letter(word)) {  // as TermGenerator's STEM_SOME
-            search.stem = stemmer_(word);
-            search.term = "Z" + search.stem;
-        } else {
-            search.term = word;
-        }
+        bool stemmed = starts_with_letter(word);  // as TermGenerator's STEM_SOME
+        if (stemmed) search.stem = stemmer_(word);
+        search.term = schema::search_term("", stemmed ? search.stem : word, stemmed);
         auto found = search_terms_.find(search.term);
         if (found == search_terms_.end()) found = search_terms_.emplace(search.term, std::move(search)).first;
         it = words_.emplace(word, Word{&found->second}).first;

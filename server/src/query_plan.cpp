@@ -254,8 +254,9 @@ std::string unquote_single_words(const std::string& text) {
 QueryPlan advanced_plan(std::string_view query) {
     QueryPlan plan;
     plan.advanced = true;
-    // Section fields hold stemmed words only, which QueryParser produces for
-    // lower-case words: lower-case all but the operators (field names too).
+    // Lower-case all but the operators (field names too): QueryParser's
+    // STEM_SOME looks a capitalised word up as written, which is indexed only
+    // in the positional fields, and the Usage field holds stems only.
     std::string lowered;
     std::size_t start = 0;
     while (start < query.size()) {

@@ -12,10 +12,7 @@ SectionPostings::SectionPostings(std::string key, bool stemmed, Xapian::termcoun
     : key_(std::move(key)), stemmed_(stemmed), section_bit_(section_bit) {}
 
 void SectionPostings::init(const Xapian::Database& db) {
-    // As the indexer makes them (TextIndexer): stems have a "Z" and Usage has
-    // a field of stems only.
-    const std::string stem_mark = stemmed_ ? "Z" : "";
-    const auto term = stem_mark + key_;
+    const auto term = schema::search_term("", key_, stemmed_);
     // Counting the pages first costs one pass over the stem's postings (tens
     // of microseconds) and makes the number of results exact.
     termfreq_ = 0;
@@ -24,16 +21,20 @@ void SectionPostings::init(const Xapian::Database& db) {
     postings_ = db.postlist_begin(term);
     end_ = db.postlist_end(term);
     started_ = false;
-    const std::pair<std::string_view, Xapian::termcount> fields[] = {
-        {schema::kName.prefix, schema::kName.boost},
-        {schema::kTitle.prefix, schema::kTitle.boost},
-        {stemmed_ ? schema::kUsage.prefix : "", schema::kUsage.boost}};
-    for (std::size_t i = 0; i < counted_.size(); ++i) {
-        counted_[i] = {};
-        if (fields[i].first.empty()) continue;
-        auto field_term = stem_mark + std::string(fields[i].first) + key_;
-        counted_[i] = {db.postlist_begin(field_term), db.postlist_end(field_term), fields[i].second};
-    }
+    // The fields with terms of their own, as the indexer makes them: names
+    // and title (every word), sections with a prefix (Usage: stems only).
+    counted_.clear();
+    counted_sections_ = 0;
+    auto count = [&](std::string_view prefix, Xapian::termcount boost) {
+        auto field_term = schema::search_term(prefix, key_, stemmed_);
+        counted_.push_back({db.postlist_begin(field_term), db.postlist_end(field_term), boost});
+    };
+    for (const auto& field : schema::kNameFields) count(field.prefix, field.boost);
+    for (const auto& section : schema::kSections)
+        if (!section.prefix.empty() && stemmed_) {
+            count(section.prefix, section.boost);
+            counted_sections_ |= schema::section_bit(section);
+        }
     bm25_ = Bm25(db.get_doccount(), db.get_termfreq(term), db.get_avlength());
     set_maxweight(bm25_(schema::wdf_count(db.get_wdf_upper_bound(term)), db.get_doclength_lower_bound()));
 }
@@ -65,7 +66,7 @@ double SectionPostings::get_weight() const {
         if (field.postings != field.end && *field.postings == did)
             occurrences -= double(field.boost) * schema::wdf_count(field.postings.get_wdf());
     }
-    auto sections = std::popcount(wdf % schema::kWdfUnit & ~schema::section_bit(schema::kUsage));
+    auto sections = std::popcount(wdf % schema::kWdfUnit & ~counted_sections_);
     occurrences = std::max(1.0, occurrences / std::max(1, sections));
     return bm25_(occurrences, postings_.get_doclength());
 }
@@ -73,7 +74,7 @@ double SectionPostings::get_weight() const {
 SectionPostings* SectionPostings::clone() const { return new SectionPostings(key_, stemmed_, section_bit_); }
 
 std::string SectionPostings::get_description() const {
-    return "SectionPostings(" + std::string(stemmed_ ? "Z" : "") + key_ + ", " + std::to_string(section_bit_) + ")";
+    return "SectionPostings(" + schema::search_term("", key_, stemmed_) + ", " + std::to_string(section_bit_) + ")";
 }
 
 SectionFieldProcessor::SectionFieldProcessor(Xapian::termcount section_bit)
@@ -86,7 +87,8 @@ Xapian::Query SectionFieldProcessor::operator()(const std::string& word) {
     // matches, names the word for snippets' highlighting.
     return Xapian::Query(Xapian::Query::OP_AND_MAYBE,
                          Xapian::Query((new SectionPostings(key, stemmed, section_bit_))->release()),
-                         Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query((stemmed ? "Z" : "") + key), 0));
+                         Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
+                                       Xapian::Query(schema::search_term("", key, stemmed)), 0));
 }
 
 }  // namespace medsearch

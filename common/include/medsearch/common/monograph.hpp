@@ -41,8 +41,8 @@ struct StoredPage {
 };
 
 // Stored pages: length-prefixed strings compressed with Zstandard, with a
-// dictionary trained on the index's own pages when it has enough of them (a
-// page of a few KB compresses 40% smaller with one). The dictionary is part
+// dictionary trained on the index's own pages when it has enough of them
+// (pages of a few KB take a third less room with one). The dictionary is part
 // of the index (schema::kMetaPageDictionary). Thread-safe.
 class PageCodec {
   public:

@@ -20,9 +20,10 @@ namespace medsearch::schema {
 // Bumped whenever documents would be indexed differently: forces a full rebuild.
 inline constexpr int kVersion = 11;
 
-// Text terms count occurrences in units of kWdfUnit: the low bits of a stem's
-// within-document frequency (wdf) say which sections the stem occurs in, one
-// bit per canonical section (section_bit). A section query ("side-effects:
+// Text terms count occurrences in units of kWdfUnit: the low bits of the wdf
+// (within-document frequency) of a search term (search_term: a stem, or a
+// word without one) say which sections it occurs in, one bit per canonical
+// section (section_bit). A section query ("side-effects:
 // nausea") reads them from the stem's postings: one term per page and stem
 // instead of one more per section, which were half of each page's terms.
 // Weights divide wdfs by the unit (wdf_count); document lengths, sums of wdfs,
@@ -161,7 +162,7 @@ std::string normalise_heading(std::string_view heading);
 
 enum ValueSlot : Xapian::valueno {
     kSlotPath = 0,  // relative path: a stable tie-break whatever the docids
-    // The stored page (encode_stored_page). A value, not the document data:
+    // The stored page (PageCodec::encode). A value, not the document data:
     // Xapian tries to deflate document data again, which cost a twentieth of
     // a build and gains nothing on zstd output; values are stored as they are.
     kSlotPage = 1,
@@ -196,4 +197,9 @@ std::string id_term(std::string_view relative_path);
 // '+', then '|' + the page's qualifier key when it has one ("XScetirizine|ophthalmic").
 std::string set_term(std::string_view prefix, std::vector<std::string> keys,
                      std::string_view qualifier = {});
+
+// The term a query looks a word up by in a field (prefix "" for the default
+// field): "Z" + prefix + stem for a word with a stem (one that starts with a
+// letter: starts_with_letter, as Xapian's STEM_SOME), else prefix + the word.
+std::string search_term(std::string_view prefix, std::string_view stem_or_word, bool stemmed);
 }  // namespace medsearch::schema

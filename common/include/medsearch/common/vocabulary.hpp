@@ -1,7 +1,8 @@
 #pragma once
 // The vocabulary of an index: each word of the pages' default field, as
-// written, with the number of pages that have it. Words as written are indexed
-// only where phrases need their positions (docs/schema.md); the searcher's
+// written, with the number of pages that have it. Words as written (but
+// numbers) are indexed only where phrases need their positions
+// (docs/schema.md); the searcher's
 // spelling correction needs them all, so the indexer keeps them here, in the
 // index's metadata.
 

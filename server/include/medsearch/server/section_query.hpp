@@ -7,8 +7,8 @@
 
 #include <xapian.h>
 
-#include <array>
 #include <string>
+#include <vector>
 
 namespace medsearch {
 
@@ -50,7 +50,8 @@ class SectionPostings : public Xapian::PostingSource {
     bool stemmed_;
     Xapian::termcount section_bit_;
     Xapian::PostingIterator postings_, end_;  // of the search term
-    mutable std::array<Counted, 3> counted_;  // names, title, Usage: advanced as pages are weighed
+    mutable std::vector<Counted> counted_;  // names, title, Usage: advanced as pages are weighed
+    Xapian::termcount counted_sections_ = 0;  // bits of the sections among them
     Bm25 bm25_;
     Xapian::doccount termfreq_ = 0;  // pages with the word in the section, counted at init
     bool started_ = false;
