@@ -298,6 +298,7 @@ TEST_CASE("a section field matches the pages with the word in that section", "[s
     for (const auto& hit : asked.hits) CHECK(hit.section == "side-effects");
     CHECK(indexed.page("nausea NOT side-effects:nausea").intent.empty());
     CHECK(indexed.page("side-effects:nausea OR precautions:nausea").intent.empty());
+    CHECK(indexed.page("disclaimer:nausea").intent.empty());  // not a field
     // Words without a stem (numbers) are found as written, in any section.
     CHECK(sorted_paths("dosage:500") == Paths{"q/quellin.md"});
     CHECK(sorted_paths("500") == Paths{"q/quellin.md"});

@@ -178,13 +178,15 @@ struct Built {
 };
 
 // The dictionary of a full build's stored pages (PageCodec), trained on up to
-// kDictionarySamples sources spread evenly over the (sorted) files: the same
-// whatever the number of threads. Incremental builds keep it.
+// kDictionarySamples sources spread evenly over the (sorted) files, leaving
+// out unreadable files and URL clashes: the same whatever the number of
+// threads. Incremental builds keep it.
 std::string train_page_dictionary(const std::vector<SourceFile>& files, const std::vector<bool>& clash) {
     constexpr std::size_t kDictionarySamples = 128;
     std::vector<std::string> samples;
-    std::size_t step = std::max<std::size_t>(1, files.size() / kDictionarySamples);
-    for (std::size_t i = 0; i < files.size() && samples.size() < kDictionarySamples; i += step) {
+    const std::size_t wanted = std::min(files.size(), kDictionarySamples);
+    for (std::size_t k = 0; k < wanted; ++k) {
+        auto i = k * files.size() / wanted;
         if (clash[i]) continue;
         if (auto bytes = read_whole_file(files[i].absolute)) samples.push_back(std::move(bytes.value()));
     }

@@ -273,6 +273,7 @@ QueryPlan advanced_plan(std::string_view query) {
     const schema::SectionSpec* asked = nullptr;
     bool several = false;
     for (const auto& spec : schema::kSections) {
+        if (schema::section_bit(spec) == 0) continue;  // not a field (the disclaimer)
         auto from = std::string(spec.id) + ":", to = field_name(spec.id) + ":";
         for (auto at = lowered.find(from); at != std::string::npos; at = lowered.find(from, at + to.size())) {
             bool field = at == 0 || lowered[at - 1] == ' ' || lowered[at - 1] == '(' || lowered[at - 1] == '+';
