@@ -234,6 +234,8 @@ int main(int argc, char** argv) {
         options.index_dir = config.index_dir;
         options.permalink = config.permalink;
         options.synonyms_file = config.synonyms_file;
+        options.medicines_file = config.medicines_file;
+        options.essential_file = config.essential_file;
         options.stopwords_file = config.stopwords_file;
         options.mode = full ? BuildMode::full : BuildMode::incremental;
         options.threads = config.index_threads;

@@ -70,13 +70,16 @@ Result<Config> load_config(const std::filesystem::path& file) {
                 return parsed;
             };
             if (key == "source" || key == "index" || key == "synonyms" || key == "stopwords" ||
-                key == "permalink" || key == "listen" || key == "site_url") {
+                key == "medicines" || key == "essential_medicines" || key == "permalink" || key == "listen" ||
+                key == "site_url") {
                 auto text = scalar();
                 if (!text) return text.error();
                 if (key == "source") config.source_dir = resolve(text.value());
                 if (key == "index") config.index_dir = resolve(text.value());
                 if (key == "synonyms") config.synonyms_file = resolve(text.value());
                 if (key == "stopwords") config.stopwords_file = resolve(text.value());
+                if (key == "medicines") config.medicines_file = resolve(text.value());
+                if (key == "essential_medicines") config.essential_file = resolve(text.value());
                 if (key == "permalink") {
                     if (text.value().find(":path") == std::string::npos &&
                         text.value().find(":basename") == std::string::npos)

@@ -6,6 +6,7 @@
 #include "medsearch/common/log.hpp"
 #include "medsearch/common/schema.hpp"
 #include "medsearch/common/synonyms.hpp"
+#include "medsearch/common/topics.hpp"
 #include "medsearch/common/text.hpp"
 #include "medsearch/common/vocabulary.hpp"
 #include "medsearch/indexer/check.hpp"
@@ -39,8 +40,14 @@ constexpr int kOpenScratch = Xapian::DB_OPEN | Xapian::DB_BACKEND_GLASS | Xapian
 // ---- inputs besides the pages ---------------------------------------------
 
 struct IndexInputs {
-    std::string synonyms_text;  // parsed only when the index needs them written
+    // The dictionaries (synonyms, medicines, essential medicines, English
+    // words): parsed only when the index needs them written.
+    std::string synonyms_text;
     std::string synonyms_origin;
+    std::string medicines_text;
+    std::string medicines_origin;
+    std::string essential_text;
+    std::string english_words;  // join_lines() of the words
     std::vector<std::string> stopwords;
     std::string document_hash;  // what documents depend on: schema, permalink, stopwords
     std::string synonyms_hash;
@@ -71,8 +78,29 @@ Result<IndexInputs> load_inputs(const BuildOptions& options) {
     inputs.document_hash = hex64(hash_bytes("schema=" + std::to_string(schema::kVersion) +
                                             "\npermalink=" + options.permalink +
                                             "\nstopwords=" + stopwords_text.value()));
-    inputs.synonyms_hash = hex64(hash_bytes(synonyms_text.value()));
+    auto medicines_text = read_data_file(options.medicines_file, "medicines.yaml");
+    if (!medicines_text) return medicines_text.error();
+    inputs.medicines_origin = options.medicines_file.empty() ? std::string("built-in medicines.yaml")
+                                                             : options.medicines_file.string();
+    auto essential_text = read_data_file(options.essential_file, "essential-medicines.txt");
+    if (!essential_text) return essential_text.error();
+    std::vector<std::string> english;
+    for (const auto& dictionary : options.english_dictionaries) {
+        std::error_code error;
+        if (!fs::is_regular_file(dictionary, error)) continue;
+        auto text = read_data_file(dictionary, "");
+        if (!text) return text.error();
+        auto words = english_words(text.value());
+        english.insert(english.end(), words.begin(), words.end());
+    }
+    std::sort(english.begin(), english.end());
+    english.erase(std::unique(english.begin(), english.end()), english.end());
+    inputs.english_words = join_lines(english);
+    inputs.synonyms_hash = hex64(hash_bytes(synonyms_text.value() + '\0' + medicines_text.value() + '\0' +
+                                            essential_text.value() + '\0' + inputs.english_words));
     inputs.synonyms_text = std::move(synonyms_text.value());
+    inputs.medicines_text = std::move(medicines_text.value());
+    inputs.essential_text = std::move(essential_text.value());
     return inputs;
 }
 
@@ -117,7 +145,21 @@ std::string utc_now() {
     return buffer;
 }
 
-void write_synonyms(Xapian::WritableDatabase& db, const SynonymTable& table) {
+struct Dictionaries {
+    SynonymTable synonyms;
+    TopicTable topics;
+};
+
+Result<Dictionaries> parse_dictionaries(const IndexInputs& inputs) {
+    auto synonyms = parse_synonyms(inputs.synonyms_text, inputs.synonyms_origin);
+    if (!synonyms) return synonyms.error();
+    auto topics = parse_topics(inputs.medicines_text, inputs.medicines_origin);
+    if (!topics) return topics.error();
+    return Dictionaries{std::move(synonyms.value()), std::move(topics.value())};
+}
+
+void write_dictionaries(Xapian::WritableDatabase& db, const Dictionaries& dictionaries, const IndexInputs& inputs) {
+    const auto& table = dictionaries.synonyms;
     std::vector<std::string> old_keys(db.synonym_keys_begin(), db.synonym_keys_end());
     for (const auto& key : old_keys) db.clear_synonyms(key);
     std::string kinds;
@@ -128,6 +170,9 @@ void write_synonyms(Xapian::WritableDatabase& db, const SynonymTable& table) {
         kinds += key + "\t" + std::string(to_string(table.kinds.at(key))) + "\n";
     }
     db.set_metadata(schema::kMetaSynonymKinds, kinds);
+    db.set_metadata(schema::kMetaTopics, encode_topics(dictionaries.topics));
+    db.set_metadata(schema::kMetaEssential, join_lines(parse_word_list(inputs.essential_text)));
+    db.set_metadata(schema::kMetaEnglishWords, inputs.english_words);
 }
 
 struct Metadata {
@@ -389,12 +434,12 @@ Result<BuildReport> build_index(const BuildOptions& options) {
         report.full_reason = "no index yet";
     }
 
-    // The synonyms file is parsed, and checked, when the index needs it written.
-    std::optional<SynonymTable> synonyms;
+    // The dictionaries are parsed, and checked, when the index needs them written.
+    std::optional<Dictionaries> dictionaries;
     if (report.full || synonyms_changed) {
-        auto parsed = parse_synonyms(inputs.value().synonyms_text, inputs.value().synonyms_origin);
+        auto parsed = parse_dictionaries(inputs.value());
         if (!parsed) return parsed.error();
-        synonyms = std::move(parsed.value());
+        dictionaries = std::move(parsed.value());
     }
 
     auto generation = detail::NewGeneration::start(options.index_dir, current ? current->name : "");
@@ -535,7 +580,7 @@ Result<BuildReport> build_index(const BuildOptions& options) {
         // Synonyms and metadata. Commits here need not reach the disk: publishing
         // fsyncs every file of the generation once, at the end.
         Xapian::WritableDatabase db(target.string(), kOpenScratch);
-        if (synonyms) write_synonyms(db, *synonyms);  // else the copied generation has them
+        if (dictionaries) write_dictionaries(db, *dictionaries, inputs.value());  // else the copied generation has them
         write_metadata(db, {inputs.value(), catalog, vocabulary, page_dictionary, generation.value().name(),
                             report.full, threads});
         db.commit();

@@ -1,4 +1,5 @@
 #include "medsearch/indexer/document.hpp"
+#include "medsearch/indexer/indications.hpp"
 
 #include "medsearch/common/schema.hpp"
 #include "medsearch/common/text.hpp"
@@ -41,6 +42,8 @@ Xapian::Document DocumentBuilder::build(const Monograph& page) {
         if (spec) field = {spec->boost, spec->positions, {}, spec->prefix, schema::section_bit(*spec)};
         position = text_.index(doc, section.text, field, position) + kGap;
     }
+    // What the drug is for (indications.hpp): stems of the treats field only.
+    text_.index(doc, treatment_text(page), {0, false, {}, schema::kTreats.prefix, 0}, position);
     text_.finish_page(doc);
 
     // Exact-name terms: which ingredients, under any of their names, and the

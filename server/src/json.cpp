@@ -23,6 +23,13 @@ json optional_string(const std::optional<std::string>& value) {
     return value ? json(*value) : json(nullptr);
 }
 
+json topic_json(const std::optional<TopicBlock>& topic) {
+    if (!topic) return nullptr;
+    json members = json::array();
+    for (const auto& m : topic->members) members.push_back({{"label", m.label}, {"url", m.url}, {"path", m.path}});
+    return {{"label", topic->label}, {"kind", topic->kind}, {"members", members}};
+}
+
 }  // namespace
 
 std::string to_json(const SearchPage& page) {
@@ -48,18 +55,22 @@ std::string to_json(const SearchPage& page) {
                  {"corrected", optional_string(page.corrected)},
                  {"expanded", expanded},
                  {"intent", page.intent.empty() ? json(nullptr) : json(page.intent)},
+                 {"topic", topic_json(page.topic)},
                  {"hits", hits}};
     return dump(body);
 }
 
 std::string to_json(const SuggestPage& page) {
     json suggestions = json::array();
-    for (const auto& s : page.suggestions)
-        suggestions.push_back({{"label", s.label},
-                               {"detail", s.detail},
-                               {"url", s.url},
-                               {"path", s.path},
-                               {"kind", s.kind}});
+    for (const auto& s : page.suggestions) {
+        json item = {{"label", s.label}, {"detail", s.detail}, {"url", s.url}, {"path", s.path}, {"kind", s.kind}};
+        if (!s.query.empty()) {  // a class or condition: a search, not a page
+            item["url"] = nullptr;
+            item["path"] = nullptr;
+            item["query"] = s.query;
+        }
+        suggestions.push_back(std::move(item));
+    }
     json body = {{"query", page.query},
                  {"took_ms", round_to(page.took_ms, 3)},
                  {"corrected", optional_string(page.corrected)},

@@ -18,11 +18,30 @@ constexpr std::size_t kMaxCompletions = 12;
 constexpr double kExpansionTextWeight = 0.6;
 constexpr double kCompletionTextWeight = 0.3;
 
+// Words for the form of a medicine ("headache tablet", "eczema cream"): they
+// say how, not what for, so a page's treats field need not have them.
+constexpr std::string_view kFormWords[] = {
+    "tablet", "tablets", "pill", "pills", "capsule", "capsules", "medicine", "medicines", "medication",
+    "medications", "drug", "drugs", "cream", "creams", "ointment", "gel", "lotion", "shampoo", "spray",
+    "drops", "syrup", "liquid", "injection", "remedy", "remedies", "treatment", "treatments", "treat",
+    "treating", "relief", "relieve", "cure", "best", "good", "help", "helps", "otc", "over", "counter"};
+
+bool is_form_word(std::string_view word) {
+    return std::find(std::begin(kFormWords), std::end(kFormWords), word) != std::end(kFormWords);
+}
+
+// The stemmer of topic names (topic_key), one per thread: Xapian objects are not shared.
+const Xapian::Stem& topic_stemmer() {
+    thread_local const Xapian::Stem stem = schema::make_stemmer();
+    return stem;
+}
+
 struct Word {
     std::string text;
     bool intent = false;     // part of a section phrase ("side effects")
     bool consumed = false;   // part of a drug name
     bool corrected = false;  // read as another word (a misspelling)
+    bool topic = false;      // part of the name of a kind of medicine or a condition
 };
 
 bool is_syntax(std::string_view query) {
@@ -308,8 +327,10 @@ class QueryReader {
         if (typing_ && !words_.empty()) names_end = complete_typed_tail();
         find_names(names_end);
         if (tail_concept_) plan_.concepts.push_back(std::move(*tail_concept_));
+        find_topic();
         find_qualifier();
         expand_conditions();
+        find_treats();
         add_spellings();
         finish();
         return std::move(plan_);
@@ -318,21 +339,64 @@ class QueryReader {
   private:
     // 1. A word unknown to the index and close to a known word is read as
     // that word. The last word, while being typed, may be a prefix instead.
+    // Words of the pages and of English are never corrected; a misspelled
+    // word among everyday words is read as an everyday word when one is as
+    // close as the nearest drug name.
     void correct_misspellings() {
         const auto& last = words_.empty() ? "" : words_.back().text;
         bool last_may_complete = typing_ && last.size() >= 2 &&
                                  (!snapshot_.names_with_prefix(last, 1).empty() ||
                                   !snapshot_.names_sounding_like(last, 1).empty());
+        auto known = [&](const std::string& text) {
+            return snapshot_.is_stopword(text) || snapshot_.is_known_word(text) || snapshot_.is_english_word(text);
+        };
         for (std::size_t i = 0; i < words_.size(); ++i) {
             auto& word = words_[i];
             if (i + 1 == words_.size() && last_may_complete) continue;
             bool has_letter = std::any_of(word.text.begin(), word.text.end(), [](char c) { return c >= 'a' && c <= 'z'; });
-            if (!has_letter || snapshot_.is_stopword(word.text) || snapshot_.is_known_word(word.text)) continue;
-            auto matches = snapshot_.fuzzy().lookup(word.text, 1);
+            if (!has_letter || known(word.text)) continue;
+            auto matches = snapshot_.fuzzy().lookup(word.text, 8);
             if (matches.empty()) continue;
-            word.text = matches.front().word->text;
+            const auto* best = &matches.front();
+            bool everyday = std::any_of(words_.begin(), words_.end(), [&](const Word& other) {
+                return &other != &word && !other.text.empty() && !snapshot_.is_stopword(other.text) &&
+                       known(other.text) && !snapshot_.name(other.text) && !snapshot_.synonyms(other.text);
+            });
+            if (everyday && best->word->drug_name)
+                for (const auto& match : matches)
+                    if (match.distance == best->distance && !match.word->drug_name) {
+                        best = &match;
+                        break;
+                    }
+            word.text = best->word->text;
             word.corrected = true;
         }
+    }
+
+    // Whether the word being typed is best read as the start of a drug name.
+    // Among everyday words ("hair los", "memory loss") a drug name must fit
+    // the start better than every other word of the pages, else the word is
+    // read as typed, or as the pages' commonest word with that start; alone,
+    // as typed into a medicine search box, a drug name wins unless the word is
+    // complete and commoner on the pages than any drug name it starts ("test").
+    bool drug_completion_fits_best(const std::string& tail) {
+        auto drug = snapshot_.commonest_word_with_prefix(tail, true);
+        bool everyday = words_.size() > 1 && std::any_of(words_.begin(), words_.end() - 1, [&](const Word& w) {
+            return !snapshot_.is_stopword(w.text) && !snapshot_.is_drug_word(w.text) && !snapshot_.synonyms(w.text);
+        });
+        if (is_complete_word(tail)) return !everyday && snapshot_.word_pages(tail) < drug.second;
+        if (!everyday) return true;
+        auto word = snapshot_.commonest_word_with_prefix(tail, false);
+        if (word.second <= drug.second) return true;
+        words_.back().text = std::string(word.first);
+        return false;
+    }
+
+    // A word as typed is complete when it is a word of the pages or of
+    // English that is not part of a drug name: "loss", "pill", "test".
+    bool is_complete_word(const std::string& word) const {
+        if (snapshot_.name(word)) return false;
+        return snapshot_.is_english_word(word) || (snapshot_.is_known_word(word) && !snapshot_.is_drug_word(word));
     }
 
     // 2. The section asked about: the longest intent phrase found.
@@ -390,6 +454,11 @@ class QueryReader {
     // "clavulanic a"), unless they already are one; when nothing completes
     // them, to names that sound alike ("amitryp"). Returns where the names of
     // step 3 end.
+    //
+    // A single word is completed from the whole vocabulary: not at all when it
+    // is a complete word ("loss"), to the pages' commonest word with that
+    // start when drug names are rarer ("hair los" -> "loss"), else to drug
+    // names.
     std::size_t complete_typed_tail() {
         for (std::size_t k = std::min<std::size_t>(3, words_.size()); k >= 1; --k) {
             std::size_t begin = words_.size() - k;
@@ -398,10 +467,16 @@ class QueryReader {
             auto tail = join(words_, begin, words_.size());
             if (!free || tail.size() < 3 || words_.back().text.size() < 2) continue;
             if (snapshot_.name(tail) || snapshot_.synonyms(tail)) break;  // complete already
+            if (k == 1 && !drug_completion_fits_best(tail)) break;
             auto completions = snapshot_.names_with_prefix(tail, kMaxCompletions);
             bool sounding = false;
             if (completions.empty() && tail.size() >= 4) {
-                completions = snapshot_.names_sounding_like(tail, kMaxCompletions);
+                // Sounding alike forgives spelling, not everything: the start
+                // of the name must be within the typos allowed for the tail.
+                for (const auto* name : snapshot_.names_sounding_like(tail, kMaxCompletions))
+                    if (osa_distance(tail, std::string_view(name->key).substr(0, tail.size()), 2) <=
+                        std::max(1, allowed_typos(tail.size())))
+                        completions.push_back(name);
                 sounding = !completions.empty();
             }
             if (completions.empty()) continue;
@@ -421,6 +496,56 @@ class QueryReader {
             return begin;
         }
         return words_.size();
+    }
+
+    // 4b. A kind of medicine ("allergy tablets") or a condition ("itching")
+    // when no drug is named: the longest names of topics in the words left.
+    // A condition with a kind ("flu antiviral") is answered by the members of
+    // both; two conditions ("chest pain angina") by the members they share.
+    void find_topic() {
+        if (!plan_.concepts.empty()) return;
+        std::vector<const TopicEntry*> found;
+        const auto& stem = topic_stemmer();
+        for (std::size_t i = 0; i < words_.size(); ++i) {
+            if (words_[i].consumed || words_[i].intent || snapshot_.is_stopword(words_[i].text)) continue;
+            for (std::size_t n = std::min(snapshot_.longest_topic_words(), words_.size() - i); n >= 1; --n) {
+                if (std::any_of(words_.begin() + static_cast<long>(i), words_.begin() + static_cast<long>(i + n),
+                                [](const Word& w) { return w.consumed || w.intent; }))
+                    continue;
+                const auto* topic = snapshot_.topic(topic_key(join(words_, i, i + n), stem));
+                if (!topic) continue;
+                for (auto k = i; k < i + n; ++k) words_[k].topic = true;
+                if (std::find(found.begin(), found.end(), topic) == found.end()) found.push_back(topic);
+                i += n - 1;
+                break;
+            }
+        }
+        if (found.empty()) return;
+        // Conditions lead; each further topic keeps the members it shares.
+        std::stable_sort(found.begin(), found.end(), [](const TopicEntry* a, const TopicEntry* b) {
+            return a->kind == TopicKind::condition && b->kind != TopicKind::condition;
+        });
+        plan_.topic = found.front();
+        plan_.topic_members = found.front()->members;
+        for (std::size_t t = 1; t < found.size(); ++t) {
+            std::vector<const DrugName*> shared;
+            for (const auto* member : plan_.topic_members)
+                if (std::find(found[t]->members.begin(), found[t]->members.end(), member) != found[t]->members.end())
+                    shared.push_back(member);
+            if (!shared.empty()) plan_.topic_members = std::move(shared);
+        }
+    }
+
+    // 6b. The condition asked about, for the pages whose drug treats it: the
+    // words left (but form words) and each medical term they expand to.
+    void find_treats() {
+        if (!plan_.concepts.empty()) return;
+        std::vector<std::string> own;
+        for (const auto& word : words_)
+            if (!word.intent && !word.consumed && !snapshot_.is_stopword(word.text) && !is_form_word(word.text))
+                own.push_back(word.text);
+        if (!own.empty()) plan_.treats.push_back(std::move(own));
+        for (const auto& part : condition_text_) plan_.treats.push_back(split_words(part.text));
     }
 
     // 5. A qualifier of some pages ("cetirizine ophthalmic") picks that form.

@@ -1,4 +1,5 @@
 #include "medsearch/server/searcher.hpp"
+#include "medsearch/server/prior.hpp"
 #include "medsearch/server/section_query.hpp"
 #include "medsearch/server/tiered_weight.hpp"
 
@@ -34,6 +35,23 @@ constexpr double kSpecificity = 1000;
 constexpr double kUsageText = 0.8;
 // Words next to each other as typed.
 constexpr double kPhraseText = 0.5;
+// A kind of medicine or a condition (docs/ranking.md): a page with one of its
+// members, more for a page of just one substance, then by the member's place
+// in the dictionary and its prior, and the member's own page before its
+// variants.
+constexpr double kTopicMember = 6000;
+constexpr double kSingleSubstance = 2000;
+constexpr double kTopicOrder = 300;
+constexpr double kTopicPrior = 60;
+constexpr double kOwnPage = 100;
+constexpr double kVariantOrder = 0.25;
+constexpr std::size_t kTopicMembersShown = 8;
+// A page whose drug treats the condition asked about (schema::kTreats); with a
+// topic, its members decide and this only orders them a little.
+constexpr double kTreats = 3000;
+constexpr double kTreatsInTopic = 100;
+// The page prior among pages that match in the same tier.
+constexpr double kPagePrior = 40;
 
 // A flat score for every page matching `match` (TieredWeight: scales of
 // kTierScale and more are flat). `match` is a term, a union of terms
@@ -65,6 +83,8 @@ struct BuiltQuery {
     Xapian::Query names;        // concept tiers
     Xapian::Query sets;         // exact and salt-form sets
     Xapian::Query specificity;  // fewer ingredients
+    Xapian::Query topic;        // members of a kind of medicine or a condition
+    Xapian::Query treats;       // pages whose drug treats the condition asked about
     Xapian::Query text;         // full-text part
     // Sets and specificity only rank pages that have an asked drug: AND_MAYBE
     // evaluates them just for those pages.
@@ -78,9 +98,11 @@ struct BuiltQuery {
                 ranked = Xapian::Query(Xapian::Query::OP_AND_MAYBE, names,
                                        Xapian::Query(Xapian::Query::OP_OR, extras.begin(), extras.end()));
         }
-        if (ranked.empty()) return text;
-        if (text.empty()) return ranked;
-        return Xapian::Query(Xapian::Query::OP_OR, ranked, text);
+        std::vector<Xapian::Query> parts;
+        for (const Xapian::Query* q : {static_cast<const Xapian::Query*>(&ranked), &topic, &treats, &text})
+            if (!q->empty()) parts.push_back(*q);
+        if (parts.empty()) return {};
+        return parts.size() == 1 ? parts.front() : Xapian::Query(Xapian::Query::OP_OR, parts.begin(), parts.end());
     }
 };
 
@@ -443,6 +465,60 @@ Result<SearchPage> Searcher::run(const SearchRequest& request, const QueryPlan& 
         built.specificity = fewer_ingredients_first_;
     }
 
+    // A kind of medicine or a condition: its members, single substances first.
+    if (!plan.topic_members.empty()) {
+        std::vector<Xapian::Query> all, tiers;
+        const double count = static_cast<double>(plan.topic_members.size());
+        for (std::size_t i = 0; i < plan.topic_members.size(); ++i) {
+            const auto& member = *plan.topic_members[i];
+            Xapian::Query has = any_of({Xapian::Query(prefixed(schema::kComponentPrefix, member.key)),
+                                        Xapian::Query(prefixed(schema::kBasePrefix, base_key(member.key)))});
+            all.push_back(has);
+            double order = kTopicOrder * (count - static_cast<double>(i)) / count + kTopicPrior * snapshot_->prior(member);
+            // Each member's own page first, in order; then the other pages
+            // of its substance (salt forms, other forms), in the same order.
+            tiers.push_back(constant(has, order * kVariantOrder));
+            if (member.own_page >= 0)
+                tiers.push_back(constant(
+                    Xapian::Query(schema::id_term(snapshot_->catalog()[static_cast<std::size_t>(member.own_page)].path)),
+                    kOwnPage + order));
+        }
+        tiers.push_back(constant(any_of(all), kTopicMember));
+        Xapian::Query members(Xapian::Query::OP_OR, tiers.begin(), tiers.end());
+        Xapian::Query single = constant(Xapian::Query(std::string(schema::kIngredientCountPrefix) + "1"), kSingleSubstance);
+        built.topic = Xapian::Query(Xapian::Query::OP_AND_MAYBE, members,
+                                    Xapian::Query(Xapian::Query::OP_OR, single, fewer_ingredients_first_));
+        TopicBlock block{plan.topic->label, std::string(to_string(plan.topic->kind)), {}};
+        for (const auto* member : plan.topic_members) {
+            int target = member->own_page >= 0 ? member->own_page : member->best_page;
+            if (target < 0) continue;
+            const auto& entry = snapshot_->catalog()[static_cast<std::size_t>(target)];
+            block.members.push_back({member->display, entry.url, entry.path});
+            if (block.members.size() == kTopicMembersShown) break;
+        }
+        page.topic = std::move(block);
+    }
+    // What a page's drug treats: every word of one way of saying the condition.
+    if (!plan.treats.empty()) {
+        std::vector<Xapian::Query> ways;
+        for (const auto& words : plan.treats) {
+            std::vector<Xapian::Query> stems;
+            for (const auto& word : words)
+                if (starts_with_letter(word)) stems.emplace_back(schema::search_term(schema::kTreats.prefix, stem_(word), true));
+            if (!stems.empty() && stems.size() == words.size())
+                ways.emplace_back(Xapian::Query::OP_AND, stems.begin(), stems.end());
+        }
+        if (!ways.empty()) {
+            auto weight = plan.topic_members.empty() ? kTreats : kTreatsInTopic;
+            Xapian::Query treats = constant(any_of(ways), weight);
+            if (plan.topic_members.empty())
+                treats = Xapian::Query(Xapian::Query::OP_AND_MAYBE, treats,
+                                       Xapian::Query(Xapian::Query::OP_OR, fewer_ingredients_first_,
+                                                     Xapian::Query(new PriorPostings(snapshot_->page_priors(), kPagePrior))));
+            built.treats = treats;
+        }
+    }
+
     std::vector<Xapian::Query> text_queries;
     std::vector<std::string> highlight_words;
     const unsigned plain_flags = Xapian::QueryParser::FLAG_PHRASE;
@@ -549,6 +625,7 @@ Result<SearchPage> Searcher::run(const SearchRequest& request, const QueryPlan& 
             Xapian::Query only(schema::id_term(stored.path));
             for (const auto& [name, part] : {std::pair{"names", &built.names}, std::pair{"sets", &built.sets},
                                              std::pair{"specificity", &built.specificity},
+                                             std::pair{"topic", &built.topic}, std::pair{"treats", &built.treats},
                                              std::pair{"text", &built.text}}) {
                 if (part->empty()) continue;
                 Xapian::Enquire one(db_);
@@ -595,8 +672,12 @@ Result<SuggestPage> Searcher::suggest(const SuggestRequest& request) {
         }
     }
     for (const auto* entry : found) {
+        if (entry->topic) {  // a search for the kind of medicine or the condition
+            page.suggestions.push_back({entry->label, entry->detail, "", "", std::string(entry->kind), entry->key});
+            continue;
+        }
         const auto& target = snapshot_->catalog()[static_cast<std::size_t>(entry->page)];
-        page.suggestions.push_back({entry->label, entry->detail, target.url, target.path, std::string(entry->kind)});
+        page.suggestions.push_back({entry->label, entry->detail, target.url, target.path, std::string(entry->kind), ""});
     }
     page.took_ms = elapsed_ms(started);
     return page;

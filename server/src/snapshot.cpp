@@ -4,10 +4,12 @@
 #include "medsearch/common/schema.hpp"
 #include "medsearch/common/text.hpp"
 #include "medsearch/common/vocabulary.hpp"
+#include "medsearch/common/word_list.hpp"
 
 #include <xapian.h>
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <tuple>
 
@@ -16,18 +18,6 @@ namespace {
 
 std::size_t word_count(std::string_view key) {
     return key.empty() ? 0 : 1 + static_cast<std::size_t>(std::count(key.begin(), key.end(), ' '));
-}
-
-std::vector<std::string> split_lines(const std::string& text) {
-    std::vector<std::string> lines;
-    std::size_t start = 0;
-    while (start < text.size()) {
-        auto end = text.find('\n', start);
-        if (end == std::string::npos) end = text.size();
-        if (end > start) lines.push_back(text.substr(start, end - start));
-        start = end + 1;
-    }
-    return lines;
 }
 
 // "crocin" -> "Crocin", "co-amoxiclav" -> "Co-Amoxiclav": how a key is shown.
@@ -86,6 +76,8 @@ Result<std::shared_ptr<const Snapshot>> Snapshot::load(const Xapian::Database& d
         snapshot->stopword_set_.insert(snapshot->stopwords_.begin(), snapshot->stopwords_.end());
 
         snapshot->build_lexicon();
+        for (auto& word : split_lines(db.get_metadata(schema::kMetaEnglishWords)))
+            snapshot->english_words_.insert(std::move(word));
 
         // Words for spelling correction: drug names, synonyms, section words
         // and the pages' vocabulary.
@@ -125,12 +117,14 @@ Result<std::shared_ptr<const Snapshot>> Snapshot::load(const Xapian::Database& d
                     }
         // The words of the pages that at least three pages have.
         for (const auto& [text, pages] : decode_vocabulary(db.get_metadata(schema::kMetaVocabulary))) {
+            snapshot->vocabulary_.emplace_back(text, pages);  // the map is sorted
             if (pages < 3) continue;
             snapshot->known_words_.insert(text);
             bool letters = std::all_of(text.begin(), text.end(), [](char c) { return c >= 'a' && c <= 'z'; });
             if (letters && text.size() >= 4) add_word(text, pages, false, 1);
         }
         snapshot->fuzzy_ = FuzzyIndex(std::move(words));
+        snapshot->build_topics(db);
         snapshot->build_suggestions();
     } catch (const Xapian::Error& e) {
         return Error{Errc::index, generation.path.string() + ": " + e.get_description()};
@@ -190,6 +184,74 @@ void Snapshot::build_lexicon() {
         if ((candidate.key == base) > (current.key == base) ||
             ((candidate.key == base) == (current.key == base) && candidate.pages > current.pages))
             it->second = id;
+    }
+}
+
+void Snapshot::build_topics(const Xapian::Database& db) {
+    for (const auto& name : names_)
+        for (auto& word : split_words(name.key)) drug_words_.insert(std::move(word));
+
+    // The prior of each name: on the essential-medicines list (under any of its
+    // other names), then how many pages have it, on a log scale.
+    auto essential_list = split_lines(db.get_metadata(schema::kMetaEssential));
+    std::unordered_set<std::string> essential(essential_list.begin(), essential_list.end());
+    std::uint32_t most_pages = 1;
+    for (const auto& name : names_) most_pages = std::max(most_pages, name.pages);
+    priors_.reserve(names_.size());
+    for (const auto& name : names_) {
+        bool listed = essential.count(name.key) || essential.count(base_key(name.key));
+        if (const auto* others = synonyms(name.key); others && !listed && synonym_kind(name.key) == SynonymKind::name)
+            listed = std::any_of(others->begin(), others->end(), [&](const auto& o) { return essential.count(o) > 0; });
+        priors_.push_back(0.6 * listed + 0.4 * std::log1p(name.pages) / std::log1p(most_pages));
+    }
+
+    auto page_priors = std::make_shared<std::vector<float>>(db.get_lastdocid() + 1, 0.0f);
+    for (std::size_t i = 0; i < catalog_.size(); ++i) {
+        auto postings = db.postlist_begin(schema::id_term(catalog_[i].path));
+        if (postings == db.postlist_end(schema::id_term(catalog_[i].path)) || *postings >= page_priors->size()) continue;
+        double sum = 0;
+        for (const auto& keys : component_keys_[i])
+            if (const auto* found = name(keys.front())) sum += priors_[static_cast<std::size_t>(found - names_.data())];
+        (*page_priors)[*postings] = static_cast<float>(sum / static_cast<double>(std::max<std::size_t>(1, component_keys_[i].size())));
+    }
+    page_priors_ = std::move(page_priors);
+
+    // A member is the lexicon's name for it: as written, another name, a
+    // spelling or its salt-free form; members no page has are left out.
+    auto resolve = [&](const std::string& key) -> const DrugName* {
+        if (const auto* found = name(key)) return found;
+        if (const auto* others = synonyms(key); others && synonym_kind(key) != SynonymKind::condition)
+            for (const auto& other : *others)
+                if (const auto* found = name(other)) return found;
+        return name_by_base(base_key(key));
+    };
+    auto table = decode_topics(db.get_metadata(schema::kMetaTopics));
+    auto stem = schema::make_stemmer();
+    topics_.reserve(table.topics.size());
+    std::unordered_map<std::string, const TopicEntry*> by_id;
+    for (const auto& topic : table.topics) {
+        TopicEntry entry{topic.kind, topic.id, topic.label, {}, {}};
+        for (const auto& member : topic.members) {
+            const auto* found = resolve(member);
+            if (found && std::find(entry.members.begin(), entry.members.end(), found) == entry.members.end())
+                entry.members.push_back(found);
+        }
+        if (entry.members.empty()) continue;
+        topics_.push_back(std::move(entry));
+        by_id.emplace(topic.id, &topics_.back());
+        auto index = static_cast<std::uint32_t>(topics_.size() - 1);
+        for (const auto& topic_name : topic.names) {
+            topic_by_key_.emplace(topic_key(topic_name, stem), index);
+            topic_names_.emplace_back(topic_name, index);
+            longest_topic_words_ = std::max(longest_topic_words_, word_count(topic_name));
+        }
+    }
+    std::size_t t = 0;
+    for (const auto& topic : table.topics) {
+        if (t == topics_.size() || topics_[t].id != topic.id) continue;  // left out: no members
+        for (const auto& id : topic.classes)
+            if (auto it = by_id.find(id); it != by_id.end()) topics_[t].classes.push_back(it->second);
+        ++t;
     }
 }
 
@@ -274,6 +336,18 @@ void Snapshot::build_suggestions() {
             break;
         }
     }
+    // Kinds of medicine and conditions, by each of their names: a search for
+    // them, ranked with the single drugs, by how many pages their members have.
+    std::unordered_map<const TopicEntry*, std::uint32_t> topic_pages;
+    for (const auto& topic : topics_)
+        for (const auto* member : topic.members) topic_pages[&topic] += member->pages;
+    for (const auto& [key, index] : topic_names_) {
+        const auto& topic = topics_[index];
+        suggestions_.push_back({key, topic.label,
+                                topic.kind == TopicKind::medicine_class ? "kind of medicine" : "condition",
+                                to_string(topic.kind), -1,
+                                rank_of(0, topic_pages[&topic], key.size()), &topic});
+    }
     std::sort(suggestions_.begin(), suggestions_.end(), [](const SuggestEntry& a, const SuggestEntry& b) {
         return std::tie(a.key, a.rank, a.page) < std::tie(b.key, b.rank, b.page);
     });
@@ -333,8 +407,9 @@ std::vector<const SuggestEntry*> best_suggestions(std::vector<const SuggestEntry
     });
     std::vector<const SuggestEntry*> unique;
     std::unordered_set<int> pages;
+    std::unordered_set<const TopicEntry*> topics;
     for (const auto* entry : found) {
-        if (!pages.insert(entry->page).second) continue;
+        if (entry->topic ? !topics.insert(entry->topic).second : !pages.insert(entry->page).second) continue;
         unique.push_back(entry);
         if (unique.size() == limit) break;
     }
@@ -370,6 +445,37 @@ SynonymKind Snapshot::synonym_kind(std::string_view key) const {
 
 bool Snapshot::is_known_word(std::string_view word) const {
     return known_words_.count(std::string(word)) > 0;
+}
+
+bool Snapshot::is_english_word(std::string_view word) const {
+    return english_words_.count(std::string(word)) > 0;
+}
+
+std::pair<std::string_view, std::uint32_t> Snapshot::commonest_word_with_prefix(std::string_view prefix,
+                                                                                  bool drug) const {
+    std::pair<std::string_view, std::uint32_t> best{"", 0};
+    auto first = std::lower_bound(vocabulary_.begin(), vocabulary_.end(), prefix,
+                                  [](const auto& entry, std::string_view p) { return entry.first < p; });
+    for (auto it = first; it != vocabulary_.end() && std::string_view(it->first).starts_with(prefix); ++it)
+        if (it->second > best.second && drug_words_.count(it->first) == (drug ? 1u : 0u)) best = {it->first, it->second};
+    return best;
+}
+
+std::uint32_t Snapshot::word_pages(std::string_view word) const {
+    auto it = std::lower_bound(vocabulary_.begin(), vocabulary_.end(), word,
+                               [](const auto& entry, std::string_view w) { return entry.first < w; });
+    return it != vocabulary_.end() && it->first == word ? it->second : 0;
+}
+
+const TopicEntry* Snapshot::topic(std::string_view stemmed_key) const {
+    auto it = topic_by_key_.find(std::string(stemmed_key));
+    return it == topic_by_key_.end() ? nullptr : &topics_[it->second];
+}
+
+std::string topic_key(std::string_view text, const Xapian::Stem& stem) {
+    std::string key;
+    for (const auto& word : split_words(text)) key += (key.empty() ? "" : " ") + stem(word);
+    return key;
 }
 
 bool Snapshot::is_stopword(std::string_view word) const {

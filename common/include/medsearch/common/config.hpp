@@ -16,6 +16,8 @@ struct Config {
     std::string permalink = "/composition/:path/";  // :path, :basename, :dir
     std::filesystem::path synonyms_file;   // empty: the list built into the program
     std::filesystem::path stopwords_file;  // empty: the list built into the program
+    std::filesystem::path medicines_file;  // kinds of medicine and conditions; empty: built in
+    std::filesystem::path essential_file;  // essential-medicines list; empty: built in
     std::string host = "127.0.0.1";
     int port = 8080;
     int threads = 16;                        // HTTP workers, one searcher each

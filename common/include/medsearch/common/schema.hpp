@@ -18,7 +18,7 @@ class Stem;
 namespace medsearch::schema {
 
 // Bumped whenever documents would be indexed differently: forces a full rebuild.
-inline constexpr int kVersion = 11;
+inline constexpr int kVersion = 12;
 
 // Text terms count occurrences in units of kWdfUnit: the low bits of the wdf
 // (within-document frequency) of a search term (search_term: a stem, or a
@@ -51,6 +51,11 @@ inline constexpr std::string_view kExactSetPrefix = "XS";   // XS<sorted keys jo
 inline constexpr std::string_view kBaseSetPrefix = "XT";    // XT<sorted salt-free keys, '+'>
 inline constexpr std::string_view kIngredientCountPrefix = "XK";  // XK<n>, n = 1..kMaxIngredientCount
 inline constexpr int kMaxIngredientCount = 4;                     // 4 means four or more
+
+// What a page's drug is for: the stems of the sentences of its Usage section
+// and introduction that say what it treats or prevents, not what it causes or
+// warns of ("Z" + prefix + stem). Conditions in everyday words rank by them.
+inline constexpr FieldSpec kTreats{"treats", "XI", 1};
 
 // A canonical section. `headings` are the normalised heading or bold-label texts
 // that open it; `intents` the query phrases that ask for it ('*' = any words, as
@@ -178,6 +183,9 @@ inline constexpr const char* kMetaSynonymsHash = "medsearch.synonyms-hash";  // 
 inline constexpr const char* kMetaStopwords = "medsearch.stopwords";         // one word per line
 inline constexpr const char* kMetaVocabulary = "medsearch.vocabulary";       // vocabulary.hpp
 inline constexpr const char* kMetaPageDictionary = "medsearch.page-dictionary";  // PageCodec's, if any
+inline constexpr const char* kMetaTopics = "medsearch.topics";                // topics.hpp
+inline constexpr const char* kMetaEssential = "medsearch.essential-medicines";  // one name key per line
+inline constexpr const char* kMetaEnglishWords = "medsearch.english-words";     // one word per line
 
 // The one stemmer both sides use (English, Porter2).
 Xapian::Stem make_stemmer();

@@ -7,6 +7,7 @@
 // Incremental by default: only pages whose bytes changed are parsed again.
 
 #include "medsearch/common/result.hpp"
+#include "medsearch/common/word_list.hpp"
 #include "medsearch/indexer/diagnostics.hpp"
 
 #include <cstddef>
@@ -28,6 +29,11 @@ struct BuildOptions {
     std::string permalink = "/composition/:path/";
     std::filesystem::path synonyms_file;   // empty: built-in list
     std::filesystem::path stopwords_file;  // empty: built-in list
+    std::filesystem::path medicines_file;  // kinds of medicine and conditions; empty: built-in list
+    std::filesystem::path essential_file;  // essential-medicines list; empty: built-in list
+    // English dictionaries for telling everyday words from misspelled drug
+    // names; those not installed are left out.
+    std::vector<std::filesystem::path> english_dictionaries = default_english_dictionaries();
     BuildMode mode = BuildMode::incremental;
     int threads = 0;                       // 0: one per core
     std::size_t shard_pages = 0;           // pages per shard of a full build; 0: the default (4096)

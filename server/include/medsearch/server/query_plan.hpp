@@ -52,6 +52,14 @@ struct QueryPlan {
     std::vector<TextPart> text;          // the user's words (corrected) first
     std::optional<std::string> corrected;  // the query as corrected, when a word was
     std::vector<Expansion> expanded;
+    // A kind of medicine or a condition asked about ("allergy tablets",
+    // "itching"), when no drug is named: its members answer it.
+    const TopicEntry* topic = nullptr;
+    std::vector<const DrugName*> topic_members;  // first-line first
+    // The condition asked about, in the words of each way of saying it (the
+    // user's, then the medical terms it expands to): pages whose drug treats
+    // it (schema::kTreats) come first.
+    std::vector<std::vector<std::string>> treats;
 };
 
 enum class Syntax { allowed, ignored };

@@ -42,6 +42,19 @@ struct Hit {
     std::string explain_json;   // set with SearchRequest::explain
 };
 
+// A short answer above the hits: the kind of medicine or the condition asked
+// about, and the medicines that answer it, first-line first.
+struct TopicBlock {
+    struct Member {
+        std::string label;  // "Cetirizine"
+        std::string url;
+        std::string path;
+    };
+    std::string label;  // "Allergy tablets (antihistamines)"
+    std::string kind;   // "class" or "condition"
+    std::vector<Member> members;
+};
+
 struct SearchPage {
     std::string query;
     std::size_t total = 0;  // estimated number of matching pages
@@ -49,6 +62,7 @@ struct SearchPage {
     std::optional<std::string> corrected;
     std::vector<Expansion> expanded;
     std::string intent;     // section id the query asked about, or empty
+    std::optional<TopicBlock> topic;  // the kind of medicine or condition asked about
     std::vector<Hit> hits;
 };
 
@@ -62,7 +76,8 @@ struct Suggestion {
     std::string detail;  // "brand of Paracetamol", "in Amoxicillin + Clavulanic Acid", ""
     std::string url;
     std::string path;
-    std::string kind;    // "drug", "combination", "brand", "other-name"
+    std::string kind;    // "drug", "combination", "brand", "other-name", "class", "condition"
+    std::string query;   // for a class or condition: the search that answers it (url is empty)
 };
 
 struct SuggestPage {

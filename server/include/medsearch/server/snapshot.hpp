@@ -9,6 +9,7 @@
 #include "medsearch/common/monograph.hpp"
 #include "medsearch/common/result.hpp"
 #include "medsearch/common/synonyms.hpp"
+#include "medsearch/common/topics.hpp"
 #include "medsearch/server/fuzzy.hpp"
 
 #include <xapian.h>
@@ -31,15 +32,30 @@ struct DrugName {
     int best_page = -1;       // the page with the fewest ingredients that has it
 };
 
+// A kind of medicine or a condition of data/medicines.yaml, read against the
+// pages: its members are the drug names of the lexicon that answer it.
+struct TopicEntry {
+    TopicKind kind = TopicKind::condition;
+    std::string id;
+    std::string label;
+    std::vector<const DrugName*> members;  // first-line first; each has pages
+    std::vector<const TopicEntry*> classes;  // related classes of a condition
+};
+
 // What a suggestion points at.
 struct SuggestEntry {
     std::string key;       // matched against what is typed (name_key form)
     std::string label;     // shown: "Paracetamol", "Amitriptyline + Ketamine"
     std::string detail;    // "brand of Paracetamol", "other name for Salbutamol", ""
     std::string_view kind;  // "drug", "combination", "brand", "other-name"
-    int page = -1;         // catalog index of the page it opens
+    int page = -1;         // catalog index of the page it opens, or -1 for a topic
     std::uint32_t rank = 0;  // smaller first: see Snapshot::load
+    const TopicEntry* topic = nullptr;  // a kind of medicine or a condition: a search, not a page
 };
+
+// The stems of a name's words, joined by spaces: "Allergy Tablets" and
+// "allergy tablet" have one key.
+std::string topic_key(std::string_view text, const Xapian::Stem& stem);
 
 class Snapshot {
   public:
@@ -74,6 +90,26 @@ class Snapshot {
 
     // A word of a drug name, a synonym, or a word found on three or more pages.
     bool is_known_word(std::string_view word) const;
+    // A word of the English dictionaries the index was built with.
+    bool is_english_word(std::string_view word) const;
+    // A word of a drug name of the pages.
+    bool is_drug_word(std::string_view word) const { return drug_words_.count(std::string(word)) > 0; }
+    // The page's word starting with `prefix` that most pages have (empty when
+    // none does), and how many pages have it; `drug` says whether only words of
+    // drug names are wanted.
+    std::pair<std::string_view, std::uint32_t> commonest_word_with_prefix(std::string_view prefix, bool drug) const;
+    // How many pages have the word (0 for a word of none).
+    std::uint32_t word_pages(std::string_view word) const;
+
+    // The topic (kind of medicine or condition) one of whose names has these
+    // stems (topic_key()), or nullptr.
+    const TopicEntry* topic(std::string_view stemmed_key) const;
+    std::size_t longest_topic_words() const { return longest_topic_words_; }
+    // How likely a drug is to be the one meant among equally good answers, 0..1:
+    // on the essential-medicines list, and on many pages.
+    double prior(const DrugName& name) const { return priors_[static_cast<std::size_t>(&name - names_.data())]; }
+    // The prior of each page by document id: its ingredients' mean prior.
+    const std::shared_ptr<const std::vector<float>>& page_priors() const { return page_priors_; }
     const FuzzyIndex& fuzzy() const { return fuzzy_; }
     const std::vector<std::string>& stopwords() const { return stopwords_; }
     // Decodes the stored pages of this generation's documents.
@@ -88,6 +124,7 @@ class Snapshot {
   private:
     Snapshot() = default;
     void build_lexicon();
+    void build_topics(const Xapian::Database& db);
     void build_suggestions();
 
     IndexGeneration generation_;
@@ -109,6 +146,15 @@ class Snapshot {
     std::size_t longest_synonym_words_ = 1;
 
     std::unordered_set<std::string> known_words_;
+    std::unordered_set<std::string> english_words_;
+    std::vector<std::pair<std::string, std::uint32_t>> vocabulary_;  // sorted: word -> pages
+    std::unordered_set<std::string> drug_words_;                    // words of drug names
+    std::vector<TopicEntry> topics_;
+    std::unordered_map<std::string, std::uint32_t> topic_by_key_;   // topic_key() of a name -> topic
+    std::vector<std::pair<std::string, std::uint32_t>> topic_names_;  // name_key() of a name -> topic
+    std::size_t longest_topic_words_ = 1;
+    std::vector<double> priors_;                                    // by name
+    std::shared_ptr<const std::vector<float>> page_priors_;
     std::unordered_set<std::string> stopword_set_;
     std::vector<std::string> stopwords_;
     FuzzyIndex fuzzy_;

@@ -1,0 +1,166 @@
+#include "medsearch/common/topics.hpp"
+
+#include "medsearch/common/text.hpp"
+#include "yaml_error.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <map>
+
+namespace medsearch {
+namespace {
+
+Result<std::vector<std::string>> keys_of(std::string_view origin, const YAML::Node& node, std::string_view what) {
+    if (!node || !node.IsSequence() || node.size() == 0)
+        return yaml_error(origin, node, std::string(what) + " must be a list of one or more names");
+    std::vector<std::string> keys;
+    for (const auto& item : node) {
+        if (!item.IsScalar()) return yaml_error(origin, item, "expected a name in " + std::string(what));
+        auto key = name_key(item.as<std::string>());
+        if (key.empty()) return yaml_error(origin, item, "empty name in " + std::string(what));
+        keys.push_back(std::move(key));
+    }
+    return keys;
+}
+
+Result<Topic> parse_topic(std::string_view origin, const YAML::Node& node, TopicKind kind) {
+    if (!node.IsMap()) return yaml_error(origin, node, "expected a map with id, label, names and members");
+    Topic topic;
+    topic.kind = kind;
+    const char* members_key = kind == TopicKind::medicine_class ? "members" : "treated_by";
+    for (const auto& field : node) {
+        auto key = field.first.as<std::string>();
+        if (key == "id" || key == "label") {
+            if (!field.second.IsScalar() || field.second.as<std::string>().empty())
+                return yaml_error(origin, field.second, key + " must be a text");
+            (key == "id" ? topic.id : topic.label) = field.second.as<std::string>();
+        } else if (key == "names" || key == members_key || (key == "classes" && kind == TopicKind::condition)) {
+            auto keys = keys_of(origin, field.second, key);
+            if (!keys) return keys.error();
+            (key == "names" ? topic.names : key == "classes" ? topic.classes : topic.members) = std::move(keys.value());
+        } else {
+            return yaml_error(origin, field.first,
+                              "unknown key '" + key + "' (expected id, label, names, " + members_key +
+                                  (kind == TopicKind::condition ? ", classes)" : ")"));
+        }
+    }
+    if (topic.id.empty()) return yaml_error(origin, node, "a topic needs an id");
+    if (topic.label.empty()) return yaml_error(origin, node, "'" + topic.id + "' needs a label");
+    if (topic.names.empty()) return yaml_error(origin, node, "'" + topic.id + "' needs names");
+    if (topic.members.empty()) return yaml_error(origin, node, "'" + topic.id + "' needs " + members_key);
+    return topic;
+}
+
+// Fields of an encoded topic: kind, id, label, names, members, classes.
+constexpr char kField = '\t';
+constexpr char kItem = '|';
+
+std::string join(const std::vector<std::string>& items) {
+    std::string out;
+    for (const auto& item : items) out += (out.empty() ? "" : std::string(1, kItem)) + item;
+    return out;
+}
+
+std::vector<std::string> split(std::string_view text, char separator) {
+    std::vector<std::string> parts;
+    if (text.empty()) return parts;
+    std::size_t start = 0;
+    while (true) {
+        auto end = text.find(separator, start);
+        parts.emplace_back(text.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start));
+        if (end == std::string_view::npos) break;
+        start = end + 1;
+    }
+    return parts;
+}
+
+// Tabs and newlines would break the encoding; labels have no use for them.
+std::string one_line(std::string_view text) {
+    std::string out(text);
+    for (auto& c : out)
+        if (c == kField || c == '\n' || c == '\r') c = ' ';
+    return out;
+}
+
+}  // namespace
+
+std::string_view to_string(TopicKind kind) {
+    return kind == TopicKind::medicine_class ? "class" : "condition";
+}
+
+Result<TopicTable> parse_topics(std::string_view yaml_text, std::string_view origin) {
+    TopicTable table;
+    YAML::Node root;
+    try {
+        root = YAML::Load(std::string(yaml_text));
+    } catch (const YAML::Exception& e) {
+        return yaml_error(origin, e);
+    }
+    if (root.IsNull()) return table;
+    if (!root.IsMap()) return yaml_error(origin, root, "expected the keys classes and conditions");
+    std::map<std::string, std::string> owner;  // name or id -> the topic that has it
+    try {
+        for (const auto& item : root) {
+            auto section = item.first.as<std::string>();
+            TopicKind kind;
+            if (section == "classes") {
+                kind = TopicKind::medicine_class;
+            } else if (section == "conditions") {
+                kind = TopicKind::condition;
+            } else {
+                return yaml_error(origin, item.first, "unknown section '" + section + "' (expected classes, conditions)");
+            }
+            if (!item.second.IsSequence()) return yaml_error(origin, item.second, section + " must be a list");
+            for (const auto& node : item.second) {
+                auto topic = parse_topic(origin, node, kind);
+                if (!topic) return topic.error();
+                if (!owner.emplace("id:" + topic.value().id, topic.value().id).second)
+                    return yaml_error(origin, node, "id '" + topic.value().id + "' is used twice");
+                for (const auto& name : topic.value().names) {
+                    auto [it, inserted] = owner.emplace(name, topic.value().id);
+                    if (!inserted && it->second != topic.value().id)
+                        return yaml_error(origin, node, "'" + name + "' names both '" + it->second + "' and '" +
+                                                            topic.value().id + "'");
+                }
+                table.topics.push_back(std::move(topic.value()));
+            }
+        }
+    } catch (const YAML::Exception& e) {
+        return yaml_error(origin, e);
+    }
+    for (const auto& topic : table.topics)
+        for (const auto& id : topic.classes)
+            if (!owner.count("id:" + id))
+                return Error{Errc::bad_input, std::string(origin) + ": '" + topic.id + "' names an unknown class '" +
+                                                  id + "'"};
+    return table;
+}
+
+std::string encode_topics(const TopicTable& table) {
+    std::string out;
+    for (const auto& topic : table.topics) {
+        out += std::string(to_string(topic.kind)) + kField + one_line(topic.id) + kField + one_line(topic.label) +
+               kField + join(topic.names) + kField + join(topic.members) + kField + join(topic.classes) + '\n';
+    }
+    return out;
+}
+
+TopicTable decode_topics(std::string_view data) {
+    TopicTable table;
+    for (const auto& line : split(data, '\n')) {
+        auto fields = split(line, kField);
+        if (fields.size() != 6 || (fields[0] != "class" && fields[0] != "condition")) continue;
+        Topic topic;
+        topic.kind = fields[0] == "class" ? TopicKind::medicine_class : TopicKind::condition;
+        topic.id = fields[1];
+        topic.label = fields[2];
+        topic.names = split(fields[3], kItem);
+        topic.members = split(fields[4], kItem);
+        topic.classes = split(fields[5], kItem);
+        if (topic.names.empty() || topic.members.empty()) continue;
+        table.topics.push_back(std::move(topic));
+    }
+    return table;
+}
+
+}  // namespace medsearch

@@ -1,0 +1,54 @@
+#include "medsearch/common/word_list.hpp"
+
+#include "medsearch/common/text.hpp"
+
+#include <algorithm>
+
+namespace medsearch {
+
+std::vector<std::string> split_lines(std::string_view text) {
+    std::vector<std::string> lines;
+    std::size_t start = 0;
+    while (start < text.size()) {
+        auto end = text.find('\n', start);
+        if (end == std::string_view::npos) end = text.size();
+        if (end > start) lines.emplace_back(text.substr(start, end - start));
+        start = end + 1;
+    }
+    return lines;
+}
+
+std::string join_lines(const std::vector<std::string>& words) {
+    std::string out;
+    for (const auto& word : words) out.append(word).push_back('\n');
+    return out;
+}
+
+std::vector<std::string> parse_word_list(std::string_view text) {
+    std::vector<std::string> words;
+    for (const auto& line : split_lines(text)) {
+        auto key = name_key(std::string_view(line).substr(0, line.find('#')));
+        if (!key.empty()) words.push_back(std::move(key));
+    }
+    std::sort(words.begin(), words.end());
+    words.erase(std::unique(words.begin(), words.end()), words.end());
+    return words;
+}
+
+std::vector<std::string> english_words(std::string_view dictionary_text) {
+    std::vector<std::string> words;
+    for (auto& line : split_lines(dictionary_text)) {
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        bool lower = line.size() >= 2 && std::all_of(line.begin(), line.end(), [](char c) { return c >= 'a' && c <= 'z'; });
+        if (lower) words.push_back(std::move(line));
+    }
+    std::sort(words.begin(), words.end());
+    words.erase(std::unique(words.begin(), words.end()), words.end());
+    return words;
+}
+
+std::vector<std::filesystem::path> default_english_dictionaries() {
+    return {"/usr/share/dict/american-english", "/usr/share/dict/british-english"};
+}
+
+}  // namespace medsearch

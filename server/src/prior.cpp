@@ -1,0 +1,30 @@
+#include "medsearch/server/prior.hpp"
+
+#include <algorithm>
+
+namespace medsearch {
+
+PriorPostings::PriorPostings(std::shared_ptr<const std::vector<float>> priors, double scale)
+    : priors_(std::move(priors)), scale_(scale) {}
+
+void PriorPostings::init(const Xapian::Database& db) {
+    docid_ = 0;
+    last_ = db.get_lastdocid();
+    doccount_ = db.get_doccount();
+    set_maxweight(scale_);
+}
+
+void PriorPostings::next(double) { ++docid_; }
+
+void PriorPostings::skip_to(Xapian::docid did, double) { docid_ = std::max(docid_, did); }
+
+bool PriorPostings::check(Xapian::docid did, double) {
+    docid_ = did;
+    return true;
+}
+
+double PriorPostings::get_weight() const {
+    return docid_ < priors_->size() ? scale_ * (*priors_)[docid_] : 0.0;
+}
+
+}  // namespace medsearch

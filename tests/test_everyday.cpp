@@ -1,0 +1,170 @@
+// Everyday language: symptoms, conditions and kinds of medicine, on pages and
+// dictionaries of the tests' own (fixtures/everyday, everyday-medicines.yaml,
+// english-words.txt).
+#include "support.hpp"
+
+#include "medsearch/common/topics.hpp"
+#include "medsearch/common/word_list.hpp"
+#include "medsearch/indexer/indications.hpp"
+#include "medsearch/server/json.hpp"
+
+#include <nlohmann/json.hpp>
+
+using namespace medsearch;
+using namespace medsearch::test;
+using Paths = std::vector<std::string>;
+
+namespace {
+
+struct Everyday : IndexedFixtures {
+    Everyday() : IndexedFixtures(fixtures() / "everyday") {}
+    std::string top(const std::string& query) {
+        auto found = paths(query, 1);
+        return found.empty() ? "" : found.front();
+    }
+};
+
+}  // namespace
+
+TEST_CASE_METHOD(Everyday, "everyday words are never corrected or completed into drug names", "[everyday][integration]") {
+    for (const auto* query : {"memory loss", "hearing loss", "birth control pill", "hair loss", "blood test"}) {
+        INFO(query);
+        auto answer = page(query);
+        CHECK_FALSE(answer.corrected);
+        for (const auto& hit : answer.hits) CHECK_FALSE(hit.matched.front() == "prefix");
+    }
+    CHECK(top("memory loss") == "d/donepezil.md");
+    CHECK(top("hair loss") == "m/minoxidil.md");
+    // A half-typed everyday word is read as the pages' commonest word with that start.
+    CHECK(top("hair los") == "m/minoxidil.md");
+    CHECK(paths("birth control pill").size() == 0);
+    // Alone, a complete word commoner on the pages than the drug names it starts is the word.
+    auto test = page("test");
+    REQUIRE_FALSE(test.hits.empty());
+    CHECK(test.hits.front().matched == Paths{"text"});
+}
+
+TEST_CASE_METHOD(Everyday, "drug names still complete and correct", "[everyday][integration]") {
+    CHECK(top("testost") == "t/testosterone.md");
+    CHECK(top("pilo") == "p/pilocarpine.md");
+    auto typo = page("hydroxyzin");
+    CHECK(typo.hits.at(0).path == "h/hydroxyzine.md");
+}
+
+TEST_CASE_METHOD(Everyday, "gibberish gets no correction and no results", "[everyday][integration]") {
+    auto answer = page("zzzzqqq");
+    CHECK_FALSE(answer.corrected);
+    CHECK(answer.hits.empty());
+}
+
+TEST_CASE_METHOD(Everyday, "a page that treats a condition outranks pages that list it as a side effect",
+                 "[everyday][integration]") {
+    // Morphine says "itching" five times, all of them as a side effect.
+    auto itching = paths("itching");
+    REQUIRE(itching.size() >= 2);
+    CHECK(itching.front() == "h/hydroxyzine.md");
+    auto morphine = std::find(itching.begin(), itching.end(), "m/morphine.md");
+    REQUIRE(morphine != itching.end());
+    CHECK(morphine != itching.begin());
+    // Text ranking alone would put morphine first.
+    auto text_only = paths("itching OR itching");
+    CHECK(text_only.front() == "m/morphine.md");
+}
+
+TEST_CASE_METHOD(Everyday, "a kind of medicine finds its members, single substances first", "[everyday][integration]") {
+    auto answer = page("allergy tablets");
+    REQUIRE(answer.topic);
+    CHECK(answer.topic->kind == "class");
+    CHECK(answer.topic->label == "Allergy tablets (antihistamines)");
+    // Members in the dictionary's order; one it names but no page has is left out.
+    Paths members;
+    for (const auto& member : answer.topic->members) members.push_back(member.path);
+    CHECK(members == Paths{"c/cetirizine.md", "l/loratadine.md", "h/hydroxyzine.md"});
+    REQUIRE(answer.hits.size() >= 4);
+    CHECK(answer.hits[0].path == "c/cetirizine.md");
+    CHECK(answer.hits[1].path == "l/loratadine.md");
+    CHECK(answer.hits[2].path == "h/hydroxyzine.md");
+    CHECK(answer.hits[3].path == "c/cetirizine-pseudoephedrine.md");
+    // The singular, another name and a condition the class treats.
+    CHECK(top("allergy tablet") == "c/cetirizine.md");
+    auto fever = page("hay fever");
+    REQUIRE(fever.topic);
+    CHECK(fever.topic->kind == "condition");
+    CHECK(fever.hits.at(0).path == "l/loratadine.md");
+    // A drug named decides: no topic.
+    CHECK_FALSE(page("cetirizine hay fever").topic);
+}
+
+TEST_CASE_METHOD(Everyday, "the topic block is in the JSON answer, and null without one", "[everyday][integration]") {
+    auto body = nlohmann::json::parse(to_json(page("antihistamines")));
+    REQUIRE(body["topic"].is_object());
+    CHECK(body["topic"]["kind"] == "class");
+    CHECK(body["topic"]["label"] == "Allergy tablets (antihistamines)");
+    CHECK(body["topic"]["members"][0]["label"] == "Cetirizine");
+    CHECK(body["topic"]["members"][0]["url"] == "/composition/c/cetirizine/");
+    CHECK(body["topic"]["members"][0]["path"] == "c/cetirizine.md");
+    CHECK(nlohmann::json::parse(to_json(page("losartan")))["topic"].is_null());
+}
+
+TEST_CASE_METHOD(Everyday, "suggestions offer the kind of medicine and the condition", "[everyday][integration]") {
+    auto suggested = searcher().suggest({"allergy t", 8});
+    REQUIRE(suggested.ok());
+    REQUIRE_FALSE(suggested.value().suggestions.empty());
+    const auto& first = suggested.value().suggestions.front();
+    CHECK(first.kind == "class");
+    CHECK(first.label == "Allergy tablets (antihistamines)");
+    CHECK(first.query == "allergy tablets");
+    auto body = nlohmann::json::parse(to_json(suggested.value()));
+    CHECK(body["suggestions"][0]["url"].is_null());
+    CHECK(body["suggestions"][0]["query"] == "allergy tablets");
+    auto hay = searcher().suggest({"hay", 8});
+    REQUIRE(hay.ok());
+    REQUIRE_FALSE(hay.value().suggestions.empty());
+    CHECK(hay.value().suggestions.front().kind == "condition");
+}
+
+TEST_CASE("treatment clauses leave out what a drug causes or is not for", "[everyday][unit]") {
+    auto text = treatment_clauses(
+        "Amoxicillin is used to treat infections caused by bacteria.\n"
+        "It is not effective against colds or flu.\n"
+        "It may cause diarrhoea and rash.\n"
+        "* Ear infections\n"
+        "Side effects include nausea.");
+    CHECK(text.find("treat infections") != std::string::npos);
+    CHECK(text.find("Ear infections") != std::string::npos);
+    for (const auto* absent : {"bacteria", "colds", "flu", "diarrhoea", "rash", "nausea"}) {
+        INFO(absent);
+        CHECK(text.find(absent) == std::string::npos);
+    }
+}
+
+TEST_CASE("the medicines dictionary: parsed, encoded, and its mistakes named with the line", "[everyday][unit]") {
+    auto table = parse_topics(read_file(fixtures() / "everyday-medicines.yaml"), "m.yaml");
+    REQUIRE(table.ok());
+    REQUIRE(table.value().topics.size() == 2);
+    CHECK(table.value().topics[0].kind == TopicKind::medicine_class);
+    CHECK(table.value().topics[1].classes == Paths{"antihistamines"});
+    auto round_trip = decode_topics(encode_topics(table.value()));
+    REQUIRE(round_trip.topics.size() == 2);
+    CHECK(round_trip.topics[1].members == table.value().topics[1].members);
+    CHECK(round_trip.topics[0].label == "Allergy tablets (antihistamines)");
+
+    auto error = [](const std::string& yaml) {
+        auto parsed = parse_topics(yaml, "m.yaml");
+        REQUIRE_FALSE(parsed.ok());
+        return parsed.error().message;
+    };
+    CHECK(error("classes:\n  - id: a\n    label: A\n    names: [x]\n") == "m.yaml:2: 'a' needs members");
+    CHECK(error("conditions:\n  - id: a\n    label: A\n    names: [x]\n    members: [y]\n") ==
+          "m.yaml:5: unknown key 'members' (expected id, label, names, treated_by, classes)");
+    CHECK(error("classes:\n  - {id: a, label: A, names: [x], members: [y]}\n"
+                "  - {id: b, label: B, names: [x], members: [z]}\n") == "m.yaml:3: 'x' names both 'a' and 'b'");
+    CHECK(error("conditions:\n  - {id: a, label: A, names: [x], treated_by: [y], classes: [nope]}\n") ==
+          "m.yaml: 'a' names an unknown class 'nope'");
+    CHECK(error("drugs: []\n") == "m.yaml:1: unknown section 'drugs' (expected classes, conditions)");
+}
+
+TEST_CASE("English word lists keep everyday words only", "[everyday][unit]") {
+    CHECK(english_words("Aaron\nabout\nabout's\nb\nloss\nloss\nUSA\n") == Paths{"about", "loss"});
+    CHECK(parse_word_list("# list\nParacetamol\n\nibuprofen  # NSAID\n") == Paths{"ibuprofen", "paracetamol"});
+}
