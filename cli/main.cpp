@@ -196,7 +196,15 @@ int main(int argc, char** argv) {
     bool no_access_log = false;
     serve->add_option("--db", flags.db, "Index folder");
     serve->add_option("--listen", listen, "HOST:PORT (default 127.0.0.1:8080)");
-    serve->add_option("--threads", http_threads, "Worker threads (default 16)")->check(CLI::Range(1, 256));
+    serve->add_option("--threads", http_threads, "Worker threads, one searcher each (default 16)")
+        ->check(CLI::Range(1, 256));
+    int max_connections = 10000;
+    serve->add_option("--max-connections", max_connections,
+                      "Open connections before new ones get 503 (default 10000, lowered to fit the file limit)")
+        ->check(CLI::Range(1, 1000000));
+    std::vector<std::string> trusted_proxies;
+    serve->add_option("--trusted-proxy", trusted_proxies,
+                      "Address of a reverse proxy whose X-Real-IP/X-Forwarded-For is logged as the client (repeatable)");
     std::string site_url;
     serve->add_option("--site-url", site_url, "The site's address, for result links on the search page");
     serve->add_option("--cors-origin", origins, "Origin allowed to call the API from a browser (repeatable)");
@@ -337,6 +345,10 @@ int main(int argc, char** argv) {
         options.search.snippet_bytes = config.snippet_bytes;
         options.access_log = !no_access_log && !quiet;
         options.cache_bytes = static_cast<std::size_t>(cache_mb >= 0 ? cache_mb : config.cache_mb) << 20;
+        options.max_connections = max_connections;
+        options.trusted_proxies = trusted_proxies;
+        // Each open connection is a file descriptor: the soft limit (often 1024) goes up to the hard one.
+        auto files = raise_file_limit();
         // SIGINT and SIGTERM are taken by one thread that stops the server
         // (stopping from a signal handler would not be async-signal-safe); the
         // mask is inherited by every thread started after this.
@@ -353,15 +365,20 @@ int main(int argc, char** argv) {
         std::thread stopper([&] {
             int signal = 0;
             sigwait(&stop_signals, &signal);
-            if (signal != SIGUSR1) log_info("http", "stopping");
+            if (signal != SIGUSR1) log_info("http", "stopping: answering the requests in flight");
             server.value()->stop();
         });
         log_info("http", "serving " + server.value()->watcher().latest()->generation().name + " on http://" +
-                             options.host + ":" + std::to_string(port.value()) + "/");
+                             options.host + ":" + std::to_string(port.value()) + "/ with " +
+                             std::to_string(options.threads) + " workers; open files limit " +
+                             std::to_string(files.now) +
+                             (files.now != files.before ? " (raised from " + std::to_string(files.before) + ")" : "") +
+                             ", at most " + std::to_string(server.value()->max_connections()) + " connections");
         auto ran = server.value()->run();
         pthread_kill(stopper.native_handle(), SIGUSR1);  // wakes it if the server stopped on its own
         stopper.join();
         if (!ran) return fail(ran.error());
+        log_info("http", "stopped");
         return kOk;
     }
 

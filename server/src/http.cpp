@@ -5,17 +5,37 @@
 #include "medsearch/server/json.hpp"
 #include "medsearch/server/web_assets.hpp"
 
+#include <sys/resource.h>
 #include <sys/socket.h>
 
 #include <charconv>
+#include <cstdio>
 
 namespace medsearch {
 namespace {
 
-// A connection holds its worker until it closes: after this many requests it
-// goes to the back of the queue, so that hundreds of open connections share
-// the workers without any waiting seconds.
-constexpr std::size_t kRequestsPerConnection = 10;
+// File descriptors kept back from connections: the searchers' index files,
+// logs, the listening socket.
+constexpr std::uint64_t kReservedFiles = 64;
+constexpr std::uint64_t kFilesPerSearcher = 16;
+
+ConnectionLimits connection_limits(const ServerOptions& options) {
+    ConnectionLimits limits;
+    limits.workers = static_cast<std::size_t>(std::max(1, options.threads));
+    limits.header_timeout = options.header_timeout;
+    limits.keep_alive_timeout = options.keep_alive_timeout;
+    limits.write_timeout = options.write_timeout;
+    std::uint64_t cap = static_cast<std::uint64_t>(std::max(1, options.max_connections));
+    rlimit files{};
+    if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur != RLIM_INFINITY) {
+        std::uint64_t reserved = kReservedFiles + kFilesPerSearcher * limits.workers;
+        std::uint64_t budget = files.rlim_cur > reserved ? files.rlim_cur - reserved : 16;
+        // Room for the connections past the cap that are still answered 503.
+        cap = std::min(cap, std::max<std::uint64_t>(16, budget * 4 / 5));
+    }
+    limits.max_connections = static_cast<std::size_t>(cap);
+    return limits;
+}
 
 HttpResponse error_response(const Error& error) {
     int status = error.code == Errc::bad_input ? 400 : error.code == Errc::not_found ? 404 : 500;
@@ -184,7 +204,7 @@ HttpResponse handle_suggest(const httplib::Params& params, Searcher& searcher) {
 Result<std::unique_ptr<HttpServer>> HttpServer::create(const ServerOptions& options) {
     auto watcher = IndexWatcher::start(options.index_dir, options.reload_interval);
     if (!watcher) return watcher.error();
-    std::unique_ptr<HttpServer> server(new HttpServer(options));
+    std::unique_ptr<HttpServer> server(new HttpServer(options, connection_limits(options)));
     server->watcher_ = std::move(watcher.value());
     server->pool_ = std::make_unique<SearcherPool>(options.search);
     if (options.cache_bytes > 0) server->cache_ = std::make_unique<ResponseCache>(options.cache_bytes);
@@ -192,18 +212,12 @@ Result<std::unique_ptr<HttpServer>> HttpServer::create(const ServerOptions& opti
     return server;
 }
 
-HttpServer::HttpServer(const ServerOptions& options) : options_(options) {}
+HttpServer::HttpServer(const ServerOptions& options, ConnectionLimits limits)
+    : options_(options), server_(limits) {}
 
 HttpServer::~HttpServer() { stop(); }
 
 void HttpServer::install_routes() {
-    const int threads = options_.threads;
-    server_.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<std::size_t>(threads)); };
-    // cpp-httplib gives each connection a worker thread until it closes: a
-    // short keep-alive stops idle browser connections from holding workers,
-    // and a few requests per connection let waiting connections in.
-    server_.set_keep_alive_max_count(kRequestsPerConnection);
-    server_.set_keep_alive_timeout(1);
     // Small answers must not wait for Nagle's algorithm (40 ms per request).
     server_.set_tcp_nodelay(true);
     // The listening socket, to raise its backlog after bind (below).
@@ -211,7 +225,6 @@ void HttpServer::install_routes() {
         httplib::default_socket_options(socket);
         listen_socket_ = socket;
     });
-    server_.set_payload_max_length(64 * 1024);
 
     auto with_searcher = [this](auto handler) {
         return [this, handler](const httplib::Request& req, httplib::Response& res) {
@@ -222,9 +235,11 @@ void HttpServer::install_routes() {
                 key = snapshot->generation().name + " " + req.path;
                 for (const auto& [name, value] : req.params) key += "\x1f" + name + "=" + value;
                 if (auto body = cache_->get(key)) {
+                    metrics_.cache_hit();
                     res.set_content(*body, "application/json");
                     return;
                 }
+                metrics_.cache_miss();
             }
             auto lease = pool_->acquire(snapshot);
             if (!lease) {
@@ -243,6 +258,9 @@ void HttpServer::install_routes() {
         std::string body = "{\"status\":\"ok\",\"generation\":\"" + snapshot->generation().name +
                            "\",\"pages\":" + std::to_string(snapshot->catalog().size()) + "}";
         res.set_content(body, "application/json");
+    });
+    server_.Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
+        res.set_content(metrics_text(), "text/plain; version=0.0.4; charset=utf-8");
     });
     for (const auto& asset : web_assets()) {
         std::string body(asset.bytes);
@@ -303,10 +321,87 @@ void HttpServer::install_routes() {
             res.set_content(error_json(res.status, res.status == 404 ? "no such route" : "request failed"),
                             "application/json");
     });
-    if (options_.access_log)
-        server_.set_logger([](const httplib::Request& req, const httplib::Response& res) {
-            log_info("http", req.method + " " + req.target + " " + std::to_string(res.status));
-        });
+    // Called by cpp-httplib once the answer is written, on the worker's thread.
+    server_.set_logger([this](const httplib::Request& req, const httplib::Response& res) {
+        double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - current_request_start()).count();
+        auto route = Metrics::route_index(req.path);
+        metrics_.record(route, res.status, seconds);
+        if (!options_.access_log) return;
+        // The route, not the query: queries are what people typed.
+        std::string_view path = Metrics::kRoutes[route] == "other" ? std::string_view(req.path).substr(0, 128)
+                                                                     : Metrics::kRoutes[route];
+        std::string client = client_address(req);
+        char line[512];
+        std::snprintf(line, sizeof line, "%s %s %.*s %d %.2f ms %zu B", client.c_str(), req.method.c_str(),
+                      static_cast<int>(path.size()), path.data(), res.status, seconds * 1000, res.body.size());
+        log_info("http", line);
+    });
+}
+
+std::string HttpServer::client_address(const httplib::Request& req) const {
+    bool trusted = false;
+    for (const auto& proxy : options_.trusted_proxies)
+        if (proxy == req.remote_addr) trusted = true;
+    if (trusted) {
+        auto real = req.get_header_value("X-Real-IP");
+        if (!real.empty() && real.size() <= 64) return real;
+        // The last address is the one the trusted proxy saw; earlier ones the client wrote.
+        auto forwarded = req.get_header_value("X-Forwarded-For");
+        if (auto comma = forwarded.rfind(','); comma != std::string::npos) forwarded.erase(0, comma + 1);
+        while (!forwarded.empty() && forwarded.front() == ' ') forwarded.erase(0, 1);
+        if (!forwarded.empty() && forwarded.size() <= 64) return forwarded;
+    }
+    return req.remote_addr;
+}
+
+std::string HttpServer::metrics_text() const {
+    std::string out;
+    out.reserve(16384);
+    metrics_.render(out);
+    const auto& c = server_.counters();
+    auto snapshot = watcher_->latest();
+    const auto& generation = snapshot->generation().name;
+    double age = -1;
+    std::error_code ec;
+    auto published = std::filesystem::last_write_time(options_.index_dir / generation, ec);
+    if (!ec)
+        age = std::chrono::duration<double>(std::filesystem::file_time_type::clock::now() - published).count();
+    long long generation_number = 0;
+    if (auto dash = generation.rfind('-'); dash != std::string::npos)
+        std::from_chars(generation.data() + dash + 1, generation.data() + generation.size(), generation_number);
+    char text[4096];
+    std::snprintf(
+        text, sizeof text,
+        "# HELP medsearch_http_in_flight_requests Requests being answered now.\n"
+        "# TYPE medsearch_http_in_flight_requests gauge\nmedsearch_http_in_flight_requests %lld\n"
+        "# HELP medsearch_http_open_connections Client connections open now.\n"
+        "# TYPE medsearch_http_open_connections gauge\nmedsearch_http_open_connections %lld\n"
+        "# HELP medsearch_http_max_connections The cap on open connections.\n"
+        "# TYPE medsearch_http_max_connections gauge\nmedsearch_http_max_connections %zu\n"
+        "# HELP medsearch_http_workers Worker threads, one searcher each.\n"
+        "# TYPE medsearch_http_workers gauge\nmedsearch_http_workers %zu\n"
+        "# HELP medsearch_http_connections_accepted_total Connections accepted.\n"
+        "# TYPE medsearch_http_connections_accepted_total counter\nmedsearch_http_connections_accepted_total %llu\n"
+        "# HELP medsearch_http_connections_refused_total Connections answered 503 (over the cap or stopping).\n"
+        "# TYPE medsearch_http_connections_refused_total counter\nmedsearch_http_connections_refused_total %llu\n"
+        "# HELP medsearch_http_connections_timed_out_total Connections closed by a deadline.\n"
+        "# TYPE medsearch_http_connections_timed_out_total counter\nmedsearch_http_connections_timed_out_total %llu\n"
+        "# HELP medsearch_index_info The generation being served.\n"
+        "# TYPE medsearch_index_info gauge\nmedsearch_index_info{generation=\"%s\"} 1\n"
+        "# HELP medsearch_index_generation Number of the generation being served.\n"
+        "# TYPE medsearch_index_generation gauge\nmedsearch_index_generation %lld\n"
+        "# HELP medsearch_index_age_seconds Time since the served generation was published.\n"
+        "# TYPE medsearch_index_age_seconds gauge\nmedsearch_index_age_seconds %.1f\n"
+        "# HELP medsearch_index_pages Pages in the served generation.\n"
+        "# TYPE medsearch_index_pages gauge\nmedsearch_index_pages %zu\n"
+        "# HELP medsearch_cache_bytes Bytes held by the response cache.\n"
+        "# TYPE medsearch_cache_bytes gauge\nmedsearch_cache_bytes %zu\n",
+        static_cast<long long>(c.in_flight.load()), static_cast<long long>(c.open.load()),
+        server_.limits().max_connections, server_.limits().workers, static_cast<unsigned long long>(c.accepted.load()),
+        static_cast<unsigned long long>(c.refused.load()), static_cast<unsigned long long>(c.timed_out.load()),
+        generation.c_str(), generation_number, age, snapshot->catalog().size(), cache_ ? cache_->bytes() : 0);
+    out += text;
+    return out;
 }
 
 Result<int> HttpServer::bind() {
@@ -325,7 +420,14 @@ Result<int> HttpServer::bind() {
 }
 
 Status HttpServer::run() {
-    if (!server_.listen_after_bind()) return Error{Errc::internal, "the HTTP server stopped with an error"};
+    server_.start();
+    bool listened = server_.listen_after_bind();
+    auto in_flight = server_.counters().in_flight.load();
+    if (!server_.drain(options_.drain_timeout))
+        log_warn("http", "stopped after " + std::to_string(options_.drain_timeout.count()) +
+                             " ms with connections still busy (closed); " + std::to_string(in_flight) +
+                             " requests were in flight at the stop");
+    if (!listened) return Error{Errc::internal, "the HTTP server stopped with an error"};
     return Ok{};
 }
 

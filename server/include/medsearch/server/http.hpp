@@ -1,9 +1,13 @@
 #pragma once
-// The HTTP API: GET /search, /suggest, /healthz, and the search page and widget
-// files (built into the program). One Searcher per worker thread; a watcher
-// switches them to a newly published index without a restart.
+// The HTTP API: GET /search, /suggest, /healthz, /metrics, and the search page
+// and widget files (built into the program). Open connections wait in an epoll
+// set (connections.hpp); a few worker threads, one Searcher each, answer the
+// requests that have arrived whole. A watcher switches the searchers to a newly
+// published index without a restart.
 
 #include "medsearch/common/result.hpp"
+#include "medsearch/server/connections.hpp"
+#include "medsearch/server/metrics.hpp"
 #include "medsearch/server/response_cache.hpp"
 #include "medsearch/server/searcher.hpp"
 
@@ -88,7 +92,14 @@ struct ServerOptions {
     std::filesystem::path index_dir;
     std::string host = "127.0.0.1";
     int port = 8080;  // 0: any free port
-    int threads = 16;
+    int threads = 16;  // workers, one searcher each; connections do not hold one
+    int max_connections = 10000;  // open connections; past it 503 + Retry-After (lowered to fit the fd limit)
+    std::chrono::milliseconds header_timeout{10000};      // to read a request once its first byte came
+    std::chrono::milliseconds keep_alive_timeout{60000};  // an idle connection is closed after this
+    std::chrono::milliseconds write_timeout{10000};       // a client that does not read its answer
+    std::chrono::milliseconds drain_timeout{10000};       // on stop, for requests already read
+    // Peers whose X-Real-IP / X-Forwarded-For name the client in the access log.
+    std::vector<std::string> trusted_proxies;
     std::string site_url;  // the medicine site: result links of the search page point there
     std::vector<std::string> cors_origins;
     SearchSettings search;
@@ -104,21 +115,28 @@ class HttpServer {
 
     // Binds the listening socket; returns the port (useful with port 0).
     Result<int> bind();
-    // Serves until stop(); blocks.
+    // Serves until stop(), then answers what was already read (drain_timeout); blocks.
     Status run();
+    // Stops accepting; run() returns once in-flight requests are answered. Safe from any thread.
     void stop();
     bool is_running() const;
     IndexWatcher& watcher() { return *watcher_; }
+    // The cap on open connections in force, after the fd limit.
+    std::size_t max_connections() const { return server_.limits().max_connections; }
+    // The body of GET /metrics.
+    std::string metrics_text() const;
 
   private:
-    explicit HttpServer(const ServerOptions& options);
+    explicit HttpServer(const ServerOptions& options, ConnectionLimits limits);
     void install_routes();
+    std::string client_address(const httplib::Request& req) const;
 
     ServerOptions options_;
     std::unique_ptr<IndexWatcher> watcher_;
     std::unique_ptr<SearcherPool> pool_;
     std::unique_ptr<ResponseCache> cache_;  // null when caching is off
-    httplib::Server server_;
+    Metrics metrics_;
+    EventServer server_;
     socket_t listen_socket_ = INVALID_SOCKET;  // cpp-httplib declares socket_t globally
 };
 

@@ -1,0 +1,464 @@
+#include "medsearch/server/connections.hpp"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/epoll.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+#include <limits>
+#include <string_view>
+
+namespace medsearch {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+constexpr std::int64_t kNoDeadline = std::numeric_limits<std::int64_t>::max();
+// Connections past the cap are still read and answered 503 (closing a socket
+// with an unread request resets it, and the client would see no answer) up to
+// a quarter more (at most this many); beyond that they are closed at once.
+constexpr std::int64_t kRefusalAllowance = 1024;
+// Pipelined requests are answered only while this much output waits unsent.
+constexpr std::size_t kMaxPendingOutput = 256 * 1024;
+
+std::int64_t now_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now().time_since_epoch()).count();
+}
+
+// The httplib loop hands over each accepted socket at once, in the accept
+// thread: registering it is all the "task" does.
+class InlineQueue : public httplib::TaskQueue {
+  public:
+    void enqueue(std::function<void()> fn) override { fn(); }
+    void shutdown() override {}
+};
+
+bool iequals_prefix(std::string_view text, std::string_view lower_prefix) {
+    if (text.size() < lower_prefix.size()) return false;
+    for (std::size_t i = 0; i < lower_prefix.size(); ++i) {
+        char ch = text[i];
+        if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
+        if (ch != lower_prefix[i]) return false;
+    }
+    return true;
+}
+
+// The value of header `lower_name` ("content-length") in a header block, trimmed.
+bool find_header(std::string_view block, std::string_view lower_name, std::string_view& value) {
+    std::size_t at = block.find("\r\n");
+    while (at != std::string_view::npos && at + 2 < block.size()) {
+        std::size_t start = at + 2;
+        std::size_t end = block.find("\r\n", start);
+        if (end == std::string_view::npos) end = block.size();
+        std::string_view line = block.substr(start, end - start);
+        if (iequals_prefix(line, lower_name) && line.size() > lower_name.size() && line[lower_name.size()] == ':') {
+            value = line.substr(lower_name.size() + 1);
+            while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+            while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
+            return true;
+        }
+        at = end;
+    }
+    return false;
+}
+
+std::string plain_response(int status, const char* reason, std::string_view message, bool retry) {
+    std::string body = "{\"error\":{\"status\":" + std::to_string(status) + ",\"message\":\"";
+    body += message;  // our own fixed texts: nothing to escape
+    body += "\"}}";
+    std::string out = "HTTP/1.1 " + std::to_string(status) + " " + reason + "\r\n";
+    out += "Content-Type: application/json\r\nConnection: close\r\n";
+    if (retry) out += "Retry-After: 1\r\n";
+    out += "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n";
+    out += body;
+    return out;
+}
+
+void address_of(const sockaddr_storage& addr, std::string& ip, int& port) {
+    char text[INET6_ADDRSTRLEN] = "";
+    if (addr.ss_family == AF_INET) {
+        const auto& a = reinterpret_cast<const sockaddr_in&>(addr);
+        inet_ntop(AF_INET, &a.sin_addr, text, sizeof text);
+        port = ntohs(a.sin_port);
+    } else if (addr.ss_family == AF_INET6) {
+        const auto& a = reinterpret_cast<const sockaddr_in6&>(addr);
+        inet_ntop(AF_INET6, &a.sin6_addr, text, sizeof text);
+        port = ntohs(a.sin6_port);
+    }
+    ip = text;
+}
+
+}  // namespace
+
+enum class ConnState : int { busy, idle, partial, writing };
+
+struct EventServer::Connection {
+    int fd = -1;
+    std::string remote_ip, local_ip;
+    int remote_port = 0, local_port = 0;
+    std::string in;           // bytes received and not yet answered
+    std::size_t scanned = 0;  // of `in`, searched for the end of the headers
+    std::string out;          // answer bytes not yet sent
+    std::size_t sent = 0;
+    std::int64_t request_started = 0;  // first byte of the request being read
+    std::size_t requests = 0;
+    bool refuse = false;       // over the cap: its first request gets 503
+    bool close_after = false;  // once `out` is sent
+    bool peer_done = false;    // the client shut its side (or the sweeper did)
+    // Read by the sweeper without the worker's knowledge.
+    std::atomic<std::int64_t> deadline{kNoDeadline};
+    std::atomic<ConnState> state{ConnState::idle};
+    std::atomic<bool> expired{false};
+};
+
+namespace {
+
+// One request's bytes in, the answer's bytes out; no socket underneath.
+class BufferStream : public httplib::Stream {
+  public:
+    BufferStream(const char* data, std::size_t size, std::string& out, int fd, const std::string& remote_ip,
+                 int remote_port, const std::string& local_ip, int local_port)
+        : data_(data), size_(size), out_(out), fd_(fd), remote_ip_(remote_ip), remote_port_(remote_port),
+          local_ip_(local_ip), local_port_(local_port) {}
+    bool is_readable() const override { return pos_ < size_; }
+    bool is_writable() const override { return true; }
+    ssize_t read(char* ptr, size_t size) override {
+        std::size_t n = std::min(size, size_ - pos_);
+        std::memcpy(ptr, data_ + pos_, n);
+        pos_ += n;
+        return static_cast<ssize_t>(n);
+    }
+    ssize_t write(const char* ptr, size_t size) override {
+        out_.append(ptr, size);
+        return static_cast<ssize_t>(size);
+    }
+    void get_remote_ip_and_port(std::string& ip, int& port) const override {
+        ip = remote_ip_;
+        port = remote_port_;
+    }
+    void get_local_ip_and_port(std::string& ip, int& port) const override {
+        ip = local_ip_;
+        port = local_port_;
+    }
+    socket_t socket() const override { return fd_; }
+
+  private:
+    const char* data_;
+    std::size_t size_;
+    std::size_t pos_ = 0;
+    std::string& out_;
+    int fd_;
+    const std::string& remote_ip_;
+    int remote_port_;
+    const std::string& local_ip_;
+    int local_port_;
+};
+
+thread_local Clock::time_point t_request_start;
+
+}  // namespace
+
+Clock::time_point current_request_start() { return t_request_start; }
+
+EventServer::EventServer(ConnectionLimits limits) : limits_(limits) {
+    new_task_queue = [] { return new InlineQueue; };
+    // Only the Keep-Alive header cpp-httplib writes: the deadlines are ours.
+    set_keep_alive_timeout(std::max<time_t>(1, static_cast<time_t>(limits_.keep_alive_timeout.count() / 1000)));
+    set_keep_alive_max_count(limits_.requests_per_connection);
+    set_payload_max_length(limits_.max_body_bytes);
+}
+
+EventServer::~EventServer() {
+    stopping_ = true;
+    for (auto& t : workers_)
+        if (t.joinable()) t.join();
+    if (sweeper_.joinable()) sweeper_.join();
+    for (auto* c : table_) {
+        ::close(c->fd);
+        delete c;
+    }
+    table_.clear();
+    if (epoll_ >= 0) ::close(epoll_);
+}
+
+void EventServer::start() {
+    epoll_ = epoll_create1(EPOLL_CLOEXEC);
+    for (std::size_t i = 0; i < std::max<std::size_t>(1, limits_.workers); ++i)
+        workers_.emplace_back([this] { work(); });
+    sweeper_ = std::thread([this] { sweep(); });
+}
+
+bool EventServer::process_and_close_socket(socket_t sock) {
+    counters_.accepted.fetch_add(1, std::memory_order_relaxed);
+    auto open = counters_.open.load(std::memory_order_relaxed);
+    const auto cap = static_cast<std::int64_t>(limits_.max_connections);
+    if (epoll_ < 0 || open >= cap + std::min(kRefusalAllowance, cap / 4 + 1)) {
+        ::close(sock);
+        counters_.refused.fetch_add(1, std::memory_order_relaxed);
+        return true;
+    }
+    int flags = fcntl(sock, F_GETFL, 0);
+    fcntl(sock, F_SETFL, flags | O_NONBLOCK);
+    int one = 1;
+    setsockopt(sock, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    auto* c = new Connection;
+    c->fd = sock;
+    c->refuse = open >= static_cast<std::int64_t>(limits_.max_connections) || draining_;
+    sockaddr_storage addr{};
+    socklen_t len = sizeof addr;
+    if (getpeername(sock, reinterpret_cast<sockaddr*>(&addr), &len) == 0) address_of(addr, c->remote_ip, c->remote_port);
+    len = sizeof addr;
+    if (getsockname(sock, reinterpret_cast<sockaddr*>(&addr), &len) == 0) address_of(addr, c->local_ip, c->local_port);
+    c->deadline = now_ms() + limits_.header_timeout.count();
+    counters_.open.fetch_add(1, std::memory_order_relaxed);
+    {
+        std::lock_guard lock(table_mutex_);
+        table_.insert(c);
+    }
+    epoll_event ev{};
+    ev.events = EPOLLIN | EPOLLONESHOT;
+    ev.data.ptr = c;
+    if (epoll_ctl(epoll_, EPOLL_CTL_ADD, sock, &ev) != 0) close(c);
+    return true;
+}
+
+void EventServer::work() {
+    while (!stopping_.load(std::memory_order_relaxed)) {
+        epoll_event ev{};
+        // One event at a time: a worker busy with a search holds no other
+        // connection's turn.
+        int n = epoll_wait(epoll_, &ev, 1, 100);
+        if (n <= 0) continue;
+        auto* c = static_cast<Connection*>(ev.data.ptr);
+        try {
+            handle(*c);
+        } catch (...) {
+            close(c);
+        }
+    }
+}
+
+void EventServer::handle(Connection& c) {
+    c.state = ConnState::busy;
+    c.deadline = kNoDeadline;
+    if (!c.close_after && !c.peer_done) {
+        char buf[16384];
+        const std::size_t limit = limits_.max_header_bytes + limits_.max_body_bytes + sizeof buf;
+        while (c.in.size() < limit) {
+            ssize_t n = ::recv(c.fd, buf, sizeof buf, 0);
+            if (n > 0) {
+                if (c.in.empty()) c.request_started = now_ms();
+                c.in.append(buf, static_cast<std::size_t>(n));
+                if (static_cast<std::size_t>(n) < sizeof buf) break;
+                continue;
+            }
+            if (n == 0) {
+                c.peer_done = true;
+                break;
+            }
+            if (errno == EINTR) continue;
+            if (errno == EAGAIN || errno == EWOULDBLOCK) break;
+            close(&c);
+            return;
+        }
+    }
+    int answered = 0;
+    constexpr int kTurn = 16;  // requests answered in one go before others get a turn
+    while (!c.close_after && c.out.size() - c.sent < kMaxPendingOutput && answered < kTurn && answer(c)) ++answered;
+    if (c.expired && answered == 0 && c.out.size() == c.sent) {
+        counters_.timed_out.fetch_add(1, std::memory_order_relaxed);
+        if (c.in.empty() || c.close_after) {
+            close(&c);
+            return;
+        }
+        c.out = plain_response(408, "Request Timeout", "the request was not sent in time", false);
+        c.sent = 0;
+        c.close_after = true;
+    }
+    while (c.sent < c.out.size()) {
+        ssize_t n = ::send(c.fd, c.out.data() + c.sent, c.out.size() - c.sent, MSG_NOSIGNAL);
+        if (n > 0) {
+            c.sent += static_cast<std::size_t>(n);
+            continue;
+        }
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
+        close(&c);
+        return;
+    }
+    const bool pending = c.sent < c.out.size();
+    if (!pending) {
+        c.out.clear();
+        c.sent = 0;
+        if (c.out.capacity() > kMaxPendingOutput) c.out.shrink_to_fit();
+        // A client that shut its side gets what it asked for, then the close.
+        if (c.close_after || (c.peer_done && answered == 0)) {
+            close(&c);
+            return;
+        }
+    }
+    arm(c, answered == kTurn && !c.close_after);
+}
+
+bool EventServer::answer(Connection& c) {
+    if (c.in.empty()) return false;
+    std::size_t from = c.scanned > 3 ? c.scanned - 3 : 0;
+    std::size_t end = c.in.find("\r\n\r\n", from);
+    auto reject = [&](int status, const char* reason, const char* message) {
+        counters_.bad_framing.fetch_add(1, std::memory_order_relaxed);
+        c.out += plain_response(status, reason, message, false);
+        c.close_after = true;
+        return true;
+    };
+    if (end == std::string::npos) {
+        c.scanned = c.in.size();
+        if (c.in.size() > limits_.max_header_bytes)
+            return reject(431, "Request Header Fields Too Large", "request headers too large");
+        return false;
+    }
+    const std::size_t header_bytes = end + 4;
+    if (header_bytes > limits_.max_header_bytes)
+        return reject(431, "Request Header Fields Too Large", "request headers too large");
+    std::string_view block(c.in.data(), end + 2);
+    std::string_view value;
+    if (find_header(block, "transfer-encoding", value))
+        return reject(400, "Bad Request", "chunked request bodies are not accepted");
+    std::size_t body = 0;
+    if (find_header(block, "content-length", value)) {
+        auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), body);
+        if (ec != std::errc{} || p != value.data() + value.size())
+            return reject(400, "Bad Request", "bad Content-Length");
+        if (body > limits_.max_body_bytes) return reject(413, "Payload Too Large", "request body too large");
+    }
+    const std::size_t total = header_bytes + body;
+    if (c.in.size() < total) return false;
+    if (c.refuse) {
+        counters_.refused.fetch_add(1, std::memory_order_relaxed);
+        c.out += plain_response(503, "Service Unavailable", "too many connections, retry shortly", true);
+        c.close_after = true;
+        return true;
+    }
+    const bool close_connection = draining_.load(std::memory_order_relaxed) ||
+                                  ++c.requests >= limits_.requests_per_connection;
+    bool closed = close_connection;
+    BufferStream stream(c.in.data(), total, c.out, c.fd, c.remote_ip, c.remote_port, c.local_ip, c.local_port);
+    t_request_start = Clock::now();
+    counters_.in_flight.fetch_add(1, std::memory_order_relaxed);
+    bool ok = process_request(stream, close_connection, closed, [](httplib::Request&) {});
+    counters_.in_flight.fetch_sub(1, std::memory_order_relaxed);
+    if (!ok || closed) c.close_after = true;
+    c.in.erase(0, total);
+    c.scanned = 0;
+    c.request_started = c.in.empty() ? 0 : now_ms();
+    return true;
+}
+
+void EventServer::arm(Connection& c, bool more) {
+    // Requests already read wait for no new bytes: a writable socket wakes them.
+    const bool pending = c.sent < c.out.size() || more;
+    const std::int64_t now = now_ms();
+    ConnState state;
+    std::int64_t deadline;
+    if (pending) {
+        state = ConnState::writing;
+        deadline = now + limits_.write_timeout.count();
+    } else if (!c.in.empty()) {
+        state = ConnState::partial;
+        deadline = c.request_started + limits_.header_timeout.count();
+    } else {
+        state = ConnState::idle;
+        deadline = now + (c.requests == 0 ? limits_.header_timeout : limits_.keep_alive_timeout).count();
+    }
+    // Before the socket is armed: once it is, another worker may own it.
+    c.deadline = deadline;
+    c.state = state;
+    epoll_event ev{};
+    ev.events = (pending ? EPOLLOUT : EPOLLIN) | EPOLLONESHOT;
+    ev.data.ptr = &c;
+    if (epoll_ctl(epoll_, EPOLL_CTL_MOD, c.fd, &ev) != 0) close(&c);
+}
+
+void EventServer::close(Connection* c) {
+    {
+        std::lock_guard lock(table_mutex_);
+        table_.erase(c);
+    }
+    epoll_ctl(epoll_, EPOLL_CTL_DEL, c->fd, nullptr);
+    ::close(c->fd);
+    delete c;
+    counters_.open.fetch_sub(1, std::memory_order_relaxed);
+}
+
+// Called with table_mutex_ held, so the socket is still open. Shutting the
+// socket down wakes the worker-free connection in the epoll set; the worker
+// that takes it answers 408 or closes it.
+void EventServer::expire(Connection& c) {
+    if (c.expired.exchange(true)) return;
+    ::shutdown(c.fd, c.state == ConnState::writing ? SHUT_RDWR : SHUT_RD);
+}
+
+void EventServer::sweep() {
+    while (!stopping_.load(std::memory_order_relaxed)) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        const std::int64_t now = now_ms();
+        const bool draining = draining_.load(std::memory_order_relaxed);
+        std::lock_guard lock(table_mutex_);
+        for (auto* c : table_) {
+            std::int64_t deadline = c->deadline.load(std::memory_order_relaxed);
+            if (deadline == kNoDeadline) continue;  // a worker has it
+            auto state = c->state.load(std::memory_order_relaxed);
+            if (now >= deadline || (draining && (state == ConnState::idle || state == ConnState::partial)))
+                expire(*c);
+        }
+    }
+}
+
+bool EventServer::drain(std::chrono::milliseconds deadline) {
+    draining_ = true;
+    const auto until = Clock::now() + deadline;
+    bool clean = false;
+    while (Clock::now() < until) {
+        {
+            std::lock_guard lock(table_mutex_);
+            if (table_.empty()) {
+                clean = true;
+                break;
+            }
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    stopping_ = true;
+    for (auto& t : workers_)
+        if (t.joinable()) t.join();
+    workers_.clear();
+    if (sweeper_.joinable()) sweeper_.join();
+    std::lock_guard lock(table_mutex_);
+    for (auto* c : table_) {
+        ::close(c->fd);
+        delete c;
+        counters_.open.fetch_sub(1, std::memory_order_relaxed);
+    }
+    table_.clear();
+    return clean;
+}
+
+FileLimit raise_file_limit() {
+    FileLimit out;
+    rlimit limit{};
+    if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return out;
+    out.before = limit.rlim_cur;
+    if (limit.rlim_cur < limit.rlim_max) {
+        limit.rlim_cur = limit.rlim_max;
+        if (setrlimit(RLIMIT_NOFILE, &limit) != 0) getrlimit(RLIMIT_NOFILE, &limit);
+    }
+    out.now = limit.rlim_cur;
+    return out;
+}
+
+}  // namespace medsearch
