@@ -10,13 +10,15 @@
 namespace medsearch {
 namespace {
 
-Result<std::vector<std::string>> keys_of(std::string_view origin, const YAML::Node& node, std::string_view what) {
+// Names as name_key()s; ids (`as_ids`) as written.
+Result<std::vector<std::string>> keys_of(std::string_view origin, const YAML::Node& node, std::string_view what,
+                                         bool as_ids = false) {
     if (!node || !node.IsSequence() || node.size() == 0)
         return yaml_error(origin, node, std::string(what) + " must be a list of one or more names");
     std::vector<std::string> keys;
     for (const auto& item : node) {
         if (!item.IsScalar()) return yaml_error(origin, item, "expected a name in " + std::string(what));
-        auto key = name_key(item.as<std::string>());
+        auto key = as_ids ? std::string(trim(item.as<std::string>())) : name_key(item.as<std::string>());
         if (key.empty()) return yaml_error(origin, item, "empty name in " + std::string(what));
         keys.push_back(std::move(key));
     }
@@ -35,7 +37,7 @@ Result<Topic> parse_topic(std::string_view origin, const YAML::Node& node, Topic
                 return yaml_error(origin, field.second, key + " must be a text");
             (key == "id" ? topic.id : topic.label) = field.second.as<std::string>();
         } else if (key == "names" || key == members_key || (key == "classes" && kind == TopicKind::condition)) {
-            auto keys = keys_of(origin, field.second, key);
+            auto keys = keys_of(origin, field.second, key, key == "classes");
             if (!keys) return keys.error();
             (key == "names" ? topic.names : key == "classes" ? topic.classes : topic.members) = std::move(keys.value());
         } else {
