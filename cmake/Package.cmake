@@ -1,6 +1,9 @@
 # `cmake --install` and a Debian package (cpack -G DEB) of the medsearch program.
 install(FILES README.md DESTINATION share/doc/medsearch)
 install(FILES data/config.yaml data/synonyms.yaml data/stopwords.txt DESTINATION share/doc/medsearch/examples)
+# The hardened service unit (docs/deploy.md); Debian's systemd reads /lib/systemd/system.
+install(FILES packaging/medsearch.service DESTINATION lib/systemd/system)
+install(FILES docs/deploy.md DESTINATION share/doc/medsearch)
 
 set(CPACK_PACKAGE_NAME medsearch)
 set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
