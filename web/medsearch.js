@@ -295,7 +295,8 @@
     this.list.textContent = this.note.textContent = "";
     this.note.className = "ms-note";
 
-    function group(label, rows, fill) {
+    // `link` gives a row's address: a page of the site, or a search (a kind of medicine, a condition).
+    function group(label, rows, fill, link) {
       if (!rows.length) return;
       var g = el("div", "ms-group"), h = el("div", "ms-head", label);
       h.id = self.list.id + "-" + self.list.childNodes.length;
@@ -304,7 +305,7 @@
       g.setAttribute("aria-labelledby", h.id);
       g.appendChild(h);
       rows.forEach(function (row) {
-        var a = el("a", "ms-option"), url = self.href(row.url);
+        var a = el("a", "ms-option"), url = link ? link(row) : self.href(row.url);
         a.id = self.list.id + "-opt-" + self.items.length;
         a.href = url;
         a.tabIndex = -1;
@@ -318,14 +319,26 @@
     }
 
     var suggestions = (sug && sug.suggestions) || [];
-    suggestions.forEach(function (s) { seen[s.url] = 1; });
+    var topic = res && res.topic;
+    var members = (topic && topic.members) || [];
+    suggestions.forEach(function (s) { if (s.url) seen[s.url] = 1; });
+    members.forEach(function (m) { seen[m.url] = 1; });
     // A page already suggested by name is not repeated as a result with the same URL.
     var hits = ((res && res.hits) || []).filter(function (h) { return !seen[h.url]; });
+    var toSearch = function (s) { return self.allResultsUrl(s.query); };
 
-    group("Medicines", suggestions, function (a, s) {
+    // The kind of medicine or condition typed: the medicines that answer it, first.
+    if (topic) group(topic.label, members.slice(0, 5), function (a, m) {
+      a.appendChild(el("span", "ms-title", m.label));
+    });
+    group("Medicines", suggestions.filter(function (s) { return s.url; }), function (a, s) {
       a.appendChild(el("span", "ms-title", s.label));
       if (s.detail) a.appendChild(el("span", "ms-detail", s.detail));
     });
+    group("Topics", suggestions.filter(function (s) { return !s.url && s.query; }), function (a, s) {
+      a.appendChild(el("span", "ms-title", s.label));
+      if (s.detail) a.appendChild(el("span", "ms-detail", s.detail));
+    }, toSearch);
     group("Results", hits, function (a, h) {
       var t = el("span", "ms-title", h.title);
       if (h.section_label) t.appendChild(el("span", "ms-section", h.section_label));
@@ -420,6 +433,23 @@
       box.appendChild(el("p", "ms-note", "Also searched for: " + r.expanded.map(function (x) {
         return x.to + " (" + x.from + ")";
       }).join(", ")));
+    }
+    // A short answer above the hits: the kind of medicine or condition, and its medicines.
+    if (r.topic && page === 1) {
+      var about = el("section", "ms-topic");
+      about.setAttribute("aria-label", r.topic.label);
+      about.appendChild(el("h2", "", r.topic.label));
+      about.appendChild(el("p", "ms-note", r.topic.kind === "class"
+        ? "Medicines of this kind, the most used first:" : "Medicines used for it, the most used first:"));
+      var list = el("ul", "ms-members");
+      r.topic.members.forEach(function (m) {
+        var li = el("li"), link = el("a", "", m.label);
+        link.href = w.href(m.url);
+        li.appendChild(link);
+        list.appendChild(li);
+      });
+      about.appendChild(list);
+      box.appendChild(about);
     }
     var ol = el("ol", "ms-results");
     ol.start = first;

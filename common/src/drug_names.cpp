@@ -253,4 +253,9 @@ int allowed_typos(std::size_t word_length) {
     return 2;
 }
 
+bool starts_like(std::string_view typed, std::string_view key) {
+    int allowed = std::max(1, allowed_typos(typed.size()));
+    return osa_distance(typed, key.substr(0, typed.size()), allowed) <= allowed;
+}
+
 }  // namespace medsearch

@@ -324,10 +324,12 @@ class QueryReader {
         correct_misspellings();
         find_intent();
         std::size_t names_end = words_.size();
+        find_topics(TopicPass::longer_than_names);
         if (typing_ && !words_.empty()) names_end = complete_typed_tail();
         find_names(names_end);
         if (tail_concept_) plan_.concepts.push_back(std::move(*tail_concept_));
-        find_topic();
+        find_topics(TopicPass::rest);
+        choose_topic();
         find_qualifier();
         expand_conditions();
         find_treats();
@@ -422,10 +424,10 @@ class QueryReader {
     void find_names(std::size_t end) {
         std::size_t span_limit = std::max(snapshot_.longest_name_words(), snapshot_.longest_synonym_words());
         for (std::size_t i = 0; i < end; ++i) {
-            if (words_[i].intent || words_[i].consumed || snapshot_.is_stopword(words_[i].text)) continue;
+            if (taken(words_[i]) || snapshot_.is_stopword(words_[i].text)) continue;
             for (std::size_t n = std::min(span_limit, end - i); n >= 1; --n) {
                 bool free = std::none_of(words_.begin() + static_cast<long>(i), words_.begin() + static_cast<long>(i + n),
-                                         [](const Word& w) { return w.intent || w.consumed; });
+                                         [](const Word& w) { return taken(w); });
                 if (!free || snapshot_.is_stopword(words_[i + n - 1].text)) continue;
                 auto match = match_span(words_, i, i + n, snapshot_);
                 if (!match) continue;
@@ -463,20 +465,18 @@ class QueryReader {
         for (std::size_t k = std::min<std::size_t>(3, words_.size()); k >= 1; --k) {
             std::size_t begin = words_.size() - k;
             bool free = std::none_of(words_.begin() + static_cast<long>(begin), words_.end(),
-                                     [](const Word& w) { return w.intent; });
+                                     [](const Word& w) { return w.intent || w.topic; });
             auto tail = join(words_, begin, words_.size());
             if (!free || tail.size() < 3 || words_.back().text.size() < 2) continue;
-            if (snapshot_.name(tail) || snapshot_.synonyms(tail)) break;  // complete already
+            // Complete already: a drug's name, another name, or a topic's ("antacid").
+            if (snapshot_.name(tail) || snapshot_.synonyms(tail) || snapshot_.topic(topic_key(tail, topic_stemmer())))
+                break;
             if (k == 1 && !drug_completion_fits_best(tail)) break;
             auto completions = snapshot_.names_with_prefix(tail, kMaxCompletions);
             bool sounding = false;
             if (completions.empty() && tail.size() >= 4) {
-                // Sounding alike forgives spelling, not everything: the start
-                // of the name must be within the typos allowed for the tail.
                 for (const auto* name : snapshot_.names_sounding_like(tail, kMaxCompletions))
-                    if (osa_distance(tail, std::string_view(name->key).substr(0, tail.size()), 2) <=
-                        std::max(1, allowed_typos(tail.size())))
-                        completions.push_back(name);
+                    if (starts_like(tail, name->key)) completions.push_back(name);
                 sounding = !completions.empty();
             }
             if (completions.empty()) continue;
@@ -498,29 +498,42 @@ class QueryReader {
         return words_.size();
     }
 
-    // 4b. A kind of medicine ("allergy tablets") or a condition ("itching")
-    // when no drug is named: the longest names of topics in the words left.
-    // A condition with a kind ("flu antiviral") is answered by the members of
-    // both; two conditions ("chest pain angina") by the members they share.
-    void find_topic() {
-        if (!plan_.concepts.empty()) return;
-        std::vector<const TopicEntry*> found;
+    // 2b and 4b. Kinds of medicine ("allergy tablets") and conditions
+    // ("itching"): the longest names of topics in the words. Before drug
+    // names, a name of two or more words that is not a drug's and has a word
+    // of no drug name ("iron deficiency"); after them, the rest.
+    enum class TopicPass { longer_than_names, rest };
+    void find_topics(TopicPass pass) {
         const auto& stem = topic_stemmer();
         for (std::size_t i = 0; i < words_.size(); ++i) {
-            if (words_[i].consumed || words_[i].intent || snapshot_.is_stopword(words_[i].text)) continue;
-            for (std::size_t n = std::min(snapshot_.longest_topic_words(), words_.size() - i); n >= 1; --n) {
-                if (std::any_of(words_.begin() + static_cast<long>(i), words_.begin() + static_cast<long>(i + n),
-                                [](const Word& w) { return w.consumed || w.intent; }))
-                    continue;
-                const auto* topic = snapshot_.topic(topic_key(join(words_, i, i + n), stem));
+            if (taken(words_[i]) || snapshot_.is_stopword(words_[i].text)) continue;
+            std::size_t shortest = pass == TopicPass::longer_than_names ? 2 : 1;
+            for (std::size_t n = std::min(snapshot_.longest_topic_words(), words_.size() - i); n >= shortest; --n) {
+                auto begin = words_.begin() + static_cast<long>(i), end = begin + static_cast<long>(n);
+                if (std::any_of(begin, end, [&](const Word& w) { return taken(w); })) continue;
+                auto phrase = join(words_, i, i + n);
+                const auto* topic = snapshot_.topic(topic_key(phrase, stem));
                 if (!topic) continue;
+                if (pass == TopicPass::longer_than_names &&
+                    (snapshot_.name(phrase) || snapshot_.synonyms(phrase) ||
+                     std::all_of(begin, end, [&](const Word& w) { return snapshot_.is_drug_word(w.text); })))
+                    continue;
                 for (auto k = i; k < i + n; ++k) words_[k].topic = true;
-                if (std::find(found.begin(), found.end(), topic) == found.end()) found.push_back(topic);
+                if (std::find(topics_.begin(), topics_.end(), topic) == topics_.end()) topics_.push_back(topic);
                 i += n - 1;
                 break;
             }
         }
-        if (found.empty()) return;
+    }
+
+    static bool taken(const Word& w) { return w.consumed || w.intent || w.topic; }
+
+    // The topic answered, when no drug is named. A condition with a kind
+    // ("flu antiviral") is answered by the members of both; two conditions
+    // ("chest pain angina") by the members they share.
+    void choose_topic() {
+        if (!plan_.concepts.empty() || topics_.empty()) return;
+        auto& found = topics_;
         // Conditions lead; each further topic keeps the members it shares.
         std::stable_sort(found.begin(), found.end(), [](const TopicEntry* a, const TopicEntry* b) {
             return a->kind == TopicKind::condition && b->kind != TopicKind::condition;
@@ -537,15 +550,22 @@ class QueryReader {
     }
 
     // 6b. The condition asked about, for the pages whose drug treats it: the
-    // words left (but form words) and each medical term they expand to.
+    // words left (but form words), each medical term they expand to, and
+    // every name of the topic found.
     void find_treats() {
         if (!plan_.concepts.empty()) return;
         std::vector<std::string> own;
         for (const auto& word : words_)
-            if (!word.intent && !word.consumed && !snapshot_.is_stopword(word.text) && !is_form_word(word.text))
-                own.push_back(word.text);
+            if (!taken(word) && !snapshot_.is_stopword(word.text) && !is_form_word(word.text)) own.push_back(word.text);
         if (!own.empty()) plan_.treats.push_back(std::move(own));
         for (const auto& part : condition_text_) plan_.treats.push_back(split_words(part.text));
+        if (plan_.topic)
+            for (const auto& name : plan_.topic->names) {
+                auto words = split_words(name);
+                std::erase_if(words, [&](const std::string& w) { return snapshot_.is_stopword(w) || is_form_word(w); });
+                if (!words.empty() && std::find(plan_.treats.begin(), plan_.treats.end(), words) == plan_.treats.end())
+                    plan_.treats.push_back(std::move(words));
+            }
     }
 
     // 5. A qualifier of some pages ("cetirizine ophthalmic") picks that form.
@@ -622,6 +642,7 @@ class QueryReader {
     QueryPlan plan_;
     std::vector<TextPart> completion_text_, condition_text_, spelling_text_;
     std::optional<NameConcept> tail_concept_;  // the completed words being typed
+    std::vector<const TopicEntry*> topics_;    // kinds of medicine and conditions named
     std::string corrected_tail_;  // a misspelled word being typed, read as this name
     std::size_t corrected_tail_begin_ = 0;
 };

@@ -42,14 +42,15 @@ constexpr double kPhraseText = 0.5;
 constexpr double kTopicMember = 6000;
 constexpr double kSingleSubstance = 2000;
 constexpr double kTopicOrder = 300;
-constexpr double kTopicPrior = 60;
+constexpr double kTopicPrior = 150;
 constexpr double kOwnPage = 100;
 constexpr double kVariantOrder = 0.25;
 constexpr std::size_t kTopicMembersShown = 8;
 // A page whose drug treats the condition asked about (schema::kTreats); with a
-// topic, its members decide and this only orders them a little.
+// topic, its members whose pages say they treat it come before those whose
+// pages do not, each in the dictionary's order.
 constexpr double kTreats = 3000;
-constexpr double kTreatsInTopic = 100;
+constexpr double kTreatsInTopic = 1000;
 // The page prior among pages that match in the same tier.
 constexpr double kPagePrior = 40;
 
@@ -514,7 +515,7 @@ Result<SearchPage> Searcher::run(const SearchRequest& request, const QueryPlan& 
             if (plan.topic_members.empty())
                 treats = Xapian::Query(Xapian::Query::OP_AND_MAYBE, treats,
                                        Xapian::Query(Xapian::Query::OP_OR, fewer_ingredients_first_,
-                                                     Xapian::Query(new PriorPostings(snapshot_->page_priors(), kPagePrior))));
+                                                     Xapian::Query((new PriorPostings(snapshot_->page_priors(), kPagePrior))->release())));
             built.treats = treats;
         }
     }
@@ -654,6 +655,7 @@ Result<SuggestPage> Searcher::suggest(const SuggestRequest& request) {
     if (found.empty() && typed.size() >= 4) {
         // Nothing starts with it: something that sounds the same ("amitryp").
         found = snapshot_->suggest_sounding_like(typed, request.limit);
+        std::erase_if(found, [&](const SuggestEntry* entry) { return !starts_like(typed, entry->key); });
         if (!found.empty()) page.corrected = found.front()->key;
     }
     if (found.empty() && !typed.empty()) {

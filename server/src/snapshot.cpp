@@ -230,7 +230,7 @@ void Snapshot::build_topics(const Xapian::Database& db) {
     topics_.reserve(table.topics.size());
     std::unordered_map<std::string, const TopicEntry*> by_id;
     for (const auto& topic : table.topics) {
-        TopicEntry entry{topic.kind, topic.id, topic.label, {}, {}};
+        TopicEntry entry{topic.kind, topic.id, topic.label, topic.names, {}, {}};
         for (const auto& member : topic.members) {
             const auto* found = resolve(member);
             if (found && std::find(entry.members.begin(), entry.members.end(), found) == entry.members.end())
@@ -337,7 +337,8 @@ void Snapshot::build_suggestions() {
         }
     }
     // Kinds of medicine and conditions, by each of their names: a search for
-    // them, ranked with the single drugs, by how many pages their members have.
+    // them, ranked after the single drugs (with brands), by how many pages
+    // their members have.
     std::unordered_map<const TopicEntry*, std::uint32_t> topic_pages;
     for (const auto& topic : topics_)
         for (const auto* member : topic.members) topic_pages[&topic] += member->pages;
@@ -346,7 +347,7 @@ void Snapshot::build_suggestions() {
         suggestions_.push_back({key, topic.label,
                                 topic.kind == TopicKind::medicine_class ? "kind of medicine" : "condition",
                                 to_string(topic.kind), -1,
-                                rank_of(0, topic_pages[&topic], key.size()), &topic});
+                                rank_of(1, topic_pages[&topic], key.size()), &topic});
     }
     std::sort(suggestions_.begin(), suggestions_.end(), [](const SuggestEntry& a, const SuggestEntry& b) {
         return std::tie(a.key, a.rank, a.page) < std::tie(b.key, b.rank, b.page);

@@ -416,6 +416,38 @@ async function main() {
       check(t[0] === "Metformin" && !t.some((x) => /stale/i.test(x)), `list shows ${JSON.stringify(t)}`);
       check(await input.inputValue() === "metformin", "the box text changed");
     });
+
+    await scenario(10, "a kind of medicine: its medicines first, and the kind itself offered as a search", async (page, input) => {
+      await input.pressSequentially("allergy tablets", { delay: 10 });
+      await answered(page, "allergy tablets");
+      const heads = await page.locator(".ms-head").allTextContents();
+      check(heads[0] === "Allergy tablets (antihistamines)", `first group is ${JSON.stringify(heads[0])}`);
+      const first = options(page).first();
+      check(await first.locator(".ms-title").textContent() === "Cetirizine", "the kind's first medicine is not Cetirizine");
+      check(await first.getAttribute("href") === `${siteUrl}/composition/c/cetirizine/`, "it does not link to its page");
+      const topic = page.locator(".ms-group", { hasText: "Topics" }).locator("[role=option]").first();
+      check(await topic.locator(".ms-title").textContent() === "Allergy tablets (antihistamines)",
+            "the kind is not offered among the suggestions");
+      const href = new URL(await topic.getAttribute("href"));
+      check(href.searchParams.get("q") === "allergy tablets", `the kind's suggestion links to ${href}`);
+      await page.screenshot({ path: path.join(args.out, "widget-topic.png") });
+    });
+
+    await scenario(11, "the search page: the medicines of a kind of medicine above the results", async (page) => {
+      await page.goto(`${api.url}/?q=${encodeURIComponent("allergy tablets")}`);
+      const topic = page.locator(".ms-topic");
+      await topic.waitFor();
+      check(await topic.locator("h2").textContent() === "Allergy tablets (antihistamines)", "no topic heading");
+      const links = await topic.locator(".ms-members a").evaluateAll((as) => as.map((a) => [a.textContent, a.href]));
+      check(links.length >= 1 && links[0][0] === "Cetirizine" && links[0][1].endsWith("/composition/c/cetirizine/"),
+            `members: ${JSON.stringify(links)}`);
+      const before = await page.evaluate(() => {
+        const t = document.querySelector(".ms-topic"), r = document.querySelector(".ms-results");
+        return !!(t && r && (t.compareDocumentPosition(r) & Node.DOCUMENT_POSITION_FOLLOWING));
+      });
+      check(before, "the topic is not above the results");
+      await page.screenshot({ path: path.join(args.out, "search-page-topic.png"), fullPage: true });
+    });
   } catch (e) {
     console.log(`FAIL setup: ${e.message}`);
     results.push(false);

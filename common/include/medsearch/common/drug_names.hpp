@@ -47,4 +47,9 @@ int osa_distance(std::string_view a, std::string_view b, int max_distance);
 // How many edits a typed word of this length may differ by (0 for short words).
 int allowed_typos(std::size_t word_length);
 
+// Whether `key` starts with what was typed but for the typos its length
+// allows (at least one): sounding alike forgives spelling, not everything
+// ("zzzzqqq" sounds like "sk..." once letters are merged).
+bool starts_like(std::string_view typed, std::string_view key);
+
 }  // namespace medsearch

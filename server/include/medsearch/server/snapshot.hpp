@@ -38,6 +38,7 @@ struct TopicEntry {
     TopicKind kind = TopicKind::condition;
     std::string id;
     std::string label;
+    std::vector<std::string> names;        // name_key()s people type
     std::vector<const DrugName*> members;  // first-line first; each has pages
     std::vector<const TopicEntry*> classes;  // related classes of a condition
 };
