@@ -247,6 +247,7 @@ int main(int argc, char** argv) {
         options.stopwords_file = config.stopwords_file;
         options.mode = full ? BuildMode::full : BuildMode::incremental;
         options.threads = config.index_threads;
+        options.max_page_bytes = config.max_page_bytes;
         if (!quiet) options.progress = progress_bar();
         auto report = build_index(options);
         if (!report) return fail(report.error());
@@ -266,7 +267,7 @@ int main(int argc, char** argv) {
     }
 
     if (*check) {
-        CheckOptions options{config.source_dir, config.permalink, config.index_threads, {}};
+        CheckOptions options{config.source_dir, config.permalink, config.index_threads, {}, config.max_page_bytes};
         if (!quiet && format == "text") options.progress = progress_bar();
         auto report = check_sources(options);
         if (!report) return fail(report.error());

@@ -35,12 +35,18 @@ Status parse_listen_address(std::string_view text, std::string& host, int& port)
 }
 
 Result<Config> load_config(const std::filesystem::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) return Error{Errc::bad_input, file.string() + ": cannot read config file"};
+    std::ostringstream content;
+    content << in.rdbuf();
+    return parse_config(content.str(), file);
+}
+
+Result<Config> parse_config(std::string_view yaml_text, const std::filesystem::path& file) {
     Config config;
     YAML::Node root;
     try {
-        std::ifstream in(file);
-        if (!in) return Error{Errc::bad_input, file.string() + ": cannot read config file"};
-        root = YAML::Load(in);
+        root = YAML::Load(std::string(yaml_text));
     } catch (const YAML::Exception& e) {
         return yaml_error(file.string(), e);
     }
@@ -109,6 +115,10 @@ Result<Config> load_config(const std::filesystem::path& file) {
                 auto n = integer(0, 4096);
                 if (!n) return n.error();
                 config.cache_mb = n.value();
+            } else if (key == "max_page_bytes") {
+                auto n = integer(1, 1 << 30);
+                if (!n) return n.error();
+                config.max_page_bytes = static_cast<std::size_t>(n.value());
             } else if (key == "snippet_bytes") {
                 auto n = integer(40, 2000);
                 if (!n) return n.error();

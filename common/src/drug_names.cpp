@@ -107,9 +107,11 @@ std::vector<Component> parse_components(std::string_view title) {
                                return !t.empty() && t.find(' ') == std::string_view::npos;
                            });
         if (alias_slash) {
-            name = std::string(trim(sides[0]));
+            // The sides view `name`: take them all before replacing it.
+            std::string first(trim(sides[0]));
             for (std::size_t i = 1; i < sides.size(); ++i)
                 component.aliases.emplace_back(trim(sides[i]));
+            name = std::move(first);
         }
         if (name.empty() || name_key(name).empty()) continue;
         component.name = std::move(name);

@@ -226,14 +226,15 @@ struct Built {
 // kDictionarySamples sources spread evenly over the (sorted) files, leaving
 // out unreadable files and URL clashes: the same whatever the number of
 // threads. Incremental builds keep it.
-std::string train_page_dictionary(const std::vector<SourceFile>& files, const std::vector<bool>& clash) {
+std::string train_page_dictionary(const std::vector<SourceFile>& files, const std::vector<bool>& clash,
+                                  std::size_t max_page_bytes) {
     constexpr std::size_t kDictionarySamples = 128;
     std::vector<std::string> samples;
     const std::size_t wanted = std::min(files.size(), kDictionarySamples);
     for (std::size_t k = 0; k < wanted; ++k) {
         auto i = k * files.size() / wanted;
         if (clash[i]) continue;
-        if (auto bytes = read_whole_file(files[i].absolute)) samples.push_back(std::move(bytes.value()));
+        if (auto bytes = read_source(files[i], max_page_bytes)) samples.push_back(std::move(bytes.value()));
     }
     return PageCodec::train(samples);
 }
@@ -265,7 +266,7 @@ Result<Built> build_full(const std::vector<SourceFile>& files, const std::vector
     std::vector<Shard> shards(shard_count);
     std::atomic<std::size_t> done{0}, next_shard{0};
     Built built;
-    built.page_dictionary = train_page_dictionary(files, clash);
+    built.page_dictionary = train_page_dictionary(files, clash, options.max_page_bytes);
     const PageCodec codec(built.page_dictionary);
     log_debug("index", "page dictionary: " + std::to_string(built.page_dictionary.size()) + " bytes, " +
                            std::to_string(seconds_since(started)) + " s");
@@ -283,7 +284,7 @@ Result<Built> build_full(const std::vector<SourceFile>& files, const std::vector
                     ++shard.skipped;
                     continue;
                 }
-                auto bytes = read_whole_file(files[i].absolute);
+                auto bytes = read_source(files[i], options.max_page_bytes);
                 if (!bytes) {
                     shard.diagnostics.push_back(unreadable(files[i], bytes.error().message));
                     ++shard.skipped;
@@ -368,7 +369,7 @@ std::size_t BuildReport::errors() const {
 
 std::size_t BuildReport::warnings() const { return diagnostics.size() - errors(); }
 
-Result<BuildReport> build_index(const BuildOptions& options) {
+static Result<BuildReport> build_and_publish(const BuildOptions& options) {
     auto started = std::chrono::steady_clock::now();
     BuildReport report;
     auto inputs = load_inputs(options);
@@ -405,8 +406,12 @@ Result<BuildReport> build_index(const BuildOptions& options) {
     std::string page_dictionary;  // an incremental build compresses pages as the current index did
     bool synonyms_changed = true;
     report.full = true;
-    if (auto found = read_current_generation(options.index_dir)) {
-        current = found.value();
+    auto serving = detail::find_serving_generation(options.index_dir);
+    if (!serving) return serving.error();
+    report.recovered = serving.value().recovered;
+    if (!report.recovered.empty()) log_warn("index", report.recovered);
+    if (serving.value().generation) {
+        current = serving.value().generation;
         if (options.mode == BuildMode::full) {
             report.full_reason = "--full";
         } else {
@@ -428,10 +433,8 @@ Result<BuildReport> build_index(const BuildOptions& options) {
                 report.full_reason = "current index unreadable: " + e.get_description();
             }
         }
-    } else if (found.error().code != Errc::not_found) {
-        report.full_reason = found.error().message;
     } else {
-        report.full_reason = "no index yet";
+        report.full_reason = report.recovered.empty() ? "no index yet" : "no complete generation";
     }
 
     // The dictionaries are parsed, and checked, when the index needs them written.
@@ -493,7 +496,7 @@ Result<BuildReport> build_index(const BuildOptions& options) {
                     known.erase(old);
                     continue;
                 }
-                auto bytes = read_whole_file(file.absolute);
+                auto bytes = read_source(file, options.max_page_bytes);
                 if (!bytes) {
                     report.diagnostics.push_back(unreadable(file, bytes.error().message));
                     ++report.skipped;
@@ -597,6 +600,12 @@ Result<BuildReport> build_index(const BuildOptions& options) {
     save_source_hashes(options.index_dir, files.value(), stamps, catalog, looked_ns);
 
     return finish(catalog, generation.value().name(), true);
+}
+
+Result<BuildReport> build_index(const BuildOptions& options) {
+    auto report = build_and_publish(options);
+    if (!report) return detail::explain_storage_error(report.error());
+    return report;
 }
 
 Result<IndexStats> read_index_stats(const fs::path& index_dir) {

@@ -66,7 +66,7 @@ Result<CheckReport> check_sources(const CheckOptions& options) {
     std::vector<Outcome> outcomes(list.size());
     detail::parallel_for(list.size(), detail::thread_count(options.threads), options.progress,
                          [&](std::size_t i, int) {
-        auto bytes = read_whole_file(list[i].absolute);
+        auto bytes = read_source(list[i], options.max_page_bytes);
         if (!bytes) {
             outcomes[i].diagnostics.push_back(
                 {Severity::error, list[i].relative, 0, "unreadable", bytes.error().message});

@@ -1,4 +1,5 @@
 #include "medsearch/common/index_layout.hpp"
+#include "medsearch/common/log.hpp"
 #include "medsearch/common/schema.hpp"
 #include "medsearch/indexer/builder.hpp"
 
@@ -9,7 +10,7 @@
 namespace medsearch {
 namespace fs = std::filesystem;
 
-Result<ImportReport> import_index(const fs::path& from_dir, const fs::path& index_dir) {
+static Result<ImportReport> copy_and_publish(const fs::path& from_dir, const fs::path& index_dir) {
     auto source = read_current_generation(from_dir);
     if (!source) return source.error();
     ImportReport report;
@@ -24,16 +25,27 @@ Result<ImportReport> import_index(const fs::path& from_dir, const fs::path& inde
 
     auto lock = detail::IndexLock::acquire(index_dir);
     if (!lock) return lock.error();
-    std::string current;
-    if (auto found = read_current_generation(index_dir)) current = found.value().name;
+    auto serving = detail::find_serving_generation(index_dir);
+    if (!serving) return serving.error();
+    report.recovered = serving.value().recovered;
+    if (!report.recovered.empty()) log_warn("publish", report.recovered);
+    std::string current = serving.value().generation ? serving.value().generation->name : "";
     auto generation = detail::NewGeneration::start(index_dir, current);
     if (!generation) return generation.error();
     report.generation = generation.value().name();
     std::error_code ec;
     fs::copy(source.value().path, generation.value().db(), fs::copy_options::recursive, ec);
     if (ec) return Error{Errc::index, "copying " + source.value().path.string() + ": " + ec.message()};
+    if (!detail::is_complete_database(generation.value().db()))
+        return Error{Errc::index, "copying " + source.value().path.string() + ": the copy does not open"};
     auto published = generation.value().publish();
     if (!published) return published.error();
+    return report;
+}
+
+Result<ImportReport> import_index(const fs::path& from_dir, const fs::path& index_dir) {
+    auto report = copy_and_publish(from_dir, index_dir);
+    if (!report) return detail::explain_storage_error(report.error());
     return report;
 }
 

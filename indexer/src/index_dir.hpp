@@ -6,6 +6,7 @@
 #include "medsearch/common/result.hpp"
 
 #include <filesystem>
+#include <optional>
 #include <string>
 
 namespace medsearch::detail {
@@ -26,8 +27,24 @@ class IndexLock {
 
 std::string generation_name(unsigned long number);
 
-// Removes what unfinished builds left, and generations older than the one
-// before `keep_current`. Returns the highest generation number seen.
+// Whether a database can serve: it opens and its metadata holds the build
+// facts that a build writes last (of whatever schema).
+bool is_complete_database(const std::filesystem::path& database);
+
+// The generation that serves, as the writer sees it: the one CURRENT names,
+// or, when CURRENT is missing, damaged or names a generation that cannot
+// serve, the newest complete generation, which is published again (and
+// `recovered` says what happened). Empty when no generation can serve.
+struct ServingGeneration {
+    std::optional<IndexGeneration> generation;
+    std::string recovered;  // empty when CURRENT was sound
+};
+Result<ServingGeneration> find_serving_generation(const std::filesystem::path& index_dir);
+
+// Removes what unfinished builds left (tmp-*, generations newer than
+// `keep_current`, which were never published) and generations older than the
+// one before `keep_current`. With no `keep_current`, only tmp-* goes: nothing
+// that might still serve is removed. Returns the highest generation number seen.
 unsigned long clean_index_dir(const std::filesystem::path& index_dir, const std::string& keep_current);
 
 // fsync of every file in `dir`, then of `dir`.
@@ -35,6 +52,23 @@ Status sync_tree(const std::filesystem::path& dir);
 
 // Points CURRENT at `generation` with an atomic rename.
 Status publish(const std::filesystem::path& index_dir, const std::string& generation);
+
+// Says so when `error` comes from a full disk or a file size limit.
+Error explain_storage_error(Error error);
+
+// The steps of publishing, in order. MEDSEARCH_FAULT_PUBLISH=N makes step N
+// fail with an error, and MEDSEARCH_FAULT_PUBLISH=N:kill kills the process
+// there (SIGKILL): the tests' way to reach each moment of a publish.
+enum class PublishStep {
+    sync_files = 1,     // fsync every file of the new database
+    move_into_place,    // rename tmp-gen-N/db to gen-N
+    sync_folder,        // fsync INDEXDIR so that gen-N is durable
+    write_current,      // write and fsync CURRENT.tmp
+    replace_current,    // rename CURRENT.tmp over CURRENT
+    sync_current,       // fsync INDEXDIR so that CURRENT is durable
+    clean_up,           // remove generations no reader needs any more
+};
+inline constexpr int kPublishSteps = 7;
 
 // The next generation while it is written: INDEXDIR/tmp-gen-N/, holding the
 // database in db/ and any scratch files beside it. Removed on destruction

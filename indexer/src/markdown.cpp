@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <map>
 #include <memory>
+#include <optional>
 
 namespace medsearch {
 namespace {
@@ -206,6 +207,47 @@ const schema::SectionSpec* bold_label(cmark_node* paragraph, std::string& rest) 
     return spec;
 }
 
+// Walks of the tree recurse (append_text): deeper nesting than any page needs
+// ("> > > ..." thousands of times) is refused instead of exhausting the stack.
+constexpr int kMaxNesting = 100;
+constexpr std::size_t kMaxLineBytes = 64 * 1024;
+
+// The line of the first node nested deeper than kMaxNesting, if any.
+std::optional<int> too_deep(cmark_node* document) {
+    std::unique_ptr<cmark_iter, decltype(&cmark_iter_free)> iter(cmark_iter_new(document), cmark_iter_free);
+    int depth = 0;
+    for (auto event = cmark_iter_next(iter.get()); event != CMARK_EVENT_DONE; event = cmark_iter_next(iter.get())) {
+        auto* node = cmark_iter_get_node(iter.get());
+        bool leaf = cmark_node_first_child(node) == nullptr;
+        if (event == CMARK_EVENT_ENTER && !leaf && ++depth > kMaxNesting) {
+            for (auto* up = node; up; up = cmark_node_parent(up))
+                if (int line = cmark_node_get_start_line(up); line > 0) return line;
+            return 1;
+        }
+        if (event == CMARK_EVENT_EXIT) --depth;
+    }
+    return std::nullopt;
+}
+
+// Bytes no page has: a NUL, or a line longer than kMaxLineBytes. Returns the
+// message and sets `line`.
+std::optional<std::string> find_unreadable_bytes(std::string_view bytes, int& line) {
+    line = 1;
+    std::size_t line_start = 0;
+    for (std::size_t i = 0; i <= bytes.size(); ++i) {
+        if (i == bytes.size() || bytes[i] == '\n') {
+            if (i - line_start > kMaxLineBytes)
+                return "line is " + std::to_string(i - line_start) + " bytes long, more than " +
+                       std::to_string(kMaxLineBytes);
+            ++line;
+            line_start = i + 1;
+        } else if (bytes[i] == '\0') {
+            return "NUL byte at byte offset " + std::to_string(i) + " (a binary file?)";
+        }
+    }
+    return std::nullopt;
+}
+
 bool is_refusal(std::string_view text) {
     auto folded = fold_case(text.substr(0, 600));
     for (auto phrase : kRefusals)
@@ -223,6 +265,11 @@ ParsedPage parse_monograph(std::string_view relative_path, std::string bytes,
     if (auto bad = find_invalid_utf8(bytes)) {
         report.error(line_of_offset(bytes, *bad), "invalid-utf8",
                      "invalid UTF-8 at byte offset " + std::to_string(*bad));
+        return result;
+    }
+    int bad_line = 0;
+    if (auto bad = find_unreadable_bytes(bytes, bad_line)) {
+        report.error(bad_line, "binary", *bad);
         return result;
     }
     if (bytes.starts_with("\xEF\xBB\xBF")) bytes.erase(0, 3);  // byte order mark
@@ -245,6 +292,11 @@ ParsedPage parse_monograph(std::string_view relative_path, std::string bytes,
     std::string_view body = std::string_view(bytes).substr(front->body_offset);
     NodePtr document(cmark_parse_document(body.data(), body.size(), CMARK_OPT_DEFAULT));
     const int line_offset = front->body_line - 1;
+    if (auto deep = too_deep(document.get())) {
+        report.error(*deep + line_offset, "too-deep",
+                     "Markdown nested more than " + std::to_string(kMaxNesting) + " levels deep");
+        return result;
+    }
 
     HeadingIds ids;
     Section current{std::string(schema::kIntro.id), std::string(schema::kIntro.label), "",

@@ -4,8 +4,10 @@
 
 #include "medsearch/common/result.hpp"
 
+#include <cstddef>
 #include <filesystem>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace medsearch {
@@ -26,10 +28,15 @@ struct Config {
     unsigned snippet_bytes = 200;            // length of a snippet, in bytes of text
     int cache_mb = 16;                       // MiB of answers kept for repeated requests; 0: none
     int index_threads = 0;                   // 0: one per core
+    std::size_t max_page_bytes = 4u << 20;   // larger source files are refused with an error
 };
 
 // Reads a config file; errors name the file and line ("config.yaml:7: ...").
 Result<Config> load_config(const std::filesystem::path& file);
+
+// The same for text already read; `file` names it in errors and anchors
+// relative paths.
+Result<Config> parse_config(std::string_view yaml_text, const std::filesystem::path& file);
 
 // Checks ranges after flags have overridden the file.
 Status validate_config(const Config& config);

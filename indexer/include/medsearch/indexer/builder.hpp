@@ -9,6 +9,7 @@
 #include "medsearch/common/result.hpp"
 #include "medsearch/common/word_list.hpp"
 #include "medsearch/indexer/diagnostics.hpp"
+#include "medsearch/indexer/sources.hpp"
 
 #include <cstddef>
 #include <filesystem>
@@ -37,6 +38,7 @@ struct BuildOptions {
     BuildMode mode = BuildMode::incremental;
     int threads = 0;                       // 0: one per core
     std::size_t shard_pages = 0;           // pages per shard of a full build; 0: the default (4096)
+    std::size_t max_page_bytes = kDefaultMaxPageBytes;  // larger source files are refused
     ProgressFn progress;
 };
 
@@ -48,6 +50,7 @@ struct BuildReport {
     std::size_t pages = 0;        // pages in the index now
     std::size_t added = 0, changed = 0, removed = 0, unchanged = 0;
     std::size_t skipped = 0;      // pages left out because of an error
+    std::string recovered;        // how a missing or damaged CURRENT was recovered, if it was
     std::vector<Diagnostic> diagnostics;
     double seconds = 0;
 
@@ -83,6 +86,7 @@ namespace medsearch {
 struct ImportReport {
     std::string generation;  // the generation now published in index_dir
     std::size_t pages = 0;
+    std::string recovered;   // how a missing or damaged CURRENT was recovered, if it was
 };
 
 Result<ImportReport> import_index(const std::filesystem::path& from_dir, const std::filesystem::path& index_dir);

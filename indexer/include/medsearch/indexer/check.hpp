@@ -19,6 +19,7 @@ struct CheckOptions {
     std::string permalink = "/composition/:path/";
     int threads = 0;
     ProgressFn progress;
+    std::size_t max_page_bytes = kDefaultMaxPageBytes;  // larger source files are refused
 };
 
 struct CheckReport {

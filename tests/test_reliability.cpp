@@ -1,0 +1,327 @@
+// Never lose an index, never stop on a page: recovery of a damaged CURRENT,
+// a failure at each step of publishing, a full disk, and hostile files.
+#include "medsearch/common/config.hpp"
+#include "medsearch/common/index_layout.hpp"
+#include "medsearch/indexer/builder.hpp"
+#include "medsearch/indexer/check.hpp"
+#include "medsearch/indexer/markdown.hpp"
+#include "support.hpp"
+
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdlib>
+#include <set>
+
+using namespace medsearch;
+using namespace medsearch::test;
+
+namespace {
+
+// What a reader sees: the published generation's pages and one query's hits.
+std::string served(const fs::path& index_dir) {
+    auto searcher = Searcher::open(index_dir, SearchSettings{});
+    REQUIRE(searcher.ok());
+    auto page = searcher.value()->search({"metformin", 0, 10});
+    REQUIRE(page.ok());
+    std::string out = std::to_string(page.value().total) + ":";
+    for (const auto& hit : page.value().hits) out += " " + hit.path;
+    return out;
+}
+
+std::set<std::string> entries(const fs::path& index_dir) {
+    std::set<std::string> names;
+    for (const auto& entry : fs::directory_iterator(index_dir)) names.insert(entry.path().filename().string());
+    return names;
+}
+
+// Sets an environment variable for one scope.
+class ScopedEnv {
+  public:
+    ScopedEnv(const char* name, const std::string& value) : name_(name) { ::setenv(name, value.c_str(), 1); }
+    ~ScopedEnv() { ::unsetenv(name_); }
+    ScopedEnv(const ScopedEnv&) = delete;
+    ScopedEnv& operator=(const ScopedEnv&) = delete;
+
+  private:
+    const char* name_;
+};
+
+const Diagnostic* diagnostic_for(const BuildReport& report, const std::string& path) {
+    for (const auto& d : report.diagnostics)
+        if (d.path == path && d.severity == Severity::error) return &d;
+    return nullptr;
+}
+
+}  // namespace
+
+// ---- recovery ---------------------------------------------------------------
+
+TEST_CASE("a damaged, missing or dangling CURRENT is recovered from the newest complete generation",
+          "[reliability][integration]") {
+    struct Row {
+        const char* damage;
+        std::string current;  // what CURRENT holds; "-" for no CURRENT at all
+        const char* reported;
+    };
+    const Row rows[] = {
+        {"garbage", "not a generation\n", "does not name a generation"},
+        {"empty", "", "does not name a generation"},
+        {"missing", "-", "index/CURRENT is missing"},
+        {"dangling", "gen-000009\n", "names gen-000009, which cannot serve"},
+    };
+    for (const auto& row : rows) {
+        CAPTURE(row.damage);
+        TempDir dir;
+        auto options = fixture_build(fixtures() / "corpus", dir / "index");
+        REQUIRE(build_index(options).ok());
+        const auto before = served(dir / "index");
+        if (row.current == "-") fs::remove(dir / "index/CURRENT");
+        else write_file(dir / "index/CURRENT", row.current);
+        // A generation that a publish moved into place but never named, broken.
+        fs::create_directories(dir / "index/gen-000002");
+        write_file(dir / "index/gen-000002/postlist.glass", "half written");
+
+        auto report = build_index(options);
+        REQUIRE(report.ok());
+        CHECK_FALSE(report.value().full);  // the recovered generation is reused
+        CHECK(report.value().recovered.find(row.reported) != std::string::npos);
+        CHECK(report.value().recovered.find("recovered gen-000001, the newest complete generation") !=
+              std::string::npos);
+        CHECK(read_file(dir / "index/CURRENT") == "gen-000001\n");
+        CHECK(served(dir / "index") == before);
+        // Unfinished and unnamed: removed. The one that serves: kept.
+        CHECK(entries(dir / "index") == std::set<std::string>{".lock", ".source-hashes", "CURRENT", "gen-000001"});
+    }
+}
+
+TEST_CASE("with nothing complete to recover, no generation is removed before a new one serves",
+          "[reliability][integration]") {
+    TempDir dir;
+    auto options = fixture_build(fixtures() / "corpus", dir / "index");
+    REQUIRE(build_index(options).ok());
+    const auto before = served(dir / "index");
+    write_file(dir / "index/CURRENT", "???");
+    // Damaged beyond use: the build facts are what a build writes last.
+    fs::remove_all(dir / "index/gen-000001");
+    fs::create_directories(dir / "index/gen-000001");
+    fs::create_directories(dir / "index/tmp-gen-000004/db");
+
+    auto report = build_index(options);
+    REQUIRE(report.ok());
+    CHECK(report.value().full);
+    CHECK(report.value().full_reason == "no complete generation");
+    CHECK(report.value().recovered.find("no complete generation to recover") != std::string::npos);
+    CHECK(report.value().generation == "gen-000005");  // numbered past every leftover
+    CHECK(served(dir / "index") == before);
+    CHECK_FALSE(fs::exists(dir / "index/tmp-gen-000004"));
+}
+
+TEST_CASE("publish recovers a damaged CURRENT and keeps the generation that served", "[reliability][integration]") {
+    TempDir dir;
+    REQUIRE(build_index(fixture_build(fixtures() / "corpus", dir / "built")).ok());
+    REQUIRE(build_index(fixture_build(fixtures() / "corpus", dir / "served")).ok());
+    write_file(dir / "served/CURRENT", "junk");
+    auto report = import_index(dir / "built", dir / "served");
+    REQUIRE(report.ok());
+    CHECK(report.value().recovered.find("recovered gen-000001") != std::string::npos);
+    CHECK(report.value().generation == "gen-000002");
+    CHECK(fs::exists(dir / "served/gen-000001"));  // the previous one, for readers still on it
+    CHECK(read_file(dir / "served/CURRENT") == "gen-000002\n");
+}
+
+// ---- faults while publishing ------------------------------------------------
+
+TEST_CASE("a failure at any step of publishing leaves an index that serves and a folder the next build cleans",
+          "[reliability][integration]") {
+    TempDir dir;
+    copy_tree(fixtures() / "corpus", dir / "src");
+    auto options = fixture_build(dir / "src", dir / "index");
+    REQUIRE(build_index(options).ok());
+    const auto before = served(dir / "index");
+    for (int step = 1; step <= 7; ++step) {
+        CAPTURE(step);
+        // A change to publish: the page gains a word, then loses it again.
+        write_file(dir / "src/m/metformin.md",
+                   read_file(fixtures() / "corpus/m/metformin.md") + (step % 2 ? "\nzebrafish\n" : "\n"));
+        for (auto mode : {BuildMode::incremental, BuildMode::full}) {
+            options.mode = mode;
+            {
+                ScopedEnv fault("MEDSEARCH_FAULT_PUBLISH", std::to_string(step));
+                auto report = build_index(options);
+                REQUIRE_FALSE(report.ok());
+                CHECK(report.error().message.find("(injected by MEDSEARCH_FAULT_PUBLISH=" + std::to_string(step) +
+                                                  ")") != std::string::npos);
+            }
+            // Readers see the previous index or the new one, whole.
+            CHECK(served(dir / "index") == before);
+            auto report = build_index(options);
+            REQUIRE(report.ok());
+            CHECK(report.value().recovered.empty());
+            CHECK(served(dir / "index") == before);
+            // Nothing unfinished is left: no scratch, no generation newer than CURRENT's.
+            auto current = read_current_generation(dir / "index");
+            REQUIRE(current.ok());
+            for (const auto& name : entries(dir / "index")) {
+                CAPTURE(name);
+                CHECK((name == ".lock" || name == ".source-hashes" || name == "CURRENT" ||
+                       (name.starts_with("gen-") && generation_number(name) <= current.value().number)));
+            }
+        }
+    }
+}
+
+TEST_CASE("publish fails cleanly at each step and the served index stays", "[reliability][integration]") {
+    TempDir dir;
+    REQUIRE(build_index(fixture_build(fixtures() / "corpus", dir / "built")).ok());
+    REQUIRE(build_index(fixture_build(fixtures() / "corpus", dir / "served")).ok());
+    const auto before = served(dir / "served");
+    for (int step = 1; step <= 7; ++step) {
+        CAPTURE(step);
+        {
+            ScopedEnv fault("MEDSEARCH_FAULT_PUBLISH", std::to_string(step));
+            auto report = import_index(dir / "built", dir / "served");
+            REQUIRE_FALSE(report.ok());
+            CHECK(report.error().message.find("injected") != std::string::npos);
+        }
+        CHECK(served(dir / "served") == before);
+        REQUIRE(import_index(dir / "built", dir / "served").ok());
+        CHECK(served(dir / "served") == before);
+        for (const auto& name : entries(dir / "served")) CHECK_FALSE(name.starts_with("tmp-"));
+    }
+}
+
+TEST_CASE("a full disk fails the build with what ran out, and the previous index serves",
+          "[reliability][integration]") {
+    TempDir dir;
+    auto index = dir / "index";
+    write_file(dir / "config.yaml", "source: " + (fixtures() / "corpus").string() + "\nindex: " + index.string() +
+                                        "\nsynonyms: " + (fixtures() / "synonyms.yaml").string() + "\n");
+    auto run_index = [&](rlim_t file_size_limit) {
+        auto log = dir / "stderr";
+        pid_t child = ::fork();
+        REQUIRE(child >= 0);
+        if (child == 0) {
+            // Files may not grow past the limit: writes fail with EFBIG, as on
+            // a full disk they fail with ENOSPC (SIGXFSZ would kill instead).
+            ::signal(SIGXFSZ, SIG_IGN);
+            rlimit limit{file_size_limit, file_size_limit};
+            ::setrlimit(RLIMIT_FSIZE, &limit);
+            if (!std::freopen(log.c_str(), "w", stderr)) ::_exit(126);
+            ::execl(program().c_str(), "medsearch", "-q", "--config", (dir / "config.yaml").c_str(), "index",
+                    "--full", nullptr);
+            ::_exit(127);
+        }
+        int status = 0;
+        ::waitpid(child, &status, 0);
+        return std::pair{WIFEXITED(status) ? WEXITSTATUS(status) : -1, read_file(log)};
+    };
+    REQUIRE(run_index(RLIM_INFINITY).first == 0);
+    const auto before = served(index);
+    auto [status, errors] = run_index(64 * 1024);
+    CHECK(status == 1);
+    CAPTURE(errors);
+    CHECK(errors.find("File too large") != std::string::npos);
+    CHECK(errors.find("disk full or file size limit reached") != std::string::npos);
+    CHECK(served(index) == before);
+    CHECK(run_index(RLIM_INFINITY).first == 0);  // and the next build cleans up after it
+    for (const auto& name : entries(index)) CHECK_FALSE(name.starts_with("tmp-"));
+}
+
+// ---- hostile files ----------------------------------------------------------
+
+TEST_CASE("FIFOs, sockets, outside links, huge files and binary pages are reported and skipped",
+          "[reliability][integration]") {
+    TempDir dir;
+    copy_tree(fixtures() / "corpus", dir / "src");
+    REQUIRE(::mkfifo((dir / "src/x.md").c_str(), 0644) == 0);  // would block a plain open() forever
+    {
+        int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
+        REQUIRE(fd >= 0);
+        sockaddr_un address{};
+        address.sun_family = AF_UNIX;
+        auto socket_path = (dir / "src/s.md").string();
+        REQUIRE(socket_path.size() < sizeof address.sun_path);
+        std::copy(socket_path.begin(), socket_path.end(), address.sun_path);
+        REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+        ::close(fd);
+    }
+    write_file(dir / "secret.md", "---\ntitle: Secret\n---\nnot for the index\n");
+    fs::create_symlink(dir / "secret.md", dir / "src/outside.md");
+    fs::create_symlink(dir / "src/m/metformin.md", dir / "src/inside.md");  // within the folder: fine
+    write_file(dir / "src/big.md", "---\ntitle: Big\n---\n" + std::string(200 * 1024, 'a') + "\n");
+    const char nul_page[] = "---\ntitle: Nul\n---\nline\nsecond \0 line\n";
+    write_file(dir / "src/nul.md", std::string(nul_page, sizeof nul_page - 1));
+    write_file(dir / "src/wide.md", "---\ntitle: Wide\n---\n" + std::string(70 * 1024, 'w') + "\n");
+    std::string deep = "---\ntitle: Deep\n---\n";
+    for (int i = 0; i < 5000; ++i) deep += "> ";
+    write_file(dir / "src/deep.md", deep + "text\n");
+
+    auto options = fixture_build(dir / "src", dir / "index");
+    options.max_page_bytes = 100 * 1024;
+    auto report = build_index(options);
+    REQUIRE(report.ok());
+    const auto& r = report.value();
+    struct Expected {
+        const char* path;
+        int line;
+        const char* message;
+    };
+    const Expected rows[] = {
+        {"x.md", 0, "refused: a FIFO, not a regular file"},
+        {"s.md", 0, "refused: a socket, not a regular file"},
+        {"outside.md", 0, ", outside the source folder"},
+        {"big.md", 0, "file is 204820 bytes, more than max_page_bytes (102400)"},
+        {"nul.md", 5, "NUL byte at byte offset 31 (a binary file?)"},
+        {"wide.md", 4, "line is 71680 bytes long, more than 65536"},
+        {"deep.md", 4, "Markdown nested more than 100 levels deep"},
+    };
+    for (const auto& row : rows) {
+        CAPTURE(row.path);
+        const auto* d = diagnostic_for(r, row.path);
+        REQUIRE(d != nullptr);
+        CHECK(d->line == row.line);
+        CHECK(d->message.find(row.message) != std::string::npos);
+    }
+    // Everything else is indexed, the link inside the folder included.
+    CHECK(r.pages == 26);
+    CHECK(r.skipped == 7);
+    auto searcher = Searcher::open(dir / "index", SearchSettings{});
+    REQUIRE(searcher.ok());
+    auto secret = searcher.value()->search({"secret", 0, 10});
+    REQUIRE(secret.ok());
+    CHECK(secret.value().hits.empty());
+
+    // `check` refuses the same files.
+    CheckOptions check{dir / "src", "/composition/:path/", 1, {}, 100 * 1024};
+    auto checked = check_sources(check);
+    REQUIRE(checked.ok());
+    CHECK(checked.value().errors() == 7);
+}
+
+TEST_CASE("the size limit comes from the config file", "[reliability][unit]") {
+    auto config = parse_config("max_page_bytes: 1024\n", "config.yaml");
+    REQUIRE(config.ok());
+    CHECK(config.value().max_page_bytes == 1024);
+    CHECK(parse_config("", "config.yaml").value().max_page_bytes == std::size_t{4} << 20);
+    auto bad = parse_config("max_page_bytes: 0\n", "config.yaml");
+    REQUIRE_FALSE(bad.ok());
+    CHECK(bad.error().message == "config.yaml:1: max_page_bytes must be 1..1073741824, got 0");
+}
+
+TEST_CASE("deeply nested lists and quotes are refused, not walked", "[reliability][unit]") {
+    std::string lists = "---\ntitle: Lists\n---\n";
+    for (int i = 0; i < 400; ++i) lists += std::string(static_cast<std::size_t>(i) * 2, ' ') + "- item\n";
+    auto parsed = parse_monograph("l/lists.md", lists, ParseOptions{});
+    CHECK_FALSE(parsed.page);
+    REQUIRE(parsed.diagnostics.size() == 1);
+    CHECK(parsed.diagnostics[0].code == "too-deep");
+
+    std::string shallow = "---\ntitle: Shallow\n---\n> > > > > > > > > > **Usage:** fine\n";
+    CHECK(parse_monograph("s/shallow.md", shallow, ParseOptions{}).page);
+}
