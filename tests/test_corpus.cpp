@@ -34,4 +34,41 @@ TEST_CASE("the whole rxhive corpus indexes without errors and answers", "[corpus
     REQUIRE(effects.ok());
     CHECK(effects.value().hits.at(0).path == "m/metformin.md");
     CHECK(effects.value().hits.at(0).section == "side-effects");
+
+    // Everyday language, with the shipped dictionaries.
+    auto search = [&](const std::string& query) {
+        auto page = searcher.value()->search({query, 0, 10});
+        REQUIRE(page.ok());
+        return page.value();
+    };
+    bool english = std::any_of(options.english_dictionaries.begin(), options.english_dictionaries.end(),
+                               [](const fs::path& p) { return fs::is_regular_file(p); });
+    if (!english) {
+        WARN("everyday words skipped: no English dictionary installed (wamerican, wbritish)");
+        return;
+    }
+    for (const auto* query : {"memory loss", "hearing loss", "blood loss", "bone loss", "metformin loss",
+                              "orlistat weight loss", "birth control pill", "hair los", "test"}) {
+        INFO(query);
+        auto page = search(query);
+        CHECK_FALSE(page.corrected);
+        REQUIRE_FALSE(page.hits.empty());
+        for (const auto* drug : {"l/losartan.md", "p/pilocarpine.md", "t/testosterone.md"})
+            CHECK(page.hits.front().path != drug);
+    }
+    auto gibberish = search("zzzzqqq");
+    CHECK_FALSE(gibberish.corrected);
+    CHECK(gibberish.hits.empty());
+    // A kind of medicine or a condition: the first hit is a page of one of its
+    // medicines alone, and the answer says which topic it read.
+    for (const auto* query : {"headache tablet", "alzheimers", "itching", "gout", "blood thinner", "water tablets",
+                              "asthma inhaler", "acid reflux"}) {
+        INFO(query);
+        auto page = search(query);
+        REQUIRE(page.topic);
+        REQUIRE_FALSE(page.hits.empty());
+        const auto& first = page.hits.front().path;
+        CHECK(std::any_of(page.topic->members.begin(), page.topic->members.end(),
+                          [&](const auto& member) { return member.path == first; }));
+    }
 }

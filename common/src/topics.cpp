@@ -5,20 +5,28 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <map>
 
 namespace medsearch {
 namespace {
 
-// Names as name_key()s; ids (`as_ids`) as written.
+// How a list's items are kept: names as name_key()s; substances in lower case
+// with their form and other names ("hydrocortisone (topical)"), read against
+// the pages by the searcher; ids as written.
+enum class Items { names, substances, ids };
+
 Result<std::vector<std::string>> keys_of(std::string_view origin, const YAML::Node& node, std::string_view what,
-                                         bool as_ids = false) {
+                                         Items items = Items::names) {
     if (!node || !node.IsSequence() || node.size() == 0)
         return yaml_error(origin, node, std::string(what) + " must be a list of one or more names");
     std::vector<std::string> keys;
     for (const auto& item : node) {
         if (!item.IsScalar()) return yaml_error(origin, item, "expected a name in " + std::string(what));
-        auto key = as_ids ? std::string(trim(item.as<std::string>())) : name_key(item.as<std::string>());
+        auto text = item.as<std::string>();
+        auto key = items == Items::ids          ? std::string(trim(text))
+                   : items == Items::substances ? (name_key(text).empty() ? "" : collapse_whitespace(fold_case(text)))
+                                                : name_key(text);
         if (key.empty()) return yaml_error(origin, item, "empty name in " + std::string(what));
         keys.push_back(std::move(key));
     }
@@ -37,7 +45,8 @@ Result<Topic> parse_topic(std::string_view origin, const YAML::Node& node, Topic
                 return yaml_error(origin, field.second, key + " must be a text");
             (key == "id" ? topic.id : topic.label) = field.second.as<std::string>();
         } else if (key == "names" || key == members_key || (key == "classes" && kind == TopicKind::condition)) {
-            auto keys = keys_of(origin, field.second, key, key == "classes");
+            auto keys = keys_of(origin, field.second, key,
+                                key == "classes" ? Items::ids : key == "names" ? Items::names : Items::substances);
             if (!keys) return keys.error();
             (key == "names" ? topic.names : key == "classes" ? topic.classes : topic.members) = std::move(keys.value());
         } else {
@@ -57,11 +66,7 @@ Result<Topic> parse_topic(std::string_view origin, const YAML::Node& node, Topic
 constexpr char kField = '\t';
 constexpr char kItem = '|';
 
-std::string join(const std::vector<std::string>& items) {
-    std::string out;
-    for (const auto& item : items) out += (out.empty() ? "" : std::string(1, kItem)) + item;
-    return out;
-}
+
 
 std::vector<std::string> split(std::string_view text, char separator) {
     std::vector<std::string> parts;
@@ -81,6 +86,16 @@ std::string one_line(std::string_view text) {
     std::string out(text);
     for (auto& c : out)
         if (c == kField || c == '\n' || c == '\r') c = ' ';
+    return out;
+}
+
+std::string join(const std::vector<std::string>& items) {
+    std::string out;
+    for (const auto& item : items) {
+        auto clean = one_line(item);
+        std::replace(clean.begin(), clean.end(), kItem, ' ');
+        out += (out.empty() ? "" : std::string(1, kItem)) + clean;
+    }
     return out;
 }
 

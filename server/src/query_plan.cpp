@@ -541,8 +541,8 @@ class QueryReader {
         plan_.topic = found.front();
         plan_.topic_members = found.front()->members;
         for (std::size_t t = 1; t < found.size(); ++t) {
-            std::vector<const DrugName*> shared;
-            for (const auto* member : plan_.topic_members)
+            std::vector<TopicMember> shared;
+            for (const auto& member : plan_.topic_members)
                 if (std::find(found[t]->members.begin(), found[t]->members.end(), member) != found[t]->members.end())
                     shared.push_back(member);
             if (!shared.empty()) plan_.topic_members = std::move(shared);
@@ -551,7 +551,7 @@ class QueryReader {
 
     // 6b. The condition asked about, for the pages whose drug treats it: the
     // words left (but form words), each medical term they expand to, and
-    // every name of the topic found.
+    // every name of the condition found.
     void find_treats() {
         if (!plan_.concepts.empty()) return;
         std::vector<std::string> own;
@@ -559,7 +559,8 @@ class QueryReader {
             if (!taken(word) && !snapshot_.is_stopword(word.text) && !is_form_word(word.text)) own.push_back(word.text);
         if (!own.empty()) plan_.treats.push_back(std::move(own));
         for (const auto& part : condition_text_) plan_.treats.push_back(split_words(part.text));
-        if (plan_.topic)
+        // A condition's names; a kind's would only say what the drug is.
+        if (plan_.topic && plan_.topic->kind == TopicKind::condition)
             for (const auto& name : plan_.topic->names) {
                 auto words = split_words(name);
                 std::erase_if(words, [&](const std::string& w) { return snapshot_.is_stopword(w) || is_form_word(w); });

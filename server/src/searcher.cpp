@@ -42,7 +42,7 @@ constexpr double kPhraseText = 0.5;
 constexpr double kTopicMember = 6000;
 constexpr double kSingleSubstance = 2000;
 constexpr double kTopicOrder = 300;
-constexpr double kTopicPrior = 150;
+constexpr double kTopicPrior = 60;
 constexpr double kOwnPage = 100;
 constexpr double kVariantOrder = 0.25;
 constexpr std::size_t kTopicMembersShown = 8;
@@ -471,7 +471,8 @@ Result<SearchPage> Searcher::run(const SearchRequest& request, const QueryPlan& 
         std::vector<Xapian::Query> all, tiers;
         const double count = static_cast<double>(plan.topic_members.size());
         for (std::size_t i = 0; i < plan.topic_members.size(); ++i) {
-            const auto& member = *plan.topic_members[i];
+            const auto& member = *plan.topic_members[i].name;
+            int shown = plan.topic_members[i].page;
             Xapian::Query has = any_of({Xapian::Query(prefixed(schema::kComponentPrefix, member.key)),
                                         Xapian::Query(prefixed(schema::kBasePrefix, base_key(member.key)))});
             all.push_back(has);
@@ -479,9 +480,9 @@ Result<SearchPage> Searcher::run(const SearchRequest& request, const QueryPlan& 
             // Each member's own page first, in order; then the other pages
             // of its substance (salt forms, other forms), in the same order.
             tiers.push_back(constant(has, order * kVariantOrder));
-            if (member.own_page >= 0)
+            if (shown >= 0)
                 tiers.push_back(constant(
-                    Xapian::Query(schema::id_term(snapshot_->catalog()[static_cast<std::size_t>(member.own_page)].path)),
+                    Xapian::Query(schema::id_term(snapshot_->catalog()[static_cast<std::size_t>(shown)].path)),
                     kOwnPage + order));
         }
         tiers.push_back(constant(any_of(all), kTopicMember));
@@ -490,11 +491,10 @@ Result<SearchPage> Searcher::run(const SearchRequest& request, const QueryPlan& 
         built.topic = Xapian::Query(Xapian::Query::OP_AND_MAYBE, members,
                                     Xapian::Query(Xapian::Query::OP_OR, single, fewer_ingredients_first_));
         TopicBlock block{plan.topic->label, std::string(to_string(plan.topic->kind)), {}};
-        for (const auto* member : plan.topic_members) {
-            int target = member->own_page >= 0 ? member->own_page : member->best_page;
-            if (target < 0) continue;
-            const auto& entry = snapshot_->catalog()[static_cast<std::size_t>(target)];
-            block.members.push_back({member->display, entry.url, entry.path});
+        for (const auto& member : plan.topic_members) {
+            if (member.page < 0) continue;
+            const auto& entry = snapshot_->catalog()[static_cast<std::size_t>(member.page)];
+            block.members.push_back({member.name->display, entry.url, entry.path});
             if (block.members.size() == kTopicMembersShown) break;
         }
         page.topic = std::move(block);
@@ -618,6 +618,12 @@ Result<SearchPage> Searcher::run(const SearchRequest& request, const QueryPlan& 
                 }
             }
         }
+        if (index >= 0 && std::any_of(plan.topic_members.begin(), plan.topic_members.end(), [&](const TopicMember& m) {
+                const auto& bases = snapshot_->page_bases(index);
+                return page_has(snapshot_->page_components(index), m.name->key) ||
+                       std::find(bases.begin(), bases.end(), base_key(m.name->key)) != bases.end();
+            }))
+            hit.matched.push_back("topic");
         if (plan.intent && section && section->id == plan.intent->id) hit.matched.push_back("section");
         if (hit.matched.empty()) hit.matched.push_back("text");
 

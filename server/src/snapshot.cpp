@@ -218,12 +218,31 @@ void Snapshot::build_topics(const Xapian::Database& db) {
 
     // A member is the lexicon's name for it: as written, another name, a
     // spelling or its salt-free form; members no page has are left out.
-    auto resolve = [&](const std::string& key) -> const DrugName* {
+    auto resolve_name = [&](const std::string& key) -> const DrugName* {
         if (const auto* found = name(key)) return found;
         if (const auto* others = synonyms(key); others && synonym_kind(key) != SynonymKind::condition)
             for (const auto& other : *others)
                 if (const auto* found = name(other)) return found;
         return name_by_base(base_key(key));
+    };
+    // "hydrocortisone (topical)": the drug, shown by its page of that form.
+    auto resolve = [&](const std::string& written) -> TopicMember {
+        auto components = parse_components(written);
+        if (components.size() != 1) return {resolve_name(name_key(written)), -1};  // a combination
+        const auto& component = components.front();
+        TopicMember member{resolve_name(name_key(component.name)), -1};
+        if (!member.name) return member;
+        if (!component.qualifier.empty()) {
+            auto qualifier = name_key(component.qualifier);
+            for (std::size_t i = 0; i < catalog_.size() && member.page < 0; ++i) {
+                const auto& page = catalog_[i];
+                if (page.components.size() == 1 && name_key(page.components.front().qualifier) == qualifier &&
+                    component_keys_[i].front().front() == member.name->key)
+                    member.page = static_cast<int>(i);
+            }
+        }
+        if (member.page < 0) member.page = member.name->own_page >= 0 ? member.name->own_page : member.name->best_page;
+        return member;
     };
     auto table = decode_topics(db.get_metadata(schema::kMetaTopics));
     auto stem = schema::make_stemmer();
@@ -231,10 +250,10 @@ void Snapshot::build_topics(const Xapian::Database& db) {
     std::unordered_map<std::string, const TopicEntry*> by_id;
     for (const auto& topic : table.topics) {
         TopicEntry entry{topic.kind, topic.id, topic.label, topic.names, {}, {}};
-        for (const auto& member : topic.members) {
-            const auto* found = resolve(member);
-            if (found && std::find(entry.members.begin(), entry.members.end(), found) == entry.members.end())
-                entry.members.push_back(found);
+        for (const auto& written : topic.members) {
+            auto member = resolve(written);
+            if (member.name && std::find(entry.members.begin(), entry.members.end(), member) == entry.members.end())
+                entry.members.push_back(member);
         }
         if (entry.members.empty()) continue;
         topics_.push_back(std::move(entry));
@@ -341,7 +360,7 @@ void Snapshot::build_suggestions() {
     // their members have.
     std::unordered_map<const TopicEntry*, std::uint32_t> topic_pages;
     for (const auto& topic : topics_)
-        for (const auto* member : topic.members) topic_pages[&topic] += member->pages;
+        for (const auto& member : topic.members) topic_pages[&topic] += member.name->pages;
     for (const auto& [key, index] : topic_names_) {
         const auto& topic = topics_[index];
         suggestions_.push_back({key, topic.label,

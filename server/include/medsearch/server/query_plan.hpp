@@ -55,7 +55,7 @@ struct QueryPlan {
     // A kind of medicine or a condition asked about ("allergy tablets",
     // "itching"), when no drug is named: its members answer it.
     const TopicEntry* topic = nullptr;
-    std::vector<const DrugName*> topic_members;  // first-line first
+    std::vector<TopicMember> topic_members;  // first-line first
     // The condition asked about, in the words of each way of saying it (the
     // user's, then the medical terms it expands to): pages whose drug treats
     // it (schema::kTreats) come first.

@@ -32,6 +32,15 @@ struct DrugName {
     int best_page = -1;       // the page with the fewest ingredients that has it
 };
 
+// A medicine that answers a topic: a drug name of the lexicon, and the page
+// shown for it (the page of the form the dictionary names, "hydrocortisone
+// (topical)", else the drug's own page, else its page with fewest ingredients).
+struct TopicMember {
+    const DrugName* name = nullptr;
+    int page = -1;
+    bool operator==(const TopicMember& other) const { return name == other.name; }
+};
+
 // A kind of medicine or a condition of data/medicines.yaml, read against the
 // pages: its members are the drug names of the lexicon that answer it.
 struct TopicEntry {
@@ -39,7 +48,7 @@ struct TopicEntry {
     std::string id;
     std::string label;
     std::vector<std::string> names;        // name_key()s people type
-    std::vector<const DrugName*> members;  // first-line first; each has pages
+    std::vector<TopicMember> members;      // first-line first; each has pages
     std::vector<const TopicEntry*> classes;  // related classes of a condition
 };
 
