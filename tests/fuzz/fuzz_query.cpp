@@ -1,0 +1,59 @@
+// The query reader on arbitrary text: query plan, Xapian's parser and a search
+// (and completion) on a small index of tests/fixtures/corpus built once.
+#include "medsearch/common/log.hpp"
+#include "medsearch/indexer/builder.hpp"
+#include "medsearch/server/searcher.hpp"
+
+#include <unistd.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+namespace {
+
+std::unique_ptr<medsearch::Searcher> searcher;
+std::filesystem::path index_dir;
+
+void remove_index() {
+    std::error_code ignored;
+    std::filesystem::remove_all(index_dir, ignored);
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerInitialize(int*, char***) {
+    index_dir = std::filesystem::temp_directory_path() / ("medsearch-fuzz-query-" + std::to_string(::getpid()));
+    medsearch::BuildOptions options;
+    options.source_dir = std::filesystem::path(MEDSEARCH_FIXTURES_DIR) / "corpus";
+    options.index_dir = index_dir;
+    options.mode = medsearch::BuildMode::full;
+    options.threads = 1;
+    auto built = medsearch::build_index(options);
+    if (!built) {
+        std::fprintf(stderr, "fuzz_query: %s\n", built.error().message.c_str());
+        std::abort();
+    }
+    auto opened = medsearch::Searcher::open(index_dir, medsearch::SearchSettings{});
+    if (!opened) {
+        std::fprintf(stderr, "fuzz_query: %s\n", opened.error().message.c_str());
+        std::abort();
+    }
+    searcher = std::move(opened.value());
+    std::atexit(remove_index);
+    return 0;
+}
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    if (size > medsearch::kMaxQueryBytes) return -1;  // the HTTP layer refuses longer queries
+    std::string query(reinterpret_cast<const char*>(data), size);
+    auto page = searcher->search({query, 0, 10, size % 2 == 1});
+    if (!page && page.error().message.empty()) std::abort();
+    auto suggestions = searcher->suggest({query, 8});
+    if (!suggestions && suggestions.error().message.empty()) std::abort();
+    return 0;
+}
