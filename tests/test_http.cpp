@@ -1,5 +1,5 @@
 #include "medsearch/server/http.hpp"
-#include "support.hpp"
+#include "http_support.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -18,41 +18,17 @@ httplib::Params params(std::initializer_list<std::pair<const char*, std::string>
     return out;
 }
 
-// A real server on a free loopback port, stopped and joined at the end.
-class RunningServer {
+class RunningServer : public TestServer {
   public:
     enum class Cache { on, off };
     explicit RunningServer(const fs::path& index_dir, std::vector<std::string> origins = {},
-                           Cache cache = Cache::on) {
-        ServerOptions options;
-        if (cache == Cache::off) options.cache_bytes = 0;
-        options.index_dir = index_dir;
-        options.port = 0;
-        options.threads = 4;
-        options.cors_origins = std::move(origins);
-        options.access_log = false;
-        options.reload_interval = std::chrono::milliseconds(20);
-        auto created = HttpServer::create(options);
-        REQUIRE(created.ok());
-        server_ = std::move(created.value());
-        auto bound = server_->bind();
-        REQUIRE(bound.ok());
-        port_ = bound.value();
-        thread_ = std::thread([this] { (void)server_->run(); });
-        for (int i = 0; i < 200 && !server_->is_running(); ++i)
-            std::this_thread::sleep_for(std::chrono::milliseconds(5));
-        REQUIRE(server_->is_running());
-    }
-    ~RunningServer() {
-        server_->stop();
-        thread_.join();
-    }
-    httplib::Client client() const { return httplib::Client("127.0.0.1", port_); }
-
-  private:
-    std::unique_ptr<HttpServer> server_;
-    std::thread thread_;
-    int port_ = 0;
+                           Cache cache = Cache::on)
+        : TestServer(index_dir, [&](ServerOptions& options) {
+              options.threads = 4;
+              options.cors_origins = std::move(origins);
+              options.cache_bytes = cache == Cache::off ? 0 : ServerOptions{}.cache_bytes;
+              options.reload_interval = std::chrono::milliseconds(20);
+          }) {}
 };
 
 }  // namespace

@@ -1,7 +1,7 @@
 // Open connections against the server: slow senders, idle keep-alive
 // connections, the connection cap, a stop with requests in flight, /metrics.
 #include "medsearch/server/http.hpp"
-#include "support.hpp"
+#include "http_support.hpp"
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -123,39 +123,6 @@ void raise_files_for_test(rlim_t wanted) {
     REQUIRE(limit.rlim_cur >= wanted);
 }
 
-class Server {
-  public:
-    explicit Server(const fs::path& index_dir, std::function<void(ServerOptions&)> tune = {}) {
-        ServerOptions options;
-        options.index_dir = index_dir;
-        options.port = 0;
-        options.threads = 2;
-        options.access_log = false;
-        options.cache_bytes = 0;
-        if (tune) tune(options);
-        auto created = HttpServer::create(options);
-        REQUIRE(created.ok());
-        server_ = std::move(created.value());
-        auto bound = server_->bind();
-        REQUIRE(bound.ok());
-        port_ = bound.value();
-        thread_ = std::thread([this] { (void)server_->run(); });
-        for (int i = 0; i < 400 && !server_->is_running(); ++i) std::this_thread::sleep_for(milliseconds(5));
-        REQUIRE(server_->is_running());
-    }
-    ~Server() {
-        server_->stop();
-        thread_.join();
-    }
-    int port() const { return port_; }
-    HttpServer& http() { return *server_; }
-
-  private:
-    std::unique_ptr<HttpServer> server_;
-    std::thread thread_;
-    int port_ = 0;
-};
-
 // Milliseconds a fresh client waits for GET target.
 long answer_ms(int port, const std::string& target, int* status = nullptr) {
     auto start = Clock::now();
@@ -177,9 +144,8 @@ double metric(const std::string& text, const std::string& series) {
 
 TEST_CASE("slow senders do not keep another client's search waiting", "[http][integration]") {
     raise_files_for_test(512);
-    TempDir dir;
-    REQUIRE(build_index(fixture_build(fixtures() / "corpus", dir / "index")).ok());
-    Server server(dir / "index");
+    FixtureIndex dir;
+    TestServer server(dir.index());
 
     // 64 connections (many times the workers) trickle their request headers.
     std::vector<Socket> slow;
@@ -209,9 +175,8 @@ TEST_CASE("slow senders do not keep another client's search waiting", "[http][in
 }
 
 TEST_CASE("a request not sent whole within the header deadline gets 408 and the close", "[http][integration]") {
-    TempDir dir;
-    REQUIRE(build_index(fixture_build(fixtures() / "corpus", dir / "index")).ok());
-    Server server(dir / "index", [](ServerOptions& o) { o.header_timeout = milliseconds(300); });
+    FixtureIndex dir;
+    TestServer server(dir.index(), [](ServerOptions& o) { o.header_timeout = milliseconds(300); });
     Socket slow(server.port());
     REQUIRE(slow.send("GET /search?q=ketamine HTTP/1.1\r\nHost: x\r\n"));
     // Bytes that keep coming do not extend the deadline.
@@ -227,9 +192,8 @@ TEST_CASE("a request not sent whole within the header deadline gets 408 and the 
 
 TEST_CASE("a thousand idle keep-alive connections, then a new request is answered", "[http][integration]") {
     raise_files_for_test(4096);
-    TempDir dir;
-    REQUIRE(build_index(fixture_build(fixtures() / "corpus", dir / "index")).ok());
-    Server server(dir / "index");
+    FixtureIndex dir;
+    TestServer server(dir.index());
 
     std::vector<Socket> idle;
     idle.reserve(1024);
@@ -260,9 +224,8 @@ TEST_CASE("a thousand idle keep-alive connections, then a new request is answere
 
 TEST_CASE("past the connection cap a client gets 503 with Retry-After, and the server recovers",
           "[http][integration]") {
-    TempDir dir;
-    REQUIRE(build_index(fixture_build(fixtures() / "corpus", dir / "index")).ok());
-    Server server(dir / "index", [](ServerOptions& o) { o.max_connections = 8; });
+    FixtureIndex dir;
+    TestServer server(dir.index(), [](ServerOptions& o) { o.max_connections = 8; });
     REQUIRE(server.http().max_connections() == 8);
     {
         std::vector<Socket> held;
@@ -293,9 +256,8 @@ TEST_CASE("past the connection cap a client gets 503 with Retry-After, and the s
 }
 
 TEST_CASE("/metrics counts requests by route and status, latency and the cache", "[http][integration]") {
-    TempDir dir;
-    REQUIRE(build_index(fixture_build(fixtures() / "corpus", dir / "index")).ok());
-    Server server(dir / "index", [](ServerOptions& o) { o.cache_bytes = 1 << 20; });
+    FixtureIndex dir;
+    TestServer server(dir.index(), [](ServerOptions& o) { o.cache_bytes = 1 << 20; });
     auto scrape = [&] {
         Socket s(server.port());
         REQUIRE(s.send(get("/metrics")));
@@ -336,10 +298,9 @@ TEST_CASE("/metrics counts requests by route and status, latency and the cache",
 TEST_CASE("SIGTERM with requests in flight: every one is answered and the server exits 0",
           "[http][integration]") {
     raise_files_for_test(1024);
-    TempDir dir;
-    REQUIRE(build_index(fixture_build(fixtures() / "corpus", dir / "index")).ok());
-    auto log = dir / "serve.log";
-    std::string db = (dir / "index").string(), log_path = log.string(), prog = program().string();
+    FixtureIndex dir;
+    auto log = dir.path() / "serve.log";
+    std::string db = dir.index().string(), log_path = log.string(), prog = program().string();
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_addopen(&actions, 2, log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);

@@ -37,6 +37,14 @@ def free_port():
         return s.getsockname()[1]
 
 
+def listening(port):
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
 def wait_for(pred, seconds, what):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -75,13 +83,7 @@ def main():
                                   "--trusted-proxy", "127.0.0.1"], stdout=serve_log, stderr=serve_log)
         procs.append(serve)
 
-        def up():
-            try:
-                with socket.create_connection(("127.0.0.1", app_port), timeout=1):
-                    return True
-            except OSError:
-                return False
-        wait_for(up, 30, "medsearch serve")
+        wait_for(lambda: listening(app_port), 30, "medsearch serve")
 
         key, cert = os.path.join(work, "key.pem"), os.path.join(work, "cert.pem")
         subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert,
@@ -123,11 +125,7 @@ http {{
             if nginx.poll() is not None:
                 raise SystemExit("nginx exited:\n" + open(os.path.join(work, "nginx-stderr.log")).read() +
                                  open(os.path.join(work, "nginx-error.log")).read())
-            try:
-                with socket.create_connection(("127.0.0.1", tls_port), timeout=1):
-                    return True
-            except OSError:
-                return False
+            return listening(tls_port)
         wait_for(nginx_up, 30, "nginx")
 
         tls = ssl.create_default_context()
