@@ -469,17 +469,21 @@ Result<SearchPage> Searcher::run(const SearchRequest& request, const QueryPlan& 
     // A kind of medicine or a condition: its members, single substances first.
     if (!plan.topic_members.empty()) {
         std::vector<Xapian::Query> all, tiers;
+        std::unordered_set<const DrugName*> seen;
         const double count = static_cast<double>(plan.topic_members.size());
         for (std::size_t i = 0; i < plan.topic_members.size(); ++i) {
             const auto& member = *plan.topic_members[i].name;
             int shown = plan.topic_members[i].page;
+            bool again = !seen.insert(&member).second;  // the same drug in another form
             Xapian::Query has = any_of({Xapian::Query(prefixed(schema::kComponentPrefix, member.key)),
                                         Xapian::Query(prefixed(schema::kBasePrefix, base_key(member.key)))});
-            all.push_back(has);
             double order = kTopicOrder * (count - static_cast<double>(i)) / count + kTopicPrior * snapshot_->prior(member);
             // Each member's own page first, in order; then the other pages
             // of its substance (salt forms, other forms), in the same order.
-            tiers.push_back(constant(has, order * kVariantOrder));
+            if (!again) {
+                all.push_back(has);
+                tiers.push_back(constant(has, order * kVariantOrder));
+            }
             if (shown >= 0)
                 tiers.push_back(constant(
                     Xapian::Query(schema::id_term(snapshot_->catalog()[static_cast<std::size_t>(shown)].path)),

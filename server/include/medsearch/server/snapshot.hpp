@@ -38,7 +38,8 @@ struct DrugName {
 struct TopicMember {
     const DrugName* name = nullptr;
     int page = -1;
-    bool operator==(const TopicMember& other) const { return name == other.name; }
+    // A drug may answer in two forms ("ibuprofen", "ibuprofen (topical)").
+    bool operator==(const TopicMember& other) const { return name == other.name && page == other.page; }
 };
 
 // A kind of medicine or a condition of data/medicines.yaml, read against the
