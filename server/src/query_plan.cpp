@@ -584,10 +584,12 @@ class QueryReader {
     }
 
     // 6. Conditions in lay words: their medical names, as phrases ("opioid
-    // dependence", not pages with "dependence" anywhere).
+    // dependence", not pages with "dependence" anywhere). The words of a topic
+    // answered are not: its own names say what it is ("allergy tablets" is
+    // not "allergic reaction").
     void expand_conditions() {
         for (std::size_t i = 0; i < words_.size(); ++i) {
-            if (words_[i].consumed || words_[i].intent) continue;
+            if (words_[i].consumed || words_[i].intent || (plan_.topic && words_[i].topic)) continue;
             for (std::size_t n = std::min(snapshot_.longest_synonym_words(), words_.size() - i); n >= 1; --n) {
                 auto key = join(words_, i, i + n);
                 const auto* values = snapshot_.synonyms(key);
