@@ -154,7 +154,6 @@ unsigned long clean_index_dir(const fs::path& index_dir, const std::string& keep
     for (const auto& entry : fs::directory_iterator(index_dir, ec)) {
         auto name = entry.path().filename().string();
         if (name.starts_with("tmp-")) {
-            highest = std::max(highest, generation_number(name.substr(4)));
             fs::remove_all(entry.path(), ec);
         } else if (name == std::string(kCurrentFileName) + ".tmp") {
             fs::remove(entry.path(), ec);  // a publish stopped before its rename
