@@ -124,17 +124,19 @@ TEST_CASE_METHOD(Everyday, "suggestions offer the kind of medicine and the condi
 }
 
 TEST_CASE("treatment clauses leave out what a drug causes or is not for", "[everyday][unit]") {
-    auto text = treatment_clauses(
+    auto clauses = treatment_clauses(
         "Amoxicillin is used to treat infections caused by bacteria.\n"
         "It is not effective against colds or flu.\n"
         "It may cause diarrhoea and rash.\n"
         "* Ear infections\n"
         "Side effects include nausea.");
+    const auto& text = clauses.treats;
     CHECK(text.find("treat infections") != std::string::npos);
     CHECK(text.find("Ear infections") != std::string::npos);
     for (const auto* absent : {"bacteria", "colds", "flu", "diarrhoea", "rash", "nausea"}) {
         INFO(absent);
         CHECK(text.find(absent) == std::string::npos);
+        CHECK(clauses.other.find(absent) != std::string::npos);
     }
 }
 

@@ -42,9 +42,20 @@ Xapian::Document DocumentBuilder::build(const Monograph& page) {
         if (spec) field = {spec->boost, spec->positions, {}, spec->prefix, schema::section_bit(*spec)};
         position = text_.index(doc, section.text, field, position) + kGap;
     }
-    // What the drug is for (indications.hpp): stems of the treats field only.
-    text_.index(doc, treatment_text(page), {0, false, {}, schema::kTreats.prefix, 0}, position);
     text_.finish_page(doc);
+
+    // What the drug is for (indications.hpp): the Usage stems found only
+    // where it says what the drug causes or is not for.
+    if (const auto* usage = usage_section(page)) {
+        auto clauses = treatment_clauses(usage->text);
+        if (!clauses.other.empty()) {
+            std::set<std::string> treats, other;
+            text_.add_stems_to(clauses.treats, treats);
+            text_.add_stems_to(clauses.other, other);
+            for (const auto& stem : other)
+                if (!treats.count(stem)) doc.add_boolean_term(std::string(schema::kUsageOnlyCausedPrefix) + stem);
+        }
+    }
 
     // Exact-name terms: which ingredients, under any of their names, and the
     // exact set, so that "metformin" finds the page of exactly metformin first.

@@ -17,9 +17,6 @@ constexpr std::array<std::string_view, 27> kTurns = {
     "worsen", "aggravat", "precipitat", "allergic to", "hypersensitiv", "interact", "withdrawn",
     "withdrawal of", "risk of developing", "however", "although", "unless"};
 
-// Sentences of the intro that still describe the drug rather than the page.
-constexpr std::size_t kIntroSentences = 3;
-
 bool word_start(std::string_view text, std::size_t at) {
     return at == 0 || !std::isalnum(static_cast<unsigned char>(text[at - 1]));
 }
@@ -38,51 +35,38 @@ std::size_t first_turn(std::string_view sentence) {
 
 // Sentences end at '.', '!', '?', ';' before a space, and at line ends (list items).
 template <typename OnSentence>
-void for_each_sentence(std::string_view text, OnSentence&& on_sentence, std::size_t limit = SIZE_MAX) {
-    std::size_t start = 0, count = 0;
-    for (std::size_t i = 0; i <= text.size() && count < limit; ++i) {
+void for_each_sentence(std::string_view text, OnSentence&& on_sentence) {
+    std::size_t start = 0;
+    for (std::size_t i = 0; i <= text.size(); ++i) {
         bool end = i == text.size() || text[i] == '\n' ||
                    ((text[i] == '.' || text[i] == '!' || text[i] == '?' || text[i] == ';') &&
                     (i + 1 == text.size() || text[i + 1] == ' ' || text[i + 1] == '\n'));
         if (!end) continue;
-        if (i > start) {
-            on_sentence(text.substr(start, i - start));
-            ++count;
-        }
+        if (i > start) on_sentence(text.substr(start, i - start));
         start = i + 1;
     }
 }
 
 }  // namespace
 
-std::string treatment_clauses(std::string_view text) {
-    std::string out, lower;
+Clauses treatment_clauses(std::string_view text) {
+    Clauses out;
+    std::string lower;
     for_each_sentence(text, [&](std::string_view sentence) {
         lower.assign(sentence);
         std::transform(lower.begin(), lower.end(), lower.begin(),
                        [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-        auto keep = sentence.substr(0, first_turn(lower));
-        if (keep.find_first_not_of(" \t*-:,") == std::string_view::npos) return;
-        out.append(keep).push_back('\n');
+        auto cut = first_turn(lower);
+        out.treats.append(sentence.substr(0, cut)).push_back('\n');
+        if (cut < sentence.size()) out.other.append(sentence.substr(cut)).push_back('\n');
     });
     return out;
 }
 
-std::string treatment_text(const Monograph& page) {
-    std::string out;
-    const Section* usage = nullptr;
-    const Section* intro = nullptr;
-    for (const auto& section : page.sections) {
-        if (section.id == schema::kUsage.id && !usage) usage = &section;
-        if (section.id == schema::kIntro.id && !intro) intro = &section;
-    }
-    if (usage) out = treatment_clauses(usage->text);
-    if (intro) {
-        std::string opening;
-        for_each_sentence(intro->text, [&](std::string_view s) { opening.append(s).append(".\n"); }, kIntroSentences);
-        out += treatment_clauses(opening);
-    }
-    return out;
+const Section* usage_section(const Monograph& page) {
+    for (const auto& section : page.sections)
+        if (section.id == schema::kUsage.id) return &section;
+    return nullptr;
 }
 
 }  // namespace medsearch

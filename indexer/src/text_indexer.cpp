@@ -239,4 +239,11 @@ void TextIndexer::add_words_to(std::string_view text, std::set<std::string>& wor
     scan(text, [&](const std::string& word) { words.insert(word); });
 }
 
+void TextIndexer::add_stems_to(std::string_view text, std::set<std::string>& stems) {
+    scan(text, [&](const std::string& word) {
+        const auto& stem = word_info(word).search->stem;
+        if (!stem.empty()) stems.insert(stem);
+    });
+}
+
 }  // namespace medsearch

@@ -46,7 +46,7 @@ constexpr double kTopicPrior = 60;
 constexpr double kOwnPage = 100;
 constexpr double kVariantOrder = 0.25;
 constexpr std::size_t kTopicMembersShown = 8;
-// A page whose drug treats the condition asked about (schema::kTreats); with a
+// A page whose drug treats the condition asked about (schema::kUsageOnlyCausedPrefix); with a
 // topic, its members whose pages say they treat it come before those whose
 // pages do not, each in the dictionary's order.
 constexpr double kTreats = 3000;
@@ -503,13 +503,20 @@ Result<SearchPage> Searcher::run(const SearchRequest& request, const QueryPlan& 
         }
         page.topic = std::move(block);
     }
-    // What a page's drug treats: every word of one way of saying the condition.
+    // What a page's drug treats: every word of one way of saying the
+    // condition, each in its Usage section but not only where it says what
+    // the drug causes.
     if (!plan.treats.empty()) {
         std::vector<Xapian::Query> ways;
         for (const auto& words : plan.treats) {
             std::vector<Xapian::Query> stems;
-            for (const auto& word : words)
-                if (starts_with_letter(word)) stems.emplace_back(schema::search_term(schema::kTreats.prefix, stem_(word), true));
+            for (const auto& word : words) {
+                if (!starts_with_letter(word)) break;
+                auto stem = stem_(word);
+                stems.emplace_back(Xapian::Query::OP_AND_NOT,
+                                   Xapian::Query(schema::search_term(schema::kUsage.prefix, stem, true)),
+                                   Xapian::Query(std::string(schema::kUsageOnlyCausedPrefix) + stem));
+            }
             if (!stems.empty() && stems.size() == words.size())
                 ways.emplace_back(Xapian::Query::OP_AND, stems.begin(), stems.end());
         }

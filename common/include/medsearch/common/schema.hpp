@@ -18,7 +18,7 @@ class Stem;
 namespace medsearch::schema {
 
 // Bumped whenever documents would be indexed differently: forces a full rebuild.
-inline constexpr int kVersion = 12;
+inline constexpr int kVersion = 13;
 
 // Text terms count occurrences in units of kWdfUnit: the low bits of the wdf
 // (within-document frequency) of a search term (search_term: a stem, or a
@@ -52,10 +52,12 @@ inline constexpr std::string_view kBaseSetPrefix = "XT";    // XT<sorted salt-fr
 inline constexpr std::string_view kIngredientCountPrefix = "XK";  // XK<n>, n = 1..kMaxIngredientCount
 inline constexpr int kMaxIngredientCount = 4;                     // 4 means four or more
 
-// What a page's drug is for: the stems of the sentences of its Usage section
-// and introduction that say what it treats or prevents, not what it causes or
-// warns of ("Z" + prefix + stem). Conditions in everyday words rank by them.
-inline constexpr FieldSpec kTreats{"treats", "XI", 1};
+// What a page's drug is for: the Usage section's stems, but those it has only
+// where it says what the drug causes, warns of or is not for, which get a
+// boolean term "XW" + stem. A page treats a word when it has "ZXU" + stem and
+// not "XW" + stem; conditions in everyday words rank by that. (A field of the
+// treating stems instead was a tenth more terms per page and of build time.)
+inline constexpr std::string_view kUsageOnlyCausedPrefix = "XW";
 
 // A canonical section. `headings` are the normalised heading or bold-label texts
 // that open it; `intents` the query phrases that ask for it ('*' = any words, as

@@ -58,6 +58,8 @@ class TextIndexer {
 
     // The words `index` would find in `text`.
     void add_words_to(std::string_view text, std::set<std::string>& words);
+    // The stems of those that have one.
+    void add_stems_to(std::string_view text, std::set<std::string>& stems);
 
   private:
     // The term a query looks a word up by in the default field: "Z" + its

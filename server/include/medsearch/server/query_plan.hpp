@@ -58,7 +58,7 @@ struct QueryPlan {
     std::vector<TopicMember> topic_members;  // first-line first
     // The condition asked about, in the words of each way of saying it (the
     // user's, then the medical terms it expands to): pages whose drug treats
-    // it (schema::kTreats) come first.
+    // it (schema::kUsageOnlyCausedPrefix) come first.
     std::vector<std::vector<std::string>> treats;
 };
 
