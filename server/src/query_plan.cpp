@@ -14,6 +14,9 @@ constexpr double kSaltFreeWeight = 0.95;
 constexpr double kFuzzyWeight = 0.85;
 constexpr double kPrefixWeight = 0.9;
 constexpr std::size_t kMaxCompletions = 12;
+// Ways of saying a condition looked up in what pages treat: its first names
+// (the dictionary lists the common ones first); each is a query of its own.
+constexpr std::size_t kTreatsWays = 6;
 // Extra text parts: other names and completions help highlight and rank text.
 constexpr double kExpansionTextWeight = 0.6;
 constexpr double kCompletionTextWeight = 0.3;
@@ -562,6 +565,7 @@ class QueryReader {
         // A condition's names; a kind's would only say what the drug is.
         if (plan_.topic && plan_.topic->kind == TopicKind::condition)
             for (const auto& name : plan_.topic->names) {
+                if (plan_.treats.size() >= kTreatsWays) break;
                 auto words = split_words(name);
                 std::erase_if(words, [&](const std::string& w) { return snapshot_.is_stopword(w) || is_form_word(w); });
                 if (!words.empty() && std::find(plan_.treats.begin(), plan_.treats.end(), words) == plan_.treats.end())
