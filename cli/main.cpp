@@ -196,7 +196,7 @@ int main(int argc, char** argv) {
     bool no_access_log = false;
     serve->add_option("--db", flags.db, "Index folder");
     serve->add_option("--listen", listen, "HOST:PORT (default 127.0.0.1:8080)");
-    serve->add_option("--threads", http_threads, "Worker threads, one searcher each (default 16)")
+    serve->add_option("--threads", http_threads, "Worker threads, one searcher each (default: one per core)")
         ->check(CLI::Range(1, 256));
     int max_connections = 10000;
     serve->add_option("--max-connections", max_connections,
@@ -340,6 +340,8 @@ int main(int argc, char** argv) {
             if (!parsed) return fail(parsed.error());
         }
         options.threads = http_threads > 0 ? http_threads : config.threads;
+        // Connections do not hold a worker: searches need no more workers than cores.
+        if (options.threads == 0) options.threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
         options.site_url = site_url.empty() ? config.site_url : site_url;
         options.cors_origins = config.cors_origins;
         options.cors_origins.insert(options.cors_origins.end(), origins.begin(), origins.end());

@@ -25,7 +25,7 @@ TEST_CASE("config errors name the file and line", "[config][unit]") {
     };
     const Row rows[] = {
         {"source: x\nsorce: y\n", "config.yaml:2: unknown key 'sorce'"},
-        {"threads: 0\n", "config.yaml:1: threads must be 1..256, got 0"},
+        {"threads: 300\n", "config.yaml:1: threads must be 0..256, got 300"},
         {"listen: 127.0.0.1:70000\n", "config.yaml:1: port must be 0..65535, got '70000'"},
         {"threads: many\n", "config.yaml:1: 'threads' must be a whole number"},
         {"permalink: /drugs/\n", "config.yaml:1: permalink must contain :path or :basename, got '/drugs/'"},

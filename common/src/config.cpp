@@ -104,7 +104,7 @@ Result<Config> parse_config(std::string_view yaml_text, const std::filesystem::p
                     if (!parsed) return bad(file, value, parsed.error().message);
                 }
             } else if (key == "threads") {
-                auto n = integer(1, 256);
+                auto n = integer(0, 256);
                 if (!n) return n.error();
                 config.threads = n.value();
             } else if (key == "index_threads") {
@@ -147,9 +147,9 @@ Result<Config> parse_config(std::string_view yaml_text, const std::filesystem::p
 Status validate_config(const Config& config) {
     if (config.port < 0 || config.port > 65535)
         return Error{Errc::bad_input, "port must be 0..65535, got " + std::to_string(config.port)};
-    if (config.threads < 1 || config.threads > 256)
+    if (config.threads < 0 || config.threads > 256)
         return Error{Errc::bad_input,
-                     "threads must be 1..256, got " + std::to_string(config.threads)};
+                     "threads must be 0..256, got " + std::to_string(config.threads)};
     if (config.index_threads < 0 || config.index_threads > 256)
         return Error{Errc::bad_input,
                      "index threads must be 0..256, got " + std::to_string(config.index_threads)};

@@ -22,7 +22,7 @@ struct Config {
     std::filesystem::path essential_file;  // essential-medicines list; empty: built in
     std::string host = "127.0.0.1";
     int port = 8080;
-    int threads = 16;                        // HTTP workers, one searcher each
+    int threads = 0;                         // HTTP workers, one searcher each; 0: one per core
     std::string site_url;                    // the site's address, for links on the search page
     std::vector<std::string> cors_origins;   // origins allowed to call the API
     unsigned snippet_bytes = 200;            // length of a snippet, in bytes of text
