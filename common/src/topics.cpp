@@ -107,12 +107,9 @@ std::string_view to_string(TopicKind kind) {
 
 Result<TopicTable> parse_topics(std::string_view yaml_text, std::string_view origin) {
     TopicTable table;
-    YAML::Node root;
-    try {
-        root = YAML::Load(std::string(yaml_text));
-    } catch (const YAML::Exception& e) {
-        return yaml_error(origin, e);
-    }
+    auto loaded = load_yaml(yaml_text, origin);
+    if (!loaded) return loaded.error();
+    const auto& root = loaded.value();
     if (root.IsNull()) return table;
     if (!root.IsMap()) return yaml_error(origin, root, "expected the keys classes and conditions");
     std::map<std::string, std::string> owner;  // name or id -> the topic that has it

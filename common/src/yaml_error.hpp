@@ -24,4 +24,13 @@ inline Error yaml_error(std::string_view origin, const YAML::Exception& e) {
     return yaml_error(origin, e.mark, e.msg);
 }
 
+// The document of a YAML text; a syntax error names `origin` and the line.
+inline Result<YAML::Node> load_yaml(std::string_view text, std::string_view origin) {
+    try {
+        return YAML::Load(std::string(text));
+    } catch (const YAML::Exception& e) {
+        return yaml_error(origin, e);
+    }
+}
+
 }  // namespace medsearch
