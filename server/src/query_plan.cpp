@@ -22,7 +22,7 @@ constexpr double kExpansionTextWeight = 0.6;
 constexpr double kCompletionTextWeight = 0.3;
 
 // Words for the form of a medicine ("headache tablet", "eczema cream"): they
-// say how, not what for, so a page's treats field need not have them.
+// say how, not what for, so the pages that treat the condition need not say them.
 constexpr std::string_view kFormWords[] = {
     "tablet", "tablets", "pill", "pills", "capsule", "capsules", "medicine", "medicines", "medication",
     "medications", "drug", "drugs", "cream", "creams", "ointment", "gel", "lotion", "shampoo", "spray",
@@ -546,7 +546,8 @@ class QueryReader {
         for (std::size_t t = 1; t < found.size(); ++t) {
             std::vector<TopicMember> shared;
             for (const auto& member : plan_.topic_members)
-                if (std::find(found[t]->members.begin(), found[t]->members.end(), member) != found[t]->members.end())
+                if (std::any_of(found[t]->members.begin(), found[t]->members.end(),
+                                [&](const TopicMember& other) { return other.name == member.name; }))
                     shared.push_back(member);
             if (!shared.empty()) plan_.topic_members = std::move(shared);
         }

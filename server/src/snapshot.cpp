@@ -247,9 +247,8 @@ void Snapshot::build_topics(const Xapian::Database& db) {
     auto table = decode_topics(db.get_metadata(schema::kMetaTopics));
     auto stem = schema::make_stemmer();
     topics_.reserve(table.topics.size());
-    std::unordered_map<std::string, const TopicEntry*> by_id;
     for (const auto& topic : table.topics) {
-        TopicEntry entry{topic.kind, topic.id, topic.label, topic.names, {}, {}};
+        TopicEntry entry{topic.kind, topic.id, topic.label, topic.names, {}};
         for (const auto& written : topic.members) {
             auto member = resolve(written);
             if (member.name && std::find(entry.members.begin(), entry.members.end(), member) == entry.members.end())
@@ -257,20 +256,12 @@ void Snapshot::build_topics(const Xapian::Database& db) {
         }
         if (entry.members.empty()) continue;
         topics_.push_back(std::move(entry));
-        by_id.emplace(topic.id, &topics_.back());
         auto index = static_cast<std::uint32_t>(topics_.size() - 1);
         for (const auto& topic_name : topic.names) {
             topic_by_key_.emplace(topic_key(topic_name, stem), index);
             topic_names_.emplace_back(topic_name, index);
             longest_topic_words_ = std::max(longest_topic_words_, word_count(topic_name));
         }
-    }
-    std::size_t t = 0;
-    for (const auto& topic : table.topics) {
-        if (t == topics_.size() || topics_[t].id != topic.id) continue;  // left out: no members
-        for (const auto& id : topic.classes)
-            if (auto it = by_id.find(id); it != by_id.end()) topics_[t].classes.push_back(it->second);
-        ++t;
     }
 }
 

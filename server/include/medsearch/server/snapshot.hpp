@@ -50,7 +50,6 @@ struct TopicEntry {
     std::string label;
     std::vector<std::string> names;        // name_key()s people type
     std::vector<TopicMember> members;      // first-line first; each has pages
-    std::vector<const TopicEntry*> classes;  // related classes of a condition
 };
 
 // What a suggestion points at.
