@@ -355,3 +355,87 @@ TEST_CASE("SIGTERM with requests in flight: every one is answered and the server
     Socket late(port);
     CHECK_FALSE(late.connected());
 }
+
+namespace {
+
+// GET /search for "ketamine <tag>": its answer names the query, so each
+// answer shows which request it belongs to.
+std::string tagged(const std::string& tag) {
+    return "GET /search?q=ketamine%20" + tag + "&limit=1 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+}
+
+bool answers(const std::string& response, const std::string& tag) {
+    return status_of(response) == 200 &&
+           body_of(response).find("\"query\":\"ketamine " + tag + "\"") != std::string::npos;
+}
+
+}  // namespace
+
+TEST_CASE("pipelined requests in one send are each answered once, in order", "[http][integration]") {
+    FixtureIndex dir;
+    TestServer server(dir.index());
+    Socket client(server.port());
+    REQUIRE(client.connected());
+    // More than one worker's turn (16) in a single write: the rest are
+    // answered on later turns, by whichever worker takes the connection.
+    constexpr int kRequests = 40;
+    for (int round = 0; round < 3; ++round) {
+        std::string burst;
+        for (int i = 0; i < kRequests; ++i) burst += tagged("r" + std::to_string(round) + "n" + std::to_string(i));
+        REQUIRE(client.send(burst));
+        int in_order = 0;
+        for (int i = 0; i < kRequests; ++i) {
+            auto response = client.response(milliseconds(10000));
+            const std::string tag = "r" + std::to_string(round) + "n" + std::to_string(i);
+            INFO("round " << round << ", request " << i << ": " << response.substr(0, 200));
+            CHECK(answers(response, tag));
+            in_order += answers(response, tag);
+        }
+        CHECK(in_order == kRequests);
+    }
+    // Nothing answered twice: no bytes follow the last answer.
+    CHECK(client.response(milliseconds(300)).empty());
+}
+
+TEST_CASE("concurrent keep-alive clients sending back to back each get their own answers",
+          "[http][integration]") {
+    FixtureIndex dir;
+    TestServer server(dir.index());
+    constexpr int kClients = 8, kBursts = 6, kPerBurst = 5;
+    std::atomic<int> matched{0}, wrong{0}, extra{0};
+    std::vector<std::thread> clients;
+    for (int c = 0; c < kClients; ++c) {
+        clients.emplace_back([&, c] {
+            Socket s(server.port());
+            if (!s.connected()) {
+                wrong += kBursts * kPerBurst;
+                return;
+            }
+            for (int b = 0; b < kBursts; ++b) {
+                // Requests written one right after another, partly in one
+                // send, while the previous answers may still be on their way.
+                std::string burst;
+                for (int i = 0; i < kPerBurst; ++i) {
+                    auto one = tagged("c" + std::to_string(c) + "b" + std::to_string(b) + "n" + std::to_string(i));
+                    if (i % 2 == 0) {
+                        burst += one;
+                    } else {
+                        s.send(burst + one);
+                        burst.clear();
+                    }
+                }
+                s.send(burst);
+                for (int i = 0; i < kPerBurst; ++i) {
+                    auto tag = "c" + std::to_string(c) + "b" + std::to_string(b) + "n" + std::to_string(i);
+                    if (answers(s.response(milliseconds(20000)), tag)) ++matched;
+                    else ++wrong;
+                }
+            }
+            if (!s.response(milliseconds(300)).empty()) ++extra;
+        });
+    }
+    for (auto& t : clients) t.join();
+    CHECK(wrong == 0);
+    CHECK(extra == 0);
+    CHECK(matched == kClients * kBursts * kPerBurst);
+}

@@ -96,6 +96,8 @@ void address_of(const sockaddr_storage& addr, std::string& ip, int& port) {
 
 }  // namespace
 
+// busy: a worker holds the connection; the others say what it waits for in
+// the epoll set.
 enum class ConnState : int { busy, idle, partial, writing };
 
 struct EventServer::Connection {
@@ -114,6 +116,16 @@ struct EventServer::Connection {
     // Read by the sweeper without the worker's knowledge.
     std::atomic<std::int64_t> deadline{kNoDeadline};
     std::atomic<ConnState> state{ConnState::idle};
+    // The hand-over between the threads that hold the connection in turn (the
+    // accept thread, then one worker at a time). The holder arms the socket
+    // with this held, after storing the state it waits in; the worker the
+    // event wakes takes the connection by setting `busy` with it held, so the
+    // holder's last touch of the connection, the epoll_ctl, is over and all
+    // it wrote is seen. EPOLLONESHOT gives one event per arming; this makes
+    // that order explicit, to the memory model and to ThreadSanitizer (which
+    // treats no EPOLL_CTL_MOD as a release). It is held only for that one
+    // call: a worker taking a connection waits on no socket.
+    std::mutex handover;
     std::atomic<bool> expired{false};
 };
 
@@ -224,7 +236,12 @@ bool EventServer::process_and_close_socket(socket_t sock) {
     epoll_event ev{};
     ev.events = EPOLLIN | EPOLLONESHOT;
     ev.data.ptr = c;
-    if (epoll_ctl(epoll_, EPOLL_CTL_ADD, sock, &ev) != 0) close(c);
+    bool armed = false;
+    {
+        std::lock_guard handover(c->handover);  // handed to the workers
+        armed = epoll_ctl(epoll_, EPOLL_CTL_ADD, sock, &ev) == 0;
+    }
+    if (!armed) close(c);
     return true;
 }
 
@@ -236,6 +253,13 @@ void EventServer::work() {
         int n = epoll_wait(epoll_, &ev, 1, 100);
         if (n <= 0) continue;
         auto* c = static_cast<Connection*>(ev.data.ptr);
+        {
+            // Take it (see Connection::handover). Busy cannot be seen with one
+            // event per arming; were it, its holder re-arms the socket, and
+            // the readiness is reported again then.
+            std::lock_guard handover(c->handover);
+            if (c->state.exchange(ConnState::busy, std::memory_order_relaxed) == ConnState::busy) continue;
+        }
         try {
             handle(*c);
         } catch (...) {
@@ -245,7 +269,6 @@ void EventServer::work() {
 }
 
 void EventServer::handle(Connection& c) {
-    c.state = ConnState::busy;
     c.deadline = kNoDeadline;
     if (!c.close_after && !c.peer_done) {
         char buf[16384];
@@ -375,13 +398,21 @@ void EventServer::arm(Connection& c, bool more) {
         state = ConnState::idle;
         deadline = now + (c.requests == 0 ? limits_.header_timeout : limits_.keep_alive_timeout).count();
     }
-    // Before the socket is armed: once it is, another worker may own it.
-    c.deadline = deadline;
-    c.state = state;
     epoll_event ev{};
     ev.events = (pending ? EPOLLOUT : EPOLLIN) | EPOLLONESHOT;
     ev.data.ptr = &c;
-    if (epoll_ctl(epoll_, EPOLL_CTL_MOD, c.fd, &ev) != 0) close(&c);
+    bool armed = false;
+    {
+        // Once the socket is armed another worker may own the connection: it
+        // takes it after this block (Connection::handover), and nothing of it
+        // is touched here after, unless arming failed (then no one else can
+        // have it).
+        std::lock_guard handover(c.handover);
+        c.deadline = deadline;
+        c.state = state;
+        armed = epoll_ctl(epoll_, EPOLL_CTL_MOD, c.fd, &ev) == 0;
+    }
+    if (!armed) close(&c);
 }
 
 void EventServer::close(Connection* c) {
