@@ -170,3 +170,31 @@ TEST_CASE("English word lists keep everyday words only", "[everyday][unit]") {
     CHECK(english_words("Aaron\nabout\nabout's\nb\nloss\nloss\nUSA\n") == Paths{"about", "loss"});
     CHECK(parse_word_list("# list\nParacetamol\n\nibuprofen  # NSAID\n") == Paths{"ibuprofen", "paracetamol"});
 }
+
+TEST_CASE("a changed medicines dictionary is applied without indexing the pages again", "[everyday][integration]") {
+    TempDir dir;
+    auto options = fixture_build(fixtures() / "everyday", dir / "index");
+    REQUIRE(build_index(options).ok());
+    auto medicines = read_file(fixtures() / "everyday-medicines.yaml");
+    auto renamed = medicines;
+    renamed.replace(renamed.find("allergy medicine"), std::string("allergy medicine").size(), "sneezing pills");
+    write_file(dir / "medicines.yaml", renamed);
+    options.medicines_file = dir / "medicines.yaml";
+    auto report = build_index(options);
+    REQUIRE(report.ok());
+    CHECK_FALSE(report.value().full);
+    CHECK(report.value().published);
+    CHECK(report.value().changed + report.value().added == 0);
+    auto searcher = Searcher::open(dir / "index", SearchSettings{});
+    REQUIRE(searcher.ok());
+    auto page = searcher.value()->search({"sneezing pills", 0, 5});
+    REQUIRE(page.ok());
+    REQUIRE(page.value().topic);
+    CHECK(page.value().topic->label == "Allergy tablets (antihistamines)");
+    // A broken one stops the build; the published index still answers.
+    write_file(dir / "medicines.yaml", renamed + "  - id: broken\n");
+    auto broken = build_index(options);
+    REQUIRE_FALSE(broken.ok());
+    CHECK(broken.error().message.find("medicines.yaml:") != std::string::npos);
+    CHECK(searcher.value()->search({"sneezing pills", 0, 5}).value().topic);
+}
