@@ -95,6 +95,25 @@ TEST_CASE_METHOD(Everyday, "a kind of medicine finds its members, single substan
     CHECK_FALSE(page("cetirizine hay fever").topic);
 }
 
+TEST_CASE_METHOD(Everyday, "a form asked for shows each member by its page of that form", "[everyday][integration]") {
+    auto members = [&](const std::string& query) {
+        auto answer = page(query);
+        Paths found;
+        if (answer.topic)
+            for (const auto& member : answer.topic->members) found.push_back(member.path);
+        return found;
+    };
+    CHECK(members("eczema") == Paths{"h/hydrocortisone.md", "h/hydroxyzine.md"});
+    CHECK(top("eczema") == "h/hydrocortisone.md");
+    // A cream: the drug's topical page, in the dictionary's order.
+    CHECK(members("eczema cream") == Paths{"h/hydrocortisone-topical.md", "h/hydroxyzine.md"});
+    CHECK(top("eczema cream") == "h/hydrocortisone-topical.md");
+    CHECK(top("eczema tablets") == "h/hydrocortisone.md");
+    // Tablets: a member the dictionary names as a cream comes after the rest.
+    CHECK(members("skin rash") == Paths{"h/hydrocortisone-topical.md", "h/hydroxyzine.md"});
+    CHECK(members("skin rash tablets") == Paths{"h/hydroxyzine.md", "h/hydrocortisone-topical.md"});
+}
+
 TEST_CASE_METHOD(Everyday, "the topic block is in the JSON answer, and null without one", "[everyday][integration]") {
     auto body = nlohmann::json::parse(to_json(page("antihistamines")));
     REQUIRE(body["topic"].is_object());
@@ -143,11 +162,12 @@ TEST_CASE("treatment clauses leave out what a drug causes or is not for", "[ever
 TEST_CASE("the medicines dictionary: parsed, encoded, and its mistakes named with the line", "[everyday][unit]") {
     auto table = parse_topics(read_file(fixtures() / "everyday-medicines.yaml"), "m.yaml");
     REQUIRE(table.ok());
-    REQUIRE(table.value().topics.size() == 2);
+    REQUIRE(table.value().topics.size() == 4);
     CHECK(table.value().topics[0].kind == TopicKind::medicine_class);
     CHECK(table.value().topics[1].classes == Paths{"antihistamines"});
+    CHECK(table.value().topics[3].members == Paths{"hydrocortisone (topical)", "hydroxyzine"});
     auto round_trip = decode_topics(encode_topics(table.value()));
-    REQUIRE(round_trip.topics.size() == 2);
+    REQUIRE(round_trip.topics.size() == 4);
     CHECK(round_trip.topics[1].members == table.value().topics[1].members);
     CHECK(round_trip.topics[0].label == "Allergy tablets (antihistamines)");
 

@@ -33,6 +33,39 @@ bool is_form_word(std::string_view word) {
     return std::find(std::begin(kFormWords), std::end(kFormWords), word) != std::end(kFormWords);
 }
 
+// The form a query's words ask for, as the pages' qualifiers name it: "eczema
+// cream" wants a topical page, "eye drops" an ophthalmic one, "asthma inhaler"
+// an inhaled one, "tablets" none of those; empty when the words say nothing.
+constexpr std::string_view kTopical = "topical", kOphthalmic = "ophthalmic", kOtic = "otic", kNasal = "nasal",
+                           kInhaled = "oral inhalation", kByMouth = "oral";
+constexpr std::string_view kRouteQualifiers[] = {kTopical, kOphthalmic, kOtic, kNasal, kInhaled, kByMouth, "systemic"};
+
+bool is_route_qualifier(std::string_view qualifier) {
+    return std::find(std::begin(kRouteQualifiers), std::end(kRouteQualifiers), qualifier) != std::end(kRouteQualifiers);
+}
+
+template <typename Words>
+std::string_view asked_route(const Words& words) {
+    auto has = [&](std::initializer_list<std::string_view> wanted) {
+        return std::any_of(words.begin(), words.end(), [&](const auto& w) {
+            return std::find(wanted.begin(), wanted.end(), w.text) != wanted.end();
+        });
+    };
+    bool eye = has({"eye", "eyes", "ophthalmic", "eyedrops"}), ear = has({"ear", "ears", "otic"}),
+         nose = has({"nose", "nasal", "nostril", "nostrils"});
+    if (has({"inhaler", "inhalers", "puffer", "puffers", "inhaled", "inhalation"})) return kInhaled;
+    if (has({"drops", "drop", "eyedrops", "spray", "sprays", "ointment", "ointments", "gel", "gels"})) {
+        if (eye) return kOphthalmic;
+        if (ear) return kOtic;
+        if (nose) return kNasal;
+    }
+    if (has({"cream", "creams", "ointment", "ointments", "gel", "gels", "lotion", "lotions", "balm", "rub",
+             "topical", "foam", "shampoo"}))
+        return kTopical;
+    if (has({"tablet", "tablets", "pill", "pills", "capsule", "capsules", "syrup", "oral"})) return kByMouth;
+    return {};
+}
+
 // The stemmer of topic names (topic_key), one per thread: Xapian objects are not shared.
 const Xapian::Stem& topic_stemmer() {
     thread_local const Xapian::Stem stem = schema::make_stemmer();
@@ -333,6 +366,7 @@ class QueryReader {
         if (tail_concept_) plan_.concepts.push_back(std::move(*tail_concept_));
         find_topics(TopicPass::rest);
         choose_topic();
+        fit_topic_to_form();
         find_qualifier();
         expand_conditions();
         find_treats();
@@ -551,6 +585,36 @@ class QueryReader {
                     shared.push_back(member);
             if (!shared.empty()) plan_.topic_members = std::move(shared);
         }
+    }
+
+    // 4c. The form asked for ("cold sore cream"): each member shown by its
+    // page of that form when it has one, in the dictionary's order; members
+    // whose page is of another form ("hydrocortisone (topical)" for "eczema
+    // tablets") after the rest.
+    void fit_topic_to_form() {
+        if (plan_.topic_members.empty()) return;
+        auto route = asked_route(words_);
+        if (route.empty()) return;
+        std::vector<TopicMember> fitting, other_form;
+        for (auto member : plan_.topic_members) {
+            auto qualifier = snapshot_.page_qualifier(member.page);
+            if (route == kByMouth) {
+                bool by_mouth = qualifier.empty() || qualifier == kByMouth || qualifier == "systemic";
+                (by_mouth || !is_route_qualifier(qualifier) ? fitting : other_form).push_back(member);
+                continue;
+            }
+            if (qualifier != route)
+                if (int page = snapshot_.form_page(*member.name, route); page >= 0) {
+                    member.page = page;
+                    qualifier = std::string(route);
+                }
+            (qualifier == route || !is_route_qualifier(qualifier) ? fitting : other_form).push_back(member);
+        }
+        plan_.topic_members.clear();
+        for (auto* group : {&fitting, &other_form})
+            for (const auto& member : *group)
+                if (std::find(plan_.topic_members.begin(), plan_.topic_members.end(), member) == plan_.topic_members.end())
+                    plan_.topic_members.push_back(member);
     }
 
     // 6b. The condition asked about, for the pages whose drug treats it: the

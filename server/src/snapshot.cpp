@@ -162,6 +162,12 @@ void Snapshot::build_lexicon() {
                     name.own_page = static_cast<int>(i);
             }
             for (const auto& key : keys) page_bases_[i].push_back(base_key(key));
+            if (page.components.size() == 1 && !component.qualifier.empty())
+                for (const auto& key : keys) {
+                    auto [it, inserted] = form_pages_.emplace(key + '|' + name_key(component.qualifier), static_cast<int>(i));
+                    if (!inserted && better_own_page(page, catalog_[static_cast<std::size_t>(it->second)]))
+                        it->second = static_cast<int>(i);
+                }
             component_keys_[i].push_back(std::move(keys));
         }
     }
@@ -185,6 +191,17 @@ void Snapshot::build_lexicon() {
             ((candidate.key == base) == (current.key == base) && candidate.pages > current.pages))
             it->second = id;
     }
+}
+
+int Snapshot::form_page(const DrugName& name, std::string_view qualifier) const {
+    auto found = form_pages_.find(name.key + '|' + std::string(qualifier));
+    return found == form_pages_.end() ? -1 : found->second;
+}
+
+std::string Snapshot::page_qualifier(int page) const {
+    if (page < 0) return {};
+    const auto& components = catalog_[static_cast<std::size_t>(page)].components;
+    return components.size() == 1 ? name_key(components.front().qualifier) : std::string();
 }
 
 void Snapshot::build_topics(const Xapian::Database& db) {

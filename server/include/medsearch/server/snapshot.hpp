@@ -93,6 +93,11 @@ class Snapshot {
 
     // name_key() of a qualifier some page has ("topical", "oral inhalation").
     bool is_qualifier(std::string_view key) const { return qualifiers_.count(std::string(key)) > 0; }
+    // The page of just this drug in the form `qualifier` names (a name_key():
+    // "topical"), or -1.
+    int form_page(const DrugName& name, std::string_view qualifier) const;
+    // name_key() of the qualifier of page i's single ingredient ("" for none or a combination).
+    std::string page_qualifier(int page) const;
 
     const std::vector<std::string>* synonyms(std::string_view key) const;
     SynonymKind synonym_kind(std::string_view key) const;
@@ -150,6 +155,7 @@ class Snapshot {
     std::unordered_map<std::string, std::uint32_t> name_by_base_;
     std::size_t longest_name_words_ = 1;
     std::unordered_set<std::string> qualifiers_;
+    std::unordered_map<std::string, int> form_pages_;  // name key + '|' + qualifier key -> page
 
     std::unordered_map<std::string, std::vector<std::string>> synonyms_;
     std::unordered_map<std::string, SynonymKind> synonym_kinds_;
