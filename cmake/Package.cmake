@@ -14,6 +14,6 @@ set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)   # medsearch_<version>_<arch>.deb
 set(CPACK_DEBIAN_PACKAGE_SECTION web)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)    # Depends: from the libraries linked
 # The English word lists tell everyday words from misspelled drug names at index time.
-set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "wamerican | wbritish")
+set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "wamerican | wbritish, wamerican-large | wbritish-large")
 set(CPACK_GENERATOR DEB)
 include(CPack)

@@ -56,6 +56,17 @@ TEST_CASE("the whole rxhive corpus indexes without errors and answers", "[corpus
         for (const auto* drug : {"l/losartan.md", "p/pilocarpine.md", "t/testosterone.md"})
             CHECK(page.hits.front().path != drug);
     }
+    // Everyday words of the large lists (wbritish-large) are not corrected either.
+    if (fs::is_regular_file("/usr/share/dict/british-english-large")) {
+        auto chesty = search("chesty cough");
+        CHECK_FALSE(chesty.corrected);
+        CHECK(chesty.topic);
+    } else {
+        WARN("'chesty cough' skipped: wbritish-large is not installed");
+    }
+    // A form asked for: the topical page of a member that has one.
+    CHECK(search("cold sore cream").hits.at(0).path.ends_with("-topical.md"));
+    CHECK_FALSE(search("cold sores").hits.at(0).path.ends_with("-topical.md"));
     auto gibberish = search("zzzzqqq");
     CHECK_FALSE(gibberish.corrected);
     CHECK(gibberish.hits.empty());

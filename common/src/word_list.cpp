@@ -48,7 +48,8 @@ std::vector<std::string> english_words(std::string_view dictionary_text) {
 }
 
 std::vector<std::filesystem::path> default_english_dictionaries() {
-    return {"/usr/share/dict/american-english", "/usr/share/dict/british-english"};
+    return {"/usr/share/dict/american-english", "/usr/share/dict/british-english",
+            "/usr/share/dict/american-english-large", "/usr/share/dict/british-english-large"};
 }
 
 }  // namespace medsearch
