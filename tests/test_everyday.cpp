@@ -114,6 +114,21 @@ TEST_CASE_METHOD(Everyday, "a form asked for shows each member by its page of th
     CHECK(members("skin rash tablets") == Paths{"h/hydroxyzine.md", "h/hydrocortisone-topical.md"});
 }
 
+TEST_CASE_METHOD(Everyday, "a combination the dictionary names answers after the single substances",
+                 "[everyday][integration]") {
+    // Written in another order than the page's title; its first ingredient's
+    // own page is no member.
+    auto answer = page("allergic congestion");
+    REQUIRE(answer.topic);
+    REQUIRE(answer.topic->members.size() == 2);
+    CHECK(answer.topic->members[0].path == "l/loratadine.md");
+    CHECK(answer.topic->members[1].path == "c/cetirizine-pseudoephedrine.md");
+    CHECK(answer.topic->members[1].label == "Cetirizine + Pseudoephedrine");
+    REQUIRE(answer.hits.size() >= 3);
+    CHECK(answer.hits[0].path == "l/loratadine.md");
+    CHECK(answer.hits[1].path == "c/cetirizine-pseudoephedrine.md");
+}
+
 TEST_CASE_METHOD(Everyday, "the topic block is in the JSON answer, and null without one", "[everyday][integration]") {
     auto body = nlohmann::json::parse(to_json(page("antihistamines")));
     REQUIRE(body["topic"].is_object());
@@ -162,12 +177,12 @@ TEST_CASE("treatment clauses leave out what a drug causes or is not for", "[ever
 TEST_CASE("the medicines dictionary: parsed, encoded, and its mistakes named with the line", "[everyday][unit]") {
     auto table = parse_topics(read_file(fixtures() / "everyday-medicines.yaml"), "m.yaml");
     REQUIRE(table.ok());
-    REQUIRE(table.value().topics.size() == 4);
+    REQUIRE(table.value().topics.size() == 5);
     CHECK(table.value().topics[0].kind == TopicKind::medicine_class);
     CHECK(table.value().topics[1].classes == Paths{"antihistamines"});
     CHECK(table.value().topics[3].members == Paths{"hydrocortisone (topical)", "hydroxyzine"});
     auto round_trip = decode_topics(encode_topics(table.value()));
-    REQUIRE(round_trip.topics.size() == 4);
+    REQUIRE(round_trip.topics.size() == 5);
     CHECK(round_trip.topics[1].members == table.value().topics[1].members);
     CHECK(round_trip.topics[0].label == "Allergy tablets (antihistamines)");
 

@@ -597,6 +597,10 @@ class QueryReader {
         if (route.empty()) return;
         std::vector<TopicMember> fitting, other_form;
         for (auto member : plan_.topic_members) {
+            if (member.combination) {
+                fitting.push_back(member);
+                continue;
+            }
             auto qualifier = snapshot_.page_qualifier(member.page);
             if (route == kByMouth) {
                 bool by_mouth = qualifier.empty() || qualifier == kByMouth || qualifier == "systemic";

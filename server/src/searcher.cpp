@@ -478,6 +478,20 @@ Result<SearchPage> Searcher::run(const SearchRequest& request, const QueryPlan& 
             Xapian::Query has = any_of({Xapian::Query(prefixed(schema::kComponentPrefix, member.key)),
                                         Xapian::Query(prefixed(schema::kBasePrefix, base_key(member.key)))});
             double order = kTopicOrder * (count - static_cast<double>(i)) / count + kTopicPrior * snapshot_->prior(member);
+            // A combination ("ethinyl estradiol + levonorgestrel"): its page
+            // and copies of it, after the single substances and before other
+            // combinations.
+            if (plan.topic_members[i].combination) {
+                const auto& entry = snapshot_->catalog()[static_cast<std::size_t>(shown)];
+                Xapian::Query own(schema::id_term(entry.path));
+                std::vector<std::string> bases;
+                for (const auto& keys : snapshot_->page_components(shown)) bases.push_back(base_key(keys.front()));
+                Xapian::Query copies(schema::set_term(schema::kBaseSetPrefix, std::move(bases)));
+                all.push_back(any_of({own, copies}));
+                tiers.push_back(constant(any_of({own, copies}), order * kVariantOrder));
+                tiers.push_back(constant(own, kOwnPage + order));
+                continue;
+            }
             // Each member's own page first, in order; then the other pages
             // of its substance (salt forms, other forms), in the same order.
             if (!again) {
@@ -495,10 +509,14 @@ Result<SearchPage> Searcher::run(const SearchRequest& request, const QueryPlan& 
         built.topic = Xapian::Query(Xapian::Query::OP_AND_MAYBE, members,
                                     Xapian::Query(Xapian::Query::OP_OR, single, fewer_ingredients_first_));
         TopicBlock block{plan.topic->label, std::string(to_string(plan.topic->kind)), {}};
-        for (const auto& member : plan.topic_members) {
+        // In the order the hits have them: single substances, then combinations.
+        auto shown_members = plan.topic_members;
+        std::stable_partition(shown_members.begin(), shown_members.end(),
+                              [](const TopicMember& m) { return !m.combination; });
+        for (const auto& member : shown_members) {
             if (member.page < 0) continue;
             const auto& entry = snapshot_->catalog()[static_cast<std::size_t>(member.page)];
-            block.members.push_back({member.name->display, entry.url, entry.path});
+            block.members.push_back({member.combination ? entry.title : member.name->display, entry.url, entry.path});
             if (block.members.size() == kTopicMembersShown) break;
         }
         page.topic = std::move(block);

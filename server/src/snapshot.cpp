@@ -242,10 +242,35 @@ void Snapshot::build_topics(const Xapian::Database& db) {
                 if (const auto* found = name(other)) return found;
         return name_by_base(base_key(key));
     };
+    // "ethinyl estradiol + levonorgestrel": the page of just those
+    // ingredients, in any order and under any of their names.
+    auto resolve_combination = [&](const std::vector<Component>& components) -> TopicMember {
+        std::vector<std::string> wanted;
+        const DrugName* first = nullptr;
+        for (const auto& component : components) {
+            const auto* found = resolve_name(name_key(component.name));
+            if (!found) return {};
+            if (!first) first = found;
+            wanted.push_back(base_key(found->key));
+        }
+        int best = -1;
+        for (std::size_t i = 0; i < catalog_.size(); ++i) {
+            if (catalog_[i].components.size() != wanted.size()) continue;
+            const auto& bases = page_bases_[i];
+            bool same = std::all_of(wanted.begin(), wanted.end(), [&](const std::string& base) {
+                return std::find(bases.begin(), bases.end(), base) != bases.end();
+            });
+            if (same && (best < 0 || better_own_page(catalog_[i], catalog_[static_cast<std::size_t>(best)])))
+                best = static_cast<int>(i);
+        }
+        if (best < 0) return {};
+        return {first, best, true};
+    };
     // "hydrocortisone (topical)": the drug, shown by its page of that form.
     auto resolve = [&](const std::string& written) -> TopicMember {
         auto components = parse_components(written);
-        if (components.size() != 1) return {resolve_name(name_key(written)), -1};  // a combination
+        if (components.size() > 1) return resolve_combination(components);
+        if (components.empty()) return {};
         const auto& component = components.front();
         TopicMember member{resolve_name(name_key(component.name)), -1};
         if (!member.name) return member;

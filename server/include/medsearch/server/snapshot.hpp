@@ -36,8 +36,9 @@ struct DrugName {
 // shown for it (the page of the form the dictionary names, "hydrocortisone
 // (topical)", else the drug's own page, else its page with fewest ingredients).
 struct TopicMember {
-    const DrugName* name = nullptr;
+    const DrugName* name = nullptr;  // a combination's: its first ingredient's
     int page = -1;
+    bool combination = false;  // a product of several ingredients: only its page and copies of it answer
     // A drug may answer in two forms ("ibuprofen", "ibuprofen (topical)").
     bool operator==(const TopicMember& other) const { return name == other.name && page == other.page; }
 };
