@@ -233,3 +233,37 @@ TEST_CASE("a changed medicines dictionary is applied without indexing the pages 
     CHECK(broken.error().message.find("medicines.yaml:") != std::string::npos);
     CHECK(searcher.value()->search({"sneezing pills", 0, 5}).value().topic);
 }
+
+TEST_CASE("a topic's own names are read as the topic, not corrected or taken as drug names",
+          "[everyday][integration]") {
+    TempDir dir;
+    fs::copy(fixtures() / "everyday", dir / "src", fs::copy_options::recursive);
+    for (const auto* drug : {"omeprazole", "famotidine", "sucralfate"})
+        write_file(dir / "src" / "g" / (std::string(drug) + ".md"),
+                   std::string("---\ntitle: ") + drug + "\n---\n\n### Usage\nA group of acid reducers.\n");
+    auto options = fixture_build(dir / "src", dir / "index");
+    // "low testosterone" is also a lay word for a condition; "croup" is on no
+    // page and in no word list, one letter from a word of three pages.
+    write_file(dir / "synonyms.yaml", "conditions:\n  - [low testosterone, hypogonadism]\n");
+    write_file(dir / "medicines.yaml", read_file(fixtures() / "everyday-medicines.yaml") +
+                                           "  - id: hypogonadism\n    label: Low testosterone (hypogonadism)\n"
+                                           "    names: [low testosterone, hypogonadism]\n    treated_by: [testosterone]\n"
+                                           "  - id: croup\n    label: Croup\n    names: [croup]\n"
+                                           "    treated_by: [hydrocortisone]\n");
+    options.synonyms_file = dir / "synonyms.yaml";
+    options.medicines_file = dir / "medicines.yaml";
+    REQUIRE(build_index(options).ok());
+    auto searcher = Searcher::open(dir / "index", SearchSettings{});
+    REQUIRE(searcher.ok());
+    auto search = [&](const std::string& query) {
+        auto page = searcher.value()->search({query, 0, 5});
+        REQUIRE(page.ok());
+        return page.value();
+    };
+    auto low = search("low testosterone");
+    CHECK(low.topic);
+    auto croup = search("croup");
+    CHECK_FALSE(croup.corrected);
+    REQUIRE(croup.topic);
+    CHECK(croup.topic->label == "Croup");
+}

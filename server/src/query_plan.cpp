@@ -378,7 +378,7 @@ class QueryReader {
   private:
     // 1. A word unknown to the index and close to a known word is read as
     // that word. The last word, while being typed, may be a prefix instead.
-    // Words of the pages and of English are never corrected; a misspelled
+    // Words of the pages, of English and of the topics' names are never corrected; a misspelled
     // word among everyday words is read as an everyday word when one is as
     // close as the nearest drug name.
     void correct_misspellings() {
@@ -387,7 +387,8 @@ class QueryReader {
                                  (!snapshot_.names_with_prefix(last, 1).empty() ||
                                   !snapshot_.names_sounding_like(last, 1).empty());
         auto known = [&](const std::string& text) {
-            return snapshot_.is_stopword(text) || snapshot_.is_known_word(text) || snapshot_.is_english_word(text);
+            return snapshot_.is_stopword(text) || snapshot_.is_known_word(text) || snapshot_.is_english_word(text) ||
+                   snapshot_.is_topic_word(text);
         };
         for (std::size_t i = 0; i < words_.size(); ++i) {
             auto& word = words_[i];
@@ -552,7 +553,8 @@ class QueryReader {
                 const auto* topic = snapshot_.topic(topic_key(phrase, stem));
                 if (!topic) continue;
                 if (pass == TopicPass::longer_than_names &&
-                    (snapshot_.name(phrase) || snapshot_.synonyms(phrase) ||
+                    (snapshot_.name(phrase) ||
+                     (snapshot_.synonyms(phrase) && snapshot_.synonym_kind(phrase) != SynonymKind::condition) ||
                      std::all_of(begin, end, [&](const Word& w) { return snapshot_.is_drug_word(w.text); })))
                     continue;
                 for (auto k = i; k < i + n; ++k) words_[k].topic = true;

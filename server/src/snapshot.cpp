@@ -300,6 +300,7 @@ void Snapshot::build_topics(const Xapian::Database& db) {
         topics_.push_back(std::move(entry));
         auto index = static_cast<std::uint32_t>(topics_.size() - 1);
         for (const auto& topic_name : topic.names) {
+            for (auto& word : split_words(topic_name)) topic_words_.insert(std::move(word));
             topic_by_key_.emplace(topic_key(topic_name, stem), index);
             topic_names_.emplace_back(topic_name, index);
             longest_topic_words_ = std::max(longest_topic_words_, word_count(topic_name));

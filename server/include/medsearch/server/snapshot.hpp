@@ -108,6 +108,8 @@ class Snapshot {
     bool is_known_word(std::string_view word) const;
     // A word of the English dictionaries the index was built with.
     bool is_english_word(std::string_view word) const;
+    // A word of a name of a kind of medicine or a condition ("mastitis").
+    bool is_topic_word(std::string_view word) const { return topic_words_.count(std::string(word)) > 0; }
     // A word of a drug name of the pages.
     bool is_drug_word(std::string_view word) const { return drug_words_.count(std::string(word)) > 0; }
     // The page's word starting with `prefix` that most pages have (empty when
@@ -166,6 +168,7 @@ class Snapshot {
     std::unordered_set<std::string> english_words_;
     std::vector<std::pair<std::string, std::uint32_t>> vocabulary_;  // sorted: word -> pages
     std::unordered_set<std::string> drug_words_;                    // words of drug names
+    std::unordered_set<std::string> topic_words_;                   // words of topic names
     std::vector<TopicEntry> topics_;
     std::unordered_map<std::string, std::uint32_t> topic_by_key_;   // topic_key() of a name -> topic
     std::vector<std::pair<std::string, std::uint32_t>> topic_names_;  // name_key() of a name -> topic
