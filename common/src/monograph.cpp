@@ -46,10 +46,10 @@ bool get_length(std::string_view& in, std::size_t& n) {
     return false;
 }
 
-bool get_string(std::string_view& in, std::string& s) {
+bool get_string(std::string_view& in, std::string_view& s) {
     std::size_t n;
     if (!get_length(in, n) || n > in.size()) return false;
-    s.assign(in.substr(0, n));
+    s = in.substr(0, n);
     in.remove_prefix(n);
     return true;
 }
@@ -69,12 +69,12 @@ std::string encode_plain(const Monograph& page) {
     return out;
 }
 
-bool decode_plain(std::string_view data, StoredPage& page) {
+bool decode_plain(std::string_view data, StoredPageView& page) {
     std::size_t count;
     if (!get_string(data, page.path) || !get_string(data, page.url) ||
         !get_string(data, page.title) || !get_length(data, count) || count > data.size())
         return false;
-    page.sections.assign(count, Section{});
+    page.sections.resize(count);
     for (auto& section : page.sections)
         if (!get_string(data, section.id) || !get_string(data, section.label) ||
             !get_string(data, section.anchor) || !get_string(data, section.text))
@@ -123,21 +123,39 @@ std::string PageCodec::encode(const Monograph& page) const {
     return out;
 }
 
-bool PageCodec::decode(std::string_view data, StoredPage& page) const {
+bool PageCodec::decode(std::string_view data, std::string& buffer, StoredPageView& page) const {
     if (data.empty() || (data.front() != kFormat && data.front() != kFormatWithDictionary)) return false;
     bool with_dictionary = data.front() == kFormatWithDictionary;
     if (with_dictionary && !decompress_) return false;
     data.remove_prefix(1);
     std::size_t size;
     if (!get_length(data, size) || size > (1u << 30)) return false;
-    std::string plain(size, '\0');
+    // Grown, never shrunk: resizing down and up again would clear it each time.
+    if (buffer.size() < size) buffer.resize(size);
     thread_local std::unique_ptr<ZSTD_DCtx, decltype(&ZSTD_freeDCtx)> context(ZSTD_createDCtx(), ZSTD_freeDCtx);
     auto got = with_dictionary
-                   ? ZSTD_decompress_usingDDict(context.get(), plain.data(), plain.size(), data.data(), data.size(),
+                   ? ZSTD_decompress_usingDDict(context.get(), buffer.data(), size, data.data(), data.size(),
                                                 decompress_.get())
-                   : ZSTD_decompressDCtx(context.get(), plain.data(), plain.size(), data.data(), data.size());
+                   : ZSTD_decompressDCtx(context.get(), buffer.data(), size, data.data(), data.size());
     if (ZSTD_isError(got) || got != size) return false;
-    return decode_plain(plain, page);
+    return decode_plain(std::string_view(buffer.data(), size), page);
+}
+
+bool PageCodec::decode(std::string_view data, StoredPage& page) const {
+    std::string buffer;
+    StoredPageView view;
+    if (!decode(data, buffer, view)) return false;
+    page.path = view.path;
+    page.url = view.url;
+    page.title = view.title;
+    page.sections.assign(view.sections.size(), Section{});
+    for (std::size_t i = 0; i < view.sections.size(); ++i) {
+        page.sections[i].id = view.sections[i].id;
+        page.sections[i].label = view.sections[i].label;
+        page.sections[i].anchor = view.sections[i].anchor;
+        page.sections[i].text = view.sections[i].text;
+    }
+    return true;
 }
 
 }  // namespace medsearch

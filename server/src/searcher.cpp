@@ -1,4 +1,5 @@
 #include "medsearch/server/searcher.hpp"
+#include "medsearch/server/cached_stem.hpp"
 #include "medsearch/server/prior.hpp"
 #include "medsearch/server/section_query.hpp"
 #include "medsearch/server/tiered_weight.hpp"
@@ -261,22 +262,24 @@ std::string make_snippet(const Xapian::MSet& mset, std::string_view text, std::s
 // Sections a snippet may come from when nothing else decides: what a drug is for.
 constexpr std::string_view kDefaultSections[] = {"usage", "intro", "how-it-works", "generic-name"};
 
+using PageSection = StoredPageView::SectionView;
+
 struct SectionChoice {
-    const Section* section = nullptr;
+    const PageSection* section = nullptr;
     std::size_t focus = 0;  // where in its text the snippet should be
 };
 
 // `words` (the query's own, not drug names) choose the section; `names`
 // (everywhere on a page) place the snippet in a section asked for when no
 // word of the query is in it.
-SectionChoice choose_section(const StoredPage& page, const QueryPlan& plan, const SectionScorer& words,
+SectionChoice choose_section(const StoredPageView& page, const QueryPlan& plan, const SectionScorer& words,
                              const SectionScorer& names, const Xapian::Stem& stem) {
-    auto find = [&](std::string_view id) -> const Section* {
+    auto find = [&](std::string_view id) -> const PageSection* {
         for (const auto& section : page.sections)
             if (section.id == id) return &section;
         return nullptr;
     };
-    auto with_focus = [&](const Section* section) {
+    auto with_focus = [&](const PageSection* section) {
         auto score = words.score(section->text, stem);
         return SectionChoice{section, score.words > 0 ? score.focus : names.score(section->text, stem).focus};
     };
@@ -336,7 +339,7 @@ Searcher::Searcher(std::shared_ptr<const Snapshot> snapshot, SearchSettings sett
     : snapshot_(std::move(snapshot)),
       settings_(settings),
       db_(snapshot_->generation().path.string(), Xapian::DB_BACKEND_GLASS),
-      stem_(schema::make_stemmer()),
+      stem_(make_cached_stemmer(schema::make_stemmer())),
       fewer_ingredients_first_(fewer_ingredients_first()) {
     configure_parsers();
 }
@@ -612,9 +615,8 @@ Result<SearchPage> Searcher::run(const SearchRequest& request, const QueryPlan& 
         Hit hit;
         hit.rank = static_cast<unsigned>(it.get_rank()) + 1;  // MSet ranks count from the first page
         hit.score = it.get_weight();
-        auto document = it.get_document();
-        StoredPage stored;
-        if (!snapshot_->page_codec().decode(document.get_value(schema::kSlotPage), stored))
+        auto& stored = stored_page_;
+        if (!snapshot_->page_codec().decode(it.get_document().get_value(schema::kSlotPage), stored_text_, stored))
             return Error{Errc::index, "document " + std::to_string(*it) + " is not a medsearch page"};
         hit.path = stored.path;
         hit.title = stored.title;
@@ -628,7 +630,7 @@ Result<SearchPage> Searcher::run(const SearchRequest& request, const QueryPlan& 
             // the text in the index, most of a query's time.
             hit.snippet = make_snippet(mset, section->text, choice.focus, settings_.snippet_bytes, stem_);
             if (plan.intent && section->id == plan.intent->id && !section->anchor.empty())
-                hit.url += "#" + section->anchor;
+                hit.url.append("#").append(section->anchor);
         }
         // Why it matched.
         int index = snapshot_->page_index(stored.path);

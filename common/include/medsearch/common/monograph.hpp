@@ -40,6 +40,16 @@ struct StoredPage {
     std::vector<Section> sections;  // line is not stored
 };
 
+// The same read in place: views into the text it was decompressed to, valid
+// while that buffer is neither changed nor destroyed.
+struct StoredPageView {
+    struct SectionView {
+        std::string_view id, label, anchor, text;
+    };
+    std::string_view path, url, title;
+    std::vector<SectionView> sections;
+};
+
 // Stored pages: length-prefixed strings compressed with Zstandard, with a
 // dictionary trained on the index's own pages when it has enough of them
 // (pages of a few KB take a third less room with one). The dictionary is part
@@ -58,6 +68,9 @@ class PageCodec {
     // False when `data` is not a stored page (an index from another program)
     // or needs another dictionary.
     bool decode(std::string_view data, StoredPage& page) const;
+    // The same without copying the texts: `buffer` (reused from page to page,
+    // so that searching ten pages allocates nothing) holds what `page` views.
+    bool decode(std::string_view data, std::string& buffer, StoredPageView& page) const;
 
   private:
     std::string dictionary_;

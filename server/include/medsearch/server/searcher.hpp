@@ -116,6 +116,8 @@ class Searcher {
     Xapian::QueryParser parser_;        // default field: all text
     Xapian::QueryParser usage_parser_;  // default field: the Usage section
     Xapian::Query fewer_ingredients_first_;
+    std::string stored_text_;       // the text of the stored page being read, reused
+    StoredPageView stored_page_;    // views into stored_text_
 };
 
 // Checks what arrives from outside: size, UTF-8, ranges. Errors are bad_input.
