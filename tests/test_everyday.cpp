@@ -234,7 +234,7 @@ TEST_CASE("a changed medicines dictionary is applied without indexing the pages 
     CHECK(searcher.value()->search({"sneezing pills", 0, 5}).value().topic);
 }
 
-TEST_CASE("a topic's own names are read as the topic, not corrected or taken as drug names",
+TEST_CASE("a topic's own names are read as the topic, not corrected, taken as drug names or as a section",
           "[everyday][integration]") {
     TempDir dir;
     fs::copy(fixtures() / "everyday", dir / "src", fs::copy_options::recursive);
@@ -249,7 +249,9 @@ TEST_CASE("a topic's own names are read as the topic, not corrected or taken as 
                                            "  - id: hypogonadism\n    label: Low testosterone (hypogonadism)\n"
                                            "    names: [low testosterone, hypogonadism]\n    treated_by: [testosterone]\n"
                                            "  - id: croup\n    label: Croup\n    names: [croup]\n"
-                                           "    treated_by: [hydrocortisone]\n");
+                                           "    treated_by: [hydrocortisone]\n"
+                                           "  - id: pregnancy-hay-fever\n    label: Hay fever in pregnancy\n"
+                                           "    names: [hay fever in pregnancy]\n    treated_by: [loratadine]\n");
     options.synonyms_file = dir / "synonyms.yaml";
     options.medicines_file = dir / "medicines.yaml";
     REQUIRE(build_index(options).ok());
@@ -262,6 +264,10 @@ TEST_CASE("a topic's own names are read as the topic, not corrected or taken as 
     };
     auto low = search("low testosterone");
     CHECK(low.topic);
+    // A section's word ("pregnancy" asks for Precautions) inside a topic's name.
+    auto pregnancy = search("hay fever in pregnancy");
+    REQUIRE(pregnancy.topic);
+    CHECK(pregnancy.topic->label == "Hay fever in pregnancy");
     auto croup = search("croup");
     CHECK_FALSE(croup.corrected);
     REQUIRE(croup.topic);

@@ -123,7 +123,7 @@ bool match_intent(const std::vector<Word>& words, std::string_view pattern,
                 if (self(self, t + 1, w + skip)) return true;
             return false;
         }
-        if (w >= words.size() || words[w].text != tokens[t] || words[w].consumed) return false;
+        if (w >= words.size() || words[w].text != tokens[t] || words[w].consumed || words[w].topic) return false;
         taken.push_back(w);
         if (self(self, t + 1, w + 1)) return true;
         taken.pop_back();
@@ -358,9 +358,10 @@ class QueryReader {
 
     QueryPlan read() {
         correct_misspellings();
+        // A topic's name may hold a section's word ("high blood pressure in pregnancy").
+        find_topics(TopicPass::longer_than_names);
         find_intent();
         std::size_t names_end = words_.size();
-        find_topics(TopicPass::longer_than_names);
         if (typing_ && !words_.empty()) names_end = complete_typed_tail();
         find_names(names_end);
         if (tail_concept_) plan_.concepts.push_back(std::move(*tail_concept_));
