@@ -273,3 +273,26 @@ TEST_CASE("a topic's own names are read as the topic, not corrected, taken as dr
     REQUIRE(croup.topic);
     CHECK(croup.topic->label == "Croup");
 }
+
+TEST_CASE("a combination with an ingredient that is no member ranks below the pages that treat the condition",
+          "[everyday][integration]") {
+    TempDir dir;
+    auto page = [&](const std::string& path, const std::string& title, const std::string& usage) {
+        write_file(dir / "src" / path, "---\ntitle: " + title + "\n---\n\n### Usage\n" + usage + "\n");
+    };
+    page("p/paracetamol.md", "Paracetamol", "Relieves mild pain and fever.");
+    page("p/paracetamol-caffeine.md", "Paracetamol + Caffeine", "Relieves muscle aches.");
+    page("a/aspirin.md", "Aspirin", "Relieves headache.");
+    write_file(dir / "medicines.yaml", "conditions:\n  - id: headache\n    label: Headache\n"
+                                       "    names: [headache]\n    treated_by: [paracetamol]\n");
+    auto options = fixture_build(dir / "src", dir / "index");
+    options.medicines_file = dir / "medicines.yaml";
+    REQUIRE(build_index(options).ok());
+    auto searcher = Searcher::open(dir / "index", SearchSettings{});
+    REQUIRE(searcher.ok());
+    auto answer = searcher.value()->search({"headache tablets", 0, 5});
+    REQUIRE(answer.ok());
+    Paths found;
+    for (const auto& hit : answer.value().hits) found.push_back(hit.path);
+    CHECK(found == Paths{"p/paracetamol.md", "a/aspirin.md", "p/paracetamol-caffeine.md"});
+}

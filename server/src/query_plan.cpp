@@ -368,6 +368,7 @@ class QueryReader {
         find_topics(TopicPass::rest);
         choose_topic();
         fit_topic_to_form();
+        find_topic_combinations();
         find_qualifier();
         expand_conditions();
         find_treats();
@@ -622,6 +623,27 @@ class QueryReader {
             for (const auto& member : *group)
                 if (std::find(plan_.topic_members.begin(), plan_.topic_members.end(), member) == plan_.topic_members.end())
                     plan_.topic_members.push_back(member);
+    }
+
+    // 4d. Combinations of the topic's members only ("codeine + paracetamol"
+    // for painkillers); one with another ingredient is no member's page
+    // ("paracetamol + caffeine" is not one of the painkillers in pregnancy).
+    void find_topic_combinations() {
+        std::unordered_set<std::string> bases;
+        for (const auto& member : plan_.topic_members)
+            if (!member.combination) bases.insert(base_key(member.name->key));
+        std::unordered_set<int> seen;
+        for (const auto& base : bases)
+            for (int page : snapshot_.combinations_with_base(base)) {
+                if (!seen.insert(page).second) continue;
+                const auto& components = snapshot_.page_components(page);
+                bool all_members = std::all_of(components.begin(), components.end(), [&](const auto& keys) {
+                    return std::any_of(keys.begin(), keys.end(),
+                                       [&](const std::string& key) { return bases.count(base_key(key)) > 0; });
+                });
+                if (all_members) plan_.topic_combinations.push_back(page);
+            }
+        std::sort(plan_.topic_combinations.begin(), plan_.topic_combinations.end());
     }
 
     // 6b. The condition asked about, for the pages whose drug treats it: the

@@ -471,7 +471,7 @@ Result<SearchPage> Searcher::run(const SearchRequest& request, const QueryPlan& 
 
     // A kind of medicine or a condition: its members, single substances first.
     if (!plan.topic_members.empty()) {
-        std::vector<Xapian::Query> all, tiers;
+        std::vector<Xapian::Query> all, combinations, tiers;
         std::unordered_set<const DrugName*> seen;
         const double count = static_cast<double>(plan.topic_members.size());
         for (std::size_t i = 0; i < plan.topic_members.size(); ++i) {
@@ -490,7 +490,8 @@ Result<SearchPage> Searcher::run(const SearchRequest& request, const QueryPlan& 
                 std::vector<std::string> bases;
                 for (const auto& keys : snapshot_->page_components(shown)) bases.push_back(base_key(keys.front()));
                 Xapian::Query copies(schema::set_term(schema::kBaseSetPrefix, std::move(bases)));
-                all.push_back(any_of({own, copies}));
+                combinations.push_back(own);
+                combinations.push_back(copies);
                 tiers.push_back(constant(any_of({own, copies}), order * kVariantOrder));
                 tiers.push_back(constant(own, kOwnPage + order));
                 continue;
@@ -506,7 +507,12 @@ Result<SearchPage> Searcher::run(const SearchRequest& request, const QueryPlan& 
                     Xapian::Query(schema::id_term(snapshot_->catalog()[static_cast<std::size_t>(shown)].path)),
                     kOwnPage + order));
         }
-        tiers.push_back(constant(any_of(all), kTopicMember));
+        // A page of one substance, a member; or a combination of members only.
+        for (int combination : plan.topic_combinations)
+            combinations.emplace_back(schema::id_term(snapshot_->catalog()[static_cast<std::size_t>(combination)].path));
+        Xapian::Query one_substance(std::string(schema::kIngredientCountPrefix) + "1");
+        tiers.push_back(constant(Xapian::Query(Xapian::Query::OP_FILTER, any_of(all), one_substance), kTopicMember));
+        if (!combinations.empty()) tiers.push_back(constant(any_of(combinations), kTopicMember));
         Xapian::Query members(Xapian::Query::OP_OR, tiers.begin(), tiers.end());
         Xapian::Query single = constant(Xapian::Query(std::string(schema::kIngredientCountPrefix) + "1"), kSingleSubstance);
         built.topic = Xapian::Query(Xapian::Query::OP_AND_MAYBE, members,

@@ -170,6 +170,12 @@ void Snapshot::build_lexicon() {
                 }
             component_keys_[i].push_back(std::move(keys));
         }
+        if (page.components.size() > 1) {
+            auto bases = page_bases_[i];
+            std::sort(bases.begin(), bases.end());
+            bases.erase(std::unique(bases.begin(), bases.end()), bases.end());
+            for (auto& base : bases) combinations_by_base_[std::move(base)].push_back(static_cast<int>(i));
+        }
     }
     names_.reserve(by_key.size());
     for (auto& [key, name] : by_key) {
@@ -191,6 +197,12 @@ void Snapshot::build_lexicon() {
             ((candidate.key == base) == (current.key == base) && candidate.pages > current.pages))
             it->second = id;
     }
+}
+
+const std::vector<int>& Snapshot::combinations_with_base(const std::string& base) const {
+    static const std::vector<int> none;
+    auto found = combinations_by_base_.find(base);
+    return found == combinations_by_base_.end() ? none : found->second;
 }
 
 int Snapshot::form_page(const DrugName& name, std::string_view qualifier) const {

@@ -56,6 +56,7 @@ struct QueryPlan {
     // "itching"), when no drug is named: its members answer it.
     const TopicEntry* topic = nullptr;
     std::vector<TopicMember> topic_members;  // first-line first
+    std::vector<int> topic_combinations;     // pages of several ingredients, each one a member
     // The condition asked about, in the words of each way of saying it (the
     // user's, then the medical terms it expands to): pages whose drug treats
     // it (schema::kUsageOnlyCausedPrefix) come first.

@@ -80,6 +80,8 @@ class Snapshot {
     const std::vector<std::vector<std::string>>& page_components(int page) const {
         return component_keys_[static_cast<std::size_t>(page)];
     }
+    // Pages of two or more ingredients, one of which has this base_key().
+    const std::vector<int>& combinations_with_base(const std::string& base) const;
     // base_key() of each of those names, in one list.
     const std::vector<std::string>& page_bases(int page) const { return page_bases_[static_cast<std::size_t>(page)]; }
 
@@ -151,6 +153,7 @@ class Snapshot {
     std::vector<std::vector<std::vector<std::string>>> component_keys_;
     std::vector<std::vector<std::string>> page_bases_;
     std::unordered_map<std::string, int> page_by_path_;
+    std::unordered_map<std::string, std::vector<int>> combinations_by_base_;
 
     std::vector<DrugName> names_;  // sorted by key
     std::vector<std::pair<std::string, std::uint32_t>> names_by_sound_;  // phonetic_phrase(key) -> name
