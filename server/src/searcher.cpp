@@ -170,24 +170,35 @@ struct SectionScorer {
     };
 
     // Only words sharing their first three letters with a query stem are
-    // stemmed: few are, so scanning a section costs little.
+    // stemmed: few are, so scanning a section costs little; the scan stops
+    // once every word is found, when nothing further can change the score.
     Score score(std::string_view text, const Xapian::Stem& stem) const {
         Score result;
         if (keys.empty()) return result;
-        std::vector<bool> found(keys.size(), false);
+        std::array<char, 32> few{};
+        std::vector<char> many;  // for queries of more words than `few` holds
+        char* found = few.data();
+        if (keys.size() > few.size()) {
+            many.assign(keys.size(), 0);
+            found = many.data();
+        }
         auto lower = [](char c) { return static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c); };
-        auto is_word = [](char c) {
-            return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-        };
+        static constexpr auto kAsciiWord = [] {
+            std::array<bool, 128> table{};
+            for (int c = 0; c < 128; ++c)
+                table[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+            return table;
+        }();
         std::string token, folded;
-        for (std::size_t i = 0; i < text.size();) {
+        for (std::size_t i = 0; i < text.size() && static_cast<std::size_t>(result.words) < keys.size();) {
             // A word: ASCII letters and digits, and the letters of other
             // scripts ("Sjögren"), which are folded as the query's words are.
             std::size_t start = i;
             bool ascii = true;
             while (i < text.size()) {
-                if (static_cast<unsigned char>(text[i]) < 0x80) {
-                    if (!is_word(text[i])) break;
+                auto c = static_cast<unsigned char>(text[i]);
+                if (c < 0x80) {
+                    if (!kAsciiWord[c]) break;
                     ++i;
                     continue;
                 }
