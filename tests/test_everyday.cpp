@@ -251,7 +251,9 @@ TEST_CASE("a topic's own names are read as the topic, not corrected, taken as dr
                                            "  - id: croup\n    label: Croup\n    names: [croup]\n"
                                            "    treated_by: [hydrocortisone]\n"
                                            "  - id: pregnancy-hay-fever\n    label: Hay fever in pregnancy\n"
-                                           "    names: [hay fever in pregnancy]\n    treated_by: [loratadine]\n");
+                                           "    names: [hay fever in pregnancy]\n    treated_by: [loratadine]\n"
+                                           "  - id: the-allergy-pill\n    label: The allergy pill\n"
+                                           "    names: [the allergy pill]\n    treated_by: [loratadine]\n");
     options.synonyms_file = dir / "synonyms.yaml";
     options.medicines_file = dir / "medicines.yaml";
     REQUIRE(build_index(options).ok());
@@ -268,6 +270,10 @@ TEST_CASE("a topic's own names are read as the topic, not corrected, taken as dr
     auto pregnancy = search("hay fever in pregnancy");
     REQUIRE(pregnancy.topic);
     CHECK(pregnancy.topic->label == "Hay fever in pregnancy");
+    // A name that starts with a stopword.
+    auto pill = search("the allergy pill");
+    REQUIRE(pill.topic);
+    CHECK(pill.topic->label == "The allergy pill");
     auto croup = search("croup");
     CHECK_FALSE(croup.corrected);
     REQUIRE(croup.topic);

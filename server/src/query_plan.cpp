@@ -546,8 +546,10 @@ class QueryReader {
     void find_topics(TopicPass pass) {
         const auto& stem = topic_stemmer();
         for (std::size_t i = 0; i < words_.size(); ++i) {
-            if (taken(words_[i]) || snapshot_.is_stopword(words_[i].text)) continue;
-            std::size_t shortest = pass == TopicPass::longer_than_names ? 2 : 1;
+            if (taken(words_[i])) continue;
+            // A name may start with a stopword ("the pill"), a topic never is one.
+            bool stopword = snapshot_.is_stopword(words_[i].text);
+            std::size_t shortest = pass == TopicPass::longer_than_names || stopword ? 2 : 1;
             for (std::size_t n = std::min(snapshot_.longest_topic_words(), words_.size() - i); n >= shortest; --n) {
                 auto begin = words_.begin() + static_cast<long>(i), end = begin + static_cast<long>(n);
                 if (std::any_of(begin, end, [&](const Word& w) { return taken(w); })) continue;
