@@ -66,9 +66,11 @@ bool flag_param(const httplib::Params& params, const char* name) {
     return it != params.end() && (it->second == "1" || it->second == "true");
 }
 
-void send(httplib::Response& res, const HttpResponse& response) {
+// The body is moved, not copied as Response::set_content would.
+void send(httplib::Response& res, HttpResponse&& response) {
     res.status = response.status;
-    res.set_content(response.body, response.content_type.c_str());
+    res.body = std::move(response.body);
+    res.set_header("Content-Type", response.content_type);
 }
 
 }  // namespace
@@ -248,7 +250,7 @@ void HttpServer::install_routes() {
             }
             auto response = handler(req.params, *lease.value());
             if (cache_ && response.status == 200) cache_->put(key, response.body);
-            send(res, response);
+            send(res, std::move(response));
         };
     };
     server_.Get("/search", with_searcher(handle_search));
