@@ -32,7 +32,6 @@ TieredWeight::TieredWeight() {
     need_stat(WDF);
     need_stat(WQF);
     need_stat(AVERAGE_LENGTH);
-    need_stat(DOC_LENGTH);
     need_stat(DOC_LENGTH_MIN);
     need_stat(WDF_MAX);
 }
@@ -45,6 +44,9 @@ void TieredWeight::init(double factor) {
         flat_weight_ = factor;
         return;
     }
+    // Only text needs each page's length: Xapian asks a weight whether it
+    // does after init(), so the pages a tier matches are not looked up.
+    need_stat(DOC_LENGTH);
     bm25_ = Bm25(get_collection_size(), get_termfreq(), get_average_length(), get_wqf(), factor);
 }
 
