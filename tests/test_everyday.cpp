@@ -238,6 +238,10 @@ TEST_CASE("a topic's own names are read as the topic, not corrected, taken as dr
           "[everyday][integration]") {
     TempDir dir;
     fs::copy(fixtures() / "everyday", dir / "src", fs::copy_options::recursive);
+    // Every word of "low iron" is a word of a drug's name, the phrase is none.
+    write_file(dir / "src" / "l" / "low-dextran.md", "---\ntitle: Low Dextran\n---\n\n### Usage\nA plasma expander.\n");
+    write_file(dir / "src" / "f" / "ferrous-sulfate.md", "---\ntitle: Ferrous Sulfate\n---\n\n### Usage\nReplaces iron.\n");
+    write_file(dir / "src" / "i" / "iron.md", "---\ntitle: Iron\n---\n\n### Usage\nA mineral.\n");
     for (const auto* drug : {"omeprazole", "famotidine", "sucralfate"})
         write_file(dir / "src" / "g" / (std::string(drug) + ".md"),
                    std::string("---\ntitle: ") + drug + "\n---\n\n### Usage\nA group of acid reducers.\n");
@@ -252,6 +256,8 @@ TEST_CASE("a topic's own names are read as the topic, not corrected, taken as dr
                                            "    treated_by: [hydrocortisone]\n"
                                            "  - id: pregnancy-hay-fever\n    label: Hay fever in pregnancy\n"
                                            "    names: [hay fever in pregnancy]\n    treated_by: [loratadine]\n"
+                                           "  - id: iron-deficiency\n    label: Iron deficiency\n"
+                                           "    names: [low iron]\n    treated_by: [ferrous sulfate]\n"
                                            "  - id: the-allergy-pill\n    label: The allergy pill\n"
                                            "    names: [the allergy pill]\n    treated_by: [loratadine]\n");
     options.synonyms_file = dir / "synonyms.yaml";
@@ -270,6 +276,9 @@ TEST_CASE("a topic's own names are read as the topic, not corrected, taken as dr
     auto pregnancy = search("hay fever in pregnancy");
     REQUIRE(pregnancy.topic);
     CHECK(pregnancy.topic->label == "Hay fever in pregnancy");
+    auto iron = search("low iron");
+    REQUIRE(iron.topic);
+    CHECK(iron.hits.at(0).path == "f/ferrous-sulfate.md");
     // A name that starts with a stopword.
     auto pill = search("the allergy pill");
     REQUIRE(pill.topic);

@@ -540,8 +540,8 @@ class QueryReader {
 
     // 2b and 4b. Kinds of medicine ("allergy tablets") and conditions
     // ("itching"): the longest names of topics in the words. Before drug
-    // names, a name of two or more words that is not a drug's and has a word
-    // of no drug name ("iron deficiency"); after them, the rest.
+    // names, a name of two or more words that is not a drug's ("iron
+    // deficiency", "low iron"); after them, the rest.
     enum class TopicPass { longer_than_names, rest };
     void find_topics(TopicPass pass) {
         const auto& stem = topic_stemmer();
@@ -558,8 +558,7 @@ class QueryReader {
                 if (!topic) continue;
                 if (pass == TopicPass::longer_than_names &&
                     (snapshot_.name(phrase) ||
-                     (snapshot_.synonyms(phrase) && snapshot_.synonym_kind(phrase) != SynonymKind::condition) ||
-                     std::all_of(begin, end, [&](const Word& w) { return snapshot_.is_drug_word(w.text); })))
+                     (snapshot_.synonyms(phrase) && snapshot_.synonym_kind(phrase) != SynonymKind::condition)))
                     continue;
                 for (auto k = i; k < i + n; ++k) words_[k].topic = true;
                 if (std::find(topics_.begin(), topics_.end(), topic) == topics_.end()) topics_.push_back(topic);
