@@ -488,9 +488,6 @@ Result<SearchPage> Searcher::run(const SearchRequest& request, const QueryPlan& 
         for (std::size_t i = 0; i < plan.topic_members.size(); ++i) {
             const auto& member = *plan.topic_members[i].name;
             int shown = plan.topic_members[i].page;
-            bool again = !seen.insert(&member).second;  // the same drug in another form
-            Xapian::Query has = any_of({Xapian::Query(prefixed(schema::kComponentPrefix, member.key)),
-                                        Xapian::Query(prefixed(schema::kBasePrefix, base_key(member.key)))});
             double order = kTopicOrder * (count - static_cast<double>(i)) / count + kTopicPrior * snapshot_->prior(member);
             // A combination ("ethinyl estradiol + levonorgestrel"): its page
             // and copies of it, after the single substances and before other
@@ -507,6 +504,9 @@ Result<SearchPage> Searcher::run(const SearchRequest& request, const QueryPlan& 
                 tiers.push_back(constant(own, kOwnPage + order));
                 continue;
             }
+            bool again = !seen.insert(&member).second;  // the same drug in another form
+            Xapian::Query has = any_of({Xapian::Query(prefixed(schema::kComponentPrefix, member.key)),
+                                        Xapian::Query(prefixed(schema::kBasePrefix, base_key(member.key)))});
             // Each member's own page first, in order; then the other pages
             // of its substance (salt forms, other forms), in the same order.
             if (!again) {
