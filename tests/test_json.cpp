@@ -74,7 +74,7 @@ TEST_CASE("a search body is written as nlohmann_json dumps it, whatever its stri
         "",
         "metformin side effects",
         "quote \" backslash \\ slash / and </script><script>alert(1)</script>",
-        std::string("controls \x01\x02\x07\b\f\n\r\t\x0b\x1b\x1f and \x7f", 30),
+        "controls \x01\x02\x07\b\f\n\r\t\x0b\x1b\x1f and \x7f",
         std::string("a nul \0 inside", 14),
         "UTF-8: Sjögren, naïve café, ½, 日本語, emoji 😀, U+FFFD \xEF\xBF\xBD",
         "invalid: \xff alone, \xC3 cut, overlong \xC0\xAF, surrogate \xED\xA0\x80, past U+10FFFF \xF4\x90\x80\x80",
