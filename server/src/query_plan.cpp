@@ -637,10 +637,10 @@ class QueryReader {
         for (const auto& base : bases)
             for (int page : snapshot_.combinations_with_base(base)) {
                 if (!seen.insert(page).second) continue;
-                const auto& components = snapshot_.page_components(page);
-                bool all_members = std::all_of(components.begin(), components.end(), [&](const auto& keys) {
-                    return std::any_of(keys.begin(), keys.end(),
-                                       [&](const std::string& key) { return bases.count(base_key(key)) > 0; });
+                const auto& components = snapshot_.page_component_bases(page);
+                bool all_members = std::all_of(components.begin(), components.end(), [&](const auto& names) {
+                    return std::any_of(names.begin(), names.end(),
+                                       [&](const std::string& name) { return bases.count(name) > 0; });
                 });
                 if (all_members) plan_.topic_combinations.push_back(page);
             }

@@ -525,7 +525,7 @@ Result<SearchPage> Searcher::run(const SearchRequest& request, const QueryPlan& 
         tiers.push_back(constant(Xapian::Query(Xapian::Query::OP_FILTER, any_of(all), one_substance), kTopicMember));
         if (!combinations.empty()) tiers.push_back(constant(any_of(combinations), kTopicMember));
         Xapian::Query members(Xapian::Query::OP_OR, tiers.begin(), tiers.end());
-        Xapian::Query single = constant(Xapian::Query(std::string(schema::kIngredientCountPrefix) + "1"), kSingleSubstance);
+        Xapian::Query single = constant(one_substance, kSingleSubstance);
         built.topic = Xapian::Query(Xapian::Query::OP_AND_MAYBE, members,
                                     Xapian::Query(Xapian::Query::OP_OR, single, fewer_ingredients_first_));
         TopicBlock block{plan.topic->label, std::string(to_string(plan.topic->kind)), {}};

@@ -136,6 +136,7 @@ void Snapshot::build_lexicon() {
     std::map<std::string, DrugName> by_key;
     component_keys_.resize(catalog_.size());
     page_bases_.resize(catalog_.size());
+    component_bases_.resize(catalog_.size());
     for (std::size_t i = 0; i < catalog_.size(); ++i) {
         const auto& page = catalog_[i];
         page_by_path_.emplace(page.path, static_cast<int>(i));
@@ -161,7 +162,10 @@ void Snapshot::build_lexicon() {
                     (name.own_page < 0 || better_own_page(page, catalog_[static_cast<std::size_t>(name.own_page)])))
                     name.own_page = static_cast<int>(i);
             }
-            for (const auto& key : keys) page_bases_[i].push_back(base_key(key));
+            std::vector<std::string> bases;
+            for (const auto& key : keys) bases.push_back(base_key(key));
+            page_bases_[i].insert(page_bases_[i].end(), bases.begin(), bases.end());
+            component_bases_[i].push_back(std::move(bases));
             if (page.components.size() == 1 && !component.qualifier.empty())
                 for (const auto& key : keys) {
                     auto [it, inserted] = form_pages_.emplace(key + '|' + name_key(component.qualifier), static_cast<int>(i));
@@ -266,14 +270,14 @@ void Snapshot::build_topics(const Xapian::Database& db) {
             wanted.push_back(base_key(found->key));
         }
         int best = -1;
-        for (std::size_t i = 0; i < catalog_.size(); ++i) {
-            if (catalog_[i].components.size() != wanted.size()) continue;
-            const auto& bases = page_bases_[i];
+        for (int i : combinations_with_base(wanted.front())) {
+            const auto& page = catalog_[static_cast<std::size_t>(i)];
+            if (page.components.size() != wanted.size()) continue;
+            const auto& bases = page_bases_[static_cast<std::size_t>(i)];
             bool same = std::all_of(wanted.begin(), wanted.end(), [&](const std::string& base) {
                 return std::find(bases.begin(), bases.end(), base) != bases.end();
             });
-            if (same && (best < 0 || better_own_page(catalog_[i], catalog_[static_cast<std::size_t>(best)])))
-                best = static_cast<int>(i);
+            if (same && (best < 0 || better_own_page(page, catalog_[static_cast<std::size_t>(best)]))) best = i;
         }
         if (best < 0) return {};
         return {first, best, true};
@@ -286,15 +290,7 @@ void Snapshot::build_topics(const Xapian::Database& db) {
         const auto& component = components.front();
         TopicMember member{resolve_name(name_key(component.name)), -1};
         if (!member.name) return member;
-        if (!component.qualifier.empty()) {
-            auto qualifier = name_key(component.qualifier);
-            for (std::size_t i = 0; i < catalog_.size() && member.page < 0; ++i) {
-                const auto& page = catalog_[i];
-                if (page.components.size() == 1 && name_key(page.components.front().qualifier) == qualifier &&
-                    component_keys_[i].front().front() == member.name->key)
-                    member.page = static_cast<int>(i);
-            }
-        }
+        if (!component.qualifier.empty()) member.page = form_page(*member.name, name_key(component.qualifier));
         if (member.page < 0) member.page = member.name->own_page >= 0 ? member.name->own_page : member.name->best_page;
         return member;
     };

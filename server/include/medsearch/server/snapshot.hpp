@@ -82,6 +82,10 @@ class Snapshot {
     }
     // Pages of two or more ingredients, one of which has this base_key().
     const std::vector<int>& combinations_with_base(const std::string& base) const;
+    // base_key() of each of those names, per ingredient.
+    const std::vector<std::vector<std::string>>& page_component_bases(int page) const {
+        return component_bases_[static_cast<std::size_t>(page)];
+    }
     // base_key() of each of those names, in one list.
     const std::vector<std::string>& page_bases(int page) const { return page_bases_[static_cast<std::size_t>(page)]; }
 
@@ -152,6 +156,7 @@ class Snapshot {
     std::vector<CatalogEntry> catalog_;
     std::vector<std::vector<std::vector<std::string>>> component_keys_;
     std::vector<std::vector<std::string>> page_bases_;
+    std::vector<std::vector<std::vector<std::string>>> component_bases_;
     std::unordered_map<std::string, int> page_by_path_;
     std::unordered_map<std::string, std::vector<int>> combinations_by_base_;
 
