@@ -311,3 +311,31 @@ TEST_CASE("a combination with an ingredient that is no member ranks below the pa
     for (const auto& hit : answer.value().hits) found.push_back(hit.path);
     CHECK(found == Paths{"p/paracetamol.md", "a/aspirin.md", "p/paracetamol-caffeine.md"});
 }
+
+TEST_CASE("a member's name written with its words apart or together finds both spellings' pages",
+          "[everyday][integration]") {
+    TempDir dir;
+    auto page = [&](const std::string& path, const std::string& title, const std::string& usage) {
+        write_file(dir / "src" / path, "---\ntitle: " + title + "\n---\n\n### Usage\n" + usage + "\n");
+    };
+    page("c/carboxymethylcellulose.md", "Carboxymethylcellulose", "Binds tablets.");
+    page("c/carboxymethyl-cellulose.md", "Carboxymethyl Cellulose", "Artificial tears for dry eyes.");
+    page("p/polyvinyl-alcohol.md", "Polyvinyl Alcohol", "Lubricates the eye.");
+    page("t/timolol.md", "Timolol", "Lowers eye pressure; may cause dry eyes.");
+    write_file(dir / "medicines.yaml", "conditions:\n  - id: dry-eyes\n    label: Dry eyes\n"
+                                       "    names: [dry eyes]\n    treated_by: [carboxymethylcellulose, polyvinyl alcohol]\n");
+    auto options = fixture_build(dir / "src", dir / "index");
+    options.medicines_file = dir / "medicines.yaml";
+    REQUIRE(build_index(options).ok());
+    auto searcher = Searcher::open(dir / "index", SearchSettings{});
+    REQUIRE(searcher.ok());
+    auto answer = searcher.value()->search({"dry eyes", 0, 5});
+    REQUIRE(answer.ok());
+    // Both spellings are the member's pages, above the page that only causes it.
+    std::vector<std::pair<std::string, bool>> found;
+    for (const auto& hit : answer.value().hits)
+        found.emplace_back(hit.path, std::find(hit.matched.begin(), hit.matched.end(), "topic") != hit.matched.end());
+    REQUIRE(found.size() == 4);
+    CHECK(std::count(found.begin(), found.begin() + 3, std::pair<std::string, bool>{"c/carboxymethyl-cellulose.md", true}) == 1);
+    CHECK(found.back() == std::pair<std::string, bool>{"t/timolol.md", false});
+}

@@ -174,11 +174,10 @@ std::string base_key(std::string_view key) {
             std::end(kLeadingCations) &&
         !is_salt_word(words[1]))
         begin = 1;
+    // Words run together: "carboxymethyl cellulose" and "carboxymethylcellulose"
+    // are one substance under two spellings.
     std::string base;
-    for (auto i = begin; i < end; ++i) {
-        if (!base.empty()) base.push_back(' ');
-        base.append(words[i]);
-    }
+    for (auto i = begin; i < end; ++i) base.append(words[i]);
     return base;
 }
 

@@ -28,8 +28,9 @@ std::vector<std::string> parse_generic_names(std::string_view line);
 // name_key() of every name of a component, the main name first.
 std::vector<std::string> component_keys(const Component& component);
 
-// The key without salt or hydrate words ("metformin hydrochloride" -> "metformin",
-// "sodium valproate" -> "valproate"); the key itself when nothing is stripped.
+// The substance of a key: without salt or hydrate words ("metformin hydrochloride"
+// -> "metformin", "sodium valproate" -> "valproate"), its words run together
+// ("ethinyl estradiol" and "ethinylestradiol" -> "ethinylestradiol").
 std::string base_key(std::string_view key);
 bool is_salt_word(std::string_view word);
 

@@ -18,7 +18,7 @@ class Stem;
 namespace medsearch::schema {
 
 // Bumped whenever documents would be indexed differently: forces a full rebuild.
-inline constexpr int kVersion = 13;
+inline constexpr int kVersion = 14;
 
 // Text terms count occurrences in units of kWdfUnit: the low bits of the wdf
 // (within-document frequency) of a search term (search_term: a stem, or a
