@@ -64,6 +64,7 @@ TEST_CASE("salt words and spaces are optional in base keys", "[names][unit]") {
         CAPTURE(row.key);
         CHECK(base_key(row.key) == row.base);
     }
+    CHECK(run_together("ethinyl estradiol") == base_key("ethinylestradiol"));
 }
 
 TEST_CASE("sound-alike spellings share a key", "[names][unit]") {

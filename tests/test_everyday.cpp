@@ -24,6 +24,25 @@ struct Everyday : IndexedFixtures {
     }
 };
 
+// Pages and a medicines dictionary of a test's own, indexed, then searched once.
+struct OwnPages {
+    TempDir dir;
+    void page(const std::string& path, const std::string& title, const std::string& usage) {
+        write_file(dir / "src" / path, "---\ntitle: " + title + "\n---\n\n### Usage\n" + usage + "\n");
+    }
+    SearchPage search(const std::string& medicines, const std::string& query) {
+        write_file(dir / "medicines.yaml", medicines);
+        auto options = fixture_build(dir / "src", dir / "index");
+        options.medicines_file = dir / "medicines.yaml";
+        REQUIRE(build_index(options).ok());
+        auto searcher = Searcher::open(dir / "index", SearchSettings{});
+        REQUIRE(searcher.ok());
+        auto answer = searcher.value()->search({query, 0, 5});
+        REQUIRE(answer.ok());
+        return std::move(answer.value());
+    }
+};
+
 }  // namespace
 
 TEST_CASE_METHOD(Everyday, "everyday words are never corrected or completed into drug names", "[everyday][integration]") {
@@ -291,49 +310,31 @@ TEST_CASE("a topic's own names are read as the topic, not corrected, taken as dr
 
 TEST_CASE("a combination with an ingredient that is no member ranks below the pages that treat the condition",
           "[everyday][integration]") {
-    TempDir dir;
-    auto page = [&](const std::string& path, const std::string& title, const std::string& usage) {
-        write_file(dir / "src" / path, "---\ntitle: " + title + "\n---\n\n### Usage\n" + usage + "\n");
-    };
-    page("p/paracetamol.md", "Paracetamol", "Relieves mild pain and fever.");
-    page("p/paracetamol-caffeine.md", "Paracetamol + Caffeine", "Relieves muscle aches.");
-    page("a/aspirin.md", "Aspirin", "Relieves headache.");
-    write_file(dir / "medicines.yaml", "conditions:\n  - id: headache\n    label: Headache\n"
-                                       "    names: [headache]\n    treated_by: [paracetamol]\n");
-    auto options = fixture_build(dir / "src", dir / "index");
-    options.medicines_file = dir / "medicines.yaml";
-    REQUIRE(build_index(options).ok());
-    auto searcher = Searcher::open(dir / "index", SearchSettings{});
-    REQUIRE(searcher.ok());
-    auto answer = searcher.value()->search({"headache tablets", 0, 5});
-    REQUIRE(answer.ok());
+    OwnPages pages;
+    pages.page("p/paracetamol.md", "Paracetamol", "Relieves mild pain and fever.");
+    pages.page("p/paracetamol-caffeine.md", "Paracetamol + Caffeine", "Relieves muscle aches.");
+    pages.page("a/aspirin.md", "Aspirin", "Relieves headache.");
+    auto answer = pages.search("conditions:\n  - id: headache\n    label: Headache\n"
+                               "    names: [headache]\n    treated_by: [paracetamol]\n",
+                               "headache tablets");
     Paths found;
-    for (const auto& hit : answer.value().hits) found.push_back(hit.path);
+    for (const auto& hit : answer.hits) found.push_back(hit.path);
     CHECK(found == Paths{"p/paracetamol.md", "a/aspirin.md", "p/paracetamol-caffeine.md"});
 }
 
 TEST_CASE("a member's name written with its words apart or together finds both spellings' pages",
           "[everyday][integration]") {
-    TempDir dir;
-    auto page = [&](const std::string& path, const std::string& title, const std::string& usage) {
-        write_file(dir / "src" / path, "---\ntitle: " + title + "\n---\n\n### Usage\n" + usage + "\n");
-    };
-    page("c/carboxymethylcellulose.md", "Carboxymethylcellulose", "Binds tablets.");
-    page("c/carboxymethyl-cellulose.md", "Carboxymethyl Cellulose", "Artificial tears for dry eyes.");
-    page("p/polyvinyl-alcohol.md", "Polyvinyl Alcohol", "Lubricates the eye.");
-    page("t/timolol.md", "Timolol", "Lowers eye pressure; may cause dry eyes.");
-    write_file(dir / "medicines.yaml", "conditions:\n  - id: dry-eyes\n    label: Dry eyes\n"
-                                       "    names: [dry eyes]\n    treated_by: [carboxymethylcellulose, polyvinyl alcohol]\n");
-    auto options = fixture_build(dir / "src", dir / "index");
-    options.medicines_file = dir / "medicines.yaml";
-    REQUIRE(build_index(options).ok());
-    auto searcher = Searcher::open(dir / "index", SearchSettings{});
-    REQUIRE(searcher.ok());
-    auto answer = searcher.value()->search({"dry eyes", 0, 5});
-    REQUIRE(answer.ok());
+    OwnPages pages;
+    pages.page("c/carboxymethylcellulose.md", "Carboxymethylcellulose", "Binds tablets.");
+    pages.page("c/carboxymethyl-cellulose.md", "Carboxymethyl Cellulose", "Artificial tears for dry eyes.");
+    pages.page("p/polyvinyl-alcohol.md", "Polyvinyl Alcohol", "Lubricates the eye.");
+    pages.page("t/timolol.md", "Timolol", "Lowers eye pressure; may cause dry eyes.");
+    auto answer = pages.search("conditions:\n  - id: dry-eyes\n    label: Dry eyes\n    names: [dry eyes]\n"
+                               "    treated_by: [carboxymethylcellulose, polyvinyl alcohol]\n",
+                               "dry eyes");
     // Both spellings are the member's pages, above the page that only causes it.
     std::vector<std::pair<std::string, bool>> found;
-    for (const auto& hit : answer.value().hits)
+    for (const auto& hit : answer.hits)
         found.emplace_back(hit.path, std::find(hit.matched.begin(), hit.matched.end(), "topic") != hit.matched.end());
     REQUIRE(found.size() == 4);
     CHECK(std::count(found.begin(), found.begin() + 3, std::pair<std::string, bool>{"c/carboxymethyl-cellulose.md", true}) == 1);

@@ -181,6 +181,12 @@ std::string base_key(std::string_view key) {
     return base;
 }
 
+std::string run_together(std::string_view key) {
+    std::string joined(key);
+    std::erase(joined, ' ');
+    return joined;
+}
+
 std::string phonetic_key(std::string_view word) {
     std::string mapped;
     mapped.reserve(word.size() + 2);

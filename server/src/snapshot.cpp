@@ -195,15 +195,11 @@ void Snapshot::build_lexicon() {
         auto [it, inserted] = name_by_base_.emplace(base, id);
         if (inserted) continue;
         // The name that is the base itself (no salt word) wins, then the more popular one.
-        auto is_base = [&](const DrugName& name) {
-            auto joined = name.key;
-            std::erase(joined, ' ');
-            return joined == base;
-        };
         const auto& current = names_[it->second];
         const auto& candidate = names_[id];
-        if (is_base(candidate) > is_base(current) ||
-            (is_base(candidate) == is_base(current) && candidate.pages > current.pages))
+        bool candidate_is_base = run_together(candidate.key) == base, current_is_base = run_together(current.key) == base;
+        if (candidate_is_base > current_is_base ||
+            (candidate_is_base == current_is_base && candidate.pages > current.pages))
             it->second = id;
     }
 }
@@ -234,10 +230,7 @@ void Snapshot::build_topics(const Xapian::Database& db) {
     auto essential_list = split_lines(db.get_metadata(schema::kMetaEssential));
     std::unordered_set<std::string> essential(essential_list.begin(), essential_list.end());
     // base_key() runs words together; so do the listed names, to compare with it.
-    for (auto listed : essential_list) {
-        std::erase(listed, ' ');
-        essential.insert(std::move(listed));
-    }
+    for (const auto& listed : essential_list) essential.insert(run_together(listed));
     std::uint32_t most_pages = 1;
     for (const auto& name : names_) most_pages = std::max(most_pages, name.pages);
     priors_.reserve(names_.size());

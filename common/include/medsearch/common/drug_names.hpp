@@ -32,6 +32,8 @@ std::vector<std::string> component_keys(const Component& component);
 // -> "metformin", "sodium valproate" -> "valproate"), its words run together
 // ("ethinyl estradiol" and "ethinylestradiol" -> "ethinylestradiol").
 std::string base_key(std::string_view key);
+// The key's words run together, as base_key() writes them ("clavulanic acid" -> "clavulanicacid").
+std::string run_together(std::string_view key);
 bool is_salt_word(std::string_view word);
 
 // A sound-alike spelling key of one lower-case word: ph->f, c/q->k, y->i,
