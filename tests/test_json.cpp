@@ -37,6 +37,7 @@ std::string reference_body(const SearchPage& page) {
                  {"expanded", expanded},
                  {"intent", page.intent.empty() ? json(nullptr) : json(page.intent)},
                  {"topic", topic},
+                 {"partial", page.partial},
                  {"hits", hits}};
     return body.dump(-1, ' ', false, json::error_handler_t::replace);
 }
@@ -49,6 +50,7 @@ SearchPage page_with(const std::string& text, double score) {
     page.corrected = text;
     page.expanded = {{text, "salbutamol", "name"}, {"b", text, "brand"}};
     page.intent = "side-effects";
+    page.partial = score > 1000;
     page.topic = TopicBlock{text, "class", {{text, "/composition/c/cetirizine/", "c/cetirizine.md"}, {"B", text, text}}};
     Hit hit;
     hit.rank = 1;
@@ -94,6 +96,6 @@ TEST_CASE("an empty search body has nulls and empty lists", "[json][unit]") {
     SearchPage page;
     page.query = "zzzz";
     CHECK(to_json(page) ==
-          R"({"corrected":null,"expanded":[],"hits":[],"intent":null,"query":"zzzz","took_ms":0.0,"topic":null,"total":0})");
+          R"({"corrected":null,"expanded":[],"hits":[],"intent":null,"partial":false,"query":"zzzz","took_ms":0.0,"topic":null,"total":0})");
     CHECK(to_json(page) == reference_body(page));
 }

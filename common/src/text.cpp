@@ -201,6 +201,19 @@ std::vector<std::string> split_words(std::string_view text) {
     return words;
 }
 
+std::size_t prefix_with_words(std::string_view text, std::size_t max_words) {
+    std::size_t words = 0, i = 0;
+    bool in_word = false;
+    while (i < text.size()) {
+        std::size_t start = i;
+        unsigned cp = next_code_point(text, i);
+        bool word_char = cp < 0x80 ? (std::isalnum(static_cast<int>(cp)) != 0) : Xapian::Unicode::is_wordchar(cp);
+        if (word_char && !in_word && words++ == max_words) return start;
+        in_word = word_char;
+    }
+    return text.size();
+}
+
 std::string name_key(std::string_view text) {
     std::string key;
     for (const auto& word : split_words(text)) {

@@ -1,4 +1,5 @@
 #include "medsearch/server/fuzzy.hpp"
+#include "medsearch/server/query_limits.hpp"
 
 #include "medsearch/common/catalog.hpp"
 #include "medsearch/common/drug_names.hpp"
@@ -34,6 +35,7 @@ std::vector<std::string> deletes_of(const std::string& key, int depth) {
 FuzzyIndex::FuzzyIndex(std::vector<Word> words) : words_(std::move(words)) {
     keys_.reserve(words_.size());
     for (std::uint32_t id = 0; id < words_.size(); ++id) {
+        longest_ = std::max(longest_, words_[id].text.size());
         keys_.push_back(phonetic_key(words_[id].text));
         auto deletions = deletes_of(keys_.back(), words_[id].max_edits);
         // Drug names also by their spelling: "endoien" is two edits from
@@ -52,7 +54,11 @@ FuzzyIndex::FuzzyIndex(std::vector<Word> words) : words_(std::move(words)) {
 std::vector<FuzzyIndex::Match> FuzzyIndex::lookup(std::string_view typed, std::size_t limit) const {
     std::vector<Match> matches;
     int allowed = allowed_typos(typed.size());
-    if (allowed == 0 || words_.empty()) return matches;
+    // A word is at least its difference in length from another away from it,
+    // and the deletions of a long word are many and long.
+    if (allowed == 0 || words_.empty() || typed.size() > kMaxFuzzyWordBytes ||
+        typed.size() > longest_ + static_cast<std::size_t>(allowed) + 1)
+        return matches;
     auto key = phonetic_key(typed);
     auto deletions = deletes_of(key, allowed);
     if (key != typed) {

@@ -136,6 +136,7 @@ std::string to_json(const SearchPage& page) {
     } else {
         out.string(page.intent);
     }
+    out.key("partial").raw(page.partial ? "true" : "false");
     out.key("query").string(page.query).key("took_ms").number(round_to(page.took_ms, 3)).key("topic");
     if (!page.topic) {
         out.raw("null");

@@ -1,4 +1,5 @@
 #include "medsearch/server/query_plan.hpp"
+#include "medsearch/server/query_limits.hpp"
 
 #include "medsearch/common/drug_names.hpp"
 #include "medsearch/common/text.hpp"
@@ -752,8 +753,10 @@ class QueryReader {
 }  // namespace
 
 QueryPlan plan_query(std::string_view query, const Snapshot& snapshot, Syntax syntax) {
-    if (syntax == Syntax::allowed && is_syntax(query)) return advanced_plan(query);
-    return QueryReader(query, snapshot).read();
+    auto kept = query.substr(0, prefix_with_words(query, kMaxQueryWords));
+    auto plan = syntax == Syntax::allowed && is_syntax(kept) ? advanced_plan(kept) : QueryReader(kept, snapshot).read();
+    plan.words_left_out = kept.size() < query.size();
+    return plan;
 }
 
 }  // namespace medsearch

@@ -17,6 +17,7 @@
 #include <array>
 #include <chrono>
 #include <cmath>
+#include <unordered_map>
 #include <unordered_set>
 
 namespace medsearch {
@@ -314,6 +315,33 @@ SectionChoice choose_section(const StoredPageView& page, const QueryPlan& plan, 
     return {page.sections.empty() ? nullptr : &page.sections.front(), 0};
 }
 
+// What each part of the query gives each hit: one match per part over the
+// hits' pages, not one per hit and part.
+std::vector<nlohmann::json> score_parts(const Xapian::Database& db, const BuiltQuery& built,
+                                        const std::vector<Hit>& hits) {
+    std::vector<nlohmann::json> parts(hits.size(), nlohmann::json::object());
+    std::vector<Xapian::Query> pages;
+    for (const auto& hit : hits) pages.emplace_back(schema::id_term(hit.path));
+    Xapian::Query only(Xapian::Query::OP_OR, pages.begin(), pages.end());
+    for (const auto& [name, part] : {std::pair{"names", &built.names}, std::pair{"sets", &built.sets},
+                                     std::pair{"specificity", &built.specificity}, std::pair{"topic", &built.topic},
+                                     std::pair{"treats", &built.treats}, std::pair{"text", &built.text}}) {
+        if (part->empty()) continue;
+        Xapian::Enquire enquire(db);
+        enquire.set_weighting_scheme(TieredWeight());
+        enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, *part, only));
+        std::unordered_map<std::string, double> weights;
+        auto mset = enquire.get_mset(0, static_cast<Xapian::doccount>(hits.size()));
+        for (auto it = mset.begin(); it != mset.end(); ++it)
+            weights[it.get_document().get_value(schema::kSlotPath)] = it.get_weight();
+        for (std::size_t i = 0; i < hits.size(); ++i) {
+            auto found = weights.find(hits[i].path);
+            parts[i][name] = found == weights.end() ? 0.0 : found->second;
+        }
+    }
+    return parts;
+}
+
 double elapsed_ms(std::chrono::steady_clock::time_point since) {
     return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - since).count();
 }
@@ -389,6 +417,8 @@ void Searcher::configure_parsers() {
         parser->set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
         parser->set_stopper((new Xapian::SimpleStopper(stopwords.begin(), stopwords.end()))->release());
         parser->set_default_op(Xapian::Query::OP_OR);
+        parser->set_max_expansion(kMaxWildcardTerms, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT,
+                                  Xapian::QueryParser::FLAG_WILDCARD | Xapian::QueryParser::FLAG_PARTIAL);
         for (const auto& field : schema::kNameFields)
             parser->add_prefix(std::string(field.name), std::string(field.prefix));
         for (const auto& section : schema::kSections) {
@@ -405,6 +435,7 @@ Result<SearchPage> Searcher::search(const SearchRequest& request) {
     auto valid = validate(request);
     if (!valid) return valid.error();
     auto started = std::chrono::steady_clock::now();
+    deadline_ = started + settings_.deadline;
     auto syntax = Syntax::allowed;
     for (int attempt = 0;; ++attempt) {
         try {
@@ -430,6 +461,7 @@ Result<SearchPage> Searcher::run(const SearchRequest& request, const QueryPlan& 
     page.query = request.query;
     page.corrected = plan.corrected;
     page.expanded = plan.expanded;
+    page.partial = plan.words_left_out;
     if (plan.intent) page.intent = std::string(plan.intent->id);
 
     BuiltQuery built;
@@ -628,6 +660,7 @@ Result<SearchPage> Searcher::run(const SearchRequest& request, const QueryPlan& 
     auto mset = enquire.get_mset(request.offset, request.limit);
     page.total = mset.get_matches_estimated();
 
+    std::vector<std::size_t> ingredients;
     for (auto it = mset.begin(); it != mset.end(); ++it) {
         Hit hit;
         hit.rank = static_cast<unsigned>(it.get_rank()) + 1;  // MSet ranks count from the first page
@@ -638,7 +671,12 @@ Result<SearchPage> Searcher::run(const SearchRequest& request, const QueryPlan& 
         hit.path = stored.path;
         hit.title = stored.title;
         hit.url = stored.url;
-        auto choice = choose_section(stored, plan, scorer, name_scorer, stem_);
+        // Past the deadline, the hits found are returned without snippets.
+        SectionChoice choice;
+        if (std::chrono::steady_clock::now() < deadline_)
+            choice = choose_section(stored, plan, scorer, name_scorer, stem_);
+        else
+            page.partial = true;
         const auto* section = choice.section;
         if (section) {
             hit.section = section->id;
@@ -675,25 +713,14 @@ Result<SearchPage> Searcher::run(const SearchRequest& request, const QueryPlan& 
         if (plan.intent && section && section->id == plan.intent->id) hit.matched.push_back("section");
         if (hit.matched.empty()) hit.matched.push_back("text");
 
-        if (request.explain) {
-            nlohmann::json parts = nlohmann::json::object();
-            Xapian::Query only(schema::id_term(stored.path));
-            for (const auto& [name, part] : {std::pair{"names", &built.names}, std::pair{"sets", &built.sets},
-                                             std::pair{"specificity", &built.specificity},
-                                             std::pair{"topic", &built.topic}, std::pair{"treats", &built.treats},
-                                             std::pair{"text", &built.text}}) {
-                if (part->empty()) continue;
-                Xapian::Enquire one(db_);
-                one.set_weighting_scheme(TieredWeight());
-                one.set_query(Xapian::Query(Xapian::Query::OP_FILTER, *part, only));
-                auto result = one.get_mset(0, 1);
-                parts[name] = result.empty() ? 0.0 : result.begin().get_weight();
-            }
-            nlohmann::json explain = {{"score", hit.score}, {"parts", parts},
-                                      {"ingredients", index >= 0 ? snapshot_->page_components(index).size() : 0}};
-            hit.explain_json = explain.dump();
-        }
+        ingredients.push_back(index >= 0 ? snapshot_->page_components(index).size() : 0);
         page.hits.push_back(std::move(hit));
+    }
+    if (request.explain) {
+        auto parts = score_parts(db_, built, page.hits);
+        for (std::size_t i = 0; i < page.hits.size(); ++i)
+            page.hits[i].explain_json =
+                nlohmann::json{{"score", page.hits[i].score}, {"parts", parts[i]}, {"ingredients", ingredients[i]}}.dump();
     }
     return page;
 }

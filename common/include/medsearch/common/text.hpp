@@ -25,6 +25,10 @@ std::string fold_case(std::string_view text);
 // everything else separates words ("Co-Trimoxazole" -> {"co", "trimoxazole"}).
 std::vector<std::string> split_words(std::string_view text);
 
+// Bytes of text up to the end of its max_words-th word (as split_words counts
+// words): all of it when it has no more.
+std::size_t prefix_with_words(std::string_view text, std::size_t max_words);
+
 // The words of text joined by single spaces: the key under which names match.
 std::string name_key(std::string_view text);
 

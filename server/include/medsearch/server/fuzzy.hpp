@@ -29,12 +29,14 @@ class FuzzyIndex {
     explicit FuzzyIndex(std::vector<Word> words);
 
     // Words within allowed_typos(typed.size()) edits, best first: fewest edits,
-    // drug names before other words, then the most popular.
+    // drug names before other words, then the most popular. None for a word
+    // longer than any word within reach or than kMaxFuzzyWordBytes.
     std::vector<Match> lookup(std::string_view typed, std::size_t limit) const;
 
 
   private:
     std::vector<Word> words_;
+    std::size_t longest_ = 0;  // bytes of the longest word
     std::vector<std::string> keys_;  // phonetic_key() of each word
     std::vector<std::pair<std::uint64_t, std::uint32_t>> deletes_;  // hash of a deletion -> word
 };

@@ -61,6 +61,7 @@ struct QueryPlan {
     // user's, then the medical terms it expands to): pages whose drug treats
     // it (schema::kUsageOnlyCausedPrefix) come first.
     std::vector<std::vector<std::string>> treats;
+    bool words_left_out = false;  // the query had more than kMaxQueryWords words: the rest were not read
 };
 
 enum class Syntax { allowed, ignored };

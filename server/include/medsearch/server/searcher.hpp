@@ -5,22 +5,19 @@
 // HTTP answers are the same.
 
 #include "medsearch/common/result.hpp"
+#include "medsearch/server/query_limits.hpp"
 #include "medsearch/server/query_plan.hpp"
 #include "medsearch/server/snapshot.hpp"
 
 #include <xapian.h>
 
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 namespace medsearch {
-
-inline constexpr std::size_t kMaxQueryBytes = 1024;
-inline constexpr unsigned kMaxLimit = 100;
-inline constexpr unsigned kMaxOffset = 10000;
-inline constexpr unsigned kMaxSuggestLimit = 50;
 
 struct SearchRequest {
     std::string query;
@@ -64,6 +61,7 @@ struct SearchPage {
     std::string intent;     // section id the query asked about, or empty
     std::optional<TopicBlock> topic;  // the kind of medicine or condition asked about
     std::vector<Hit> hits;
+    bool partial = false;  // the search's deadline cut it short: hits or snippets may be missing
 };
 
 struct SuggestRequest {
@@ -89,6 +87,8 @@ struct SuggestPage {
 
 struct SearchSettings {
     unsigned snippet_bytes = 200;
+    // Time a search may take before it returns what it has (SearchPage::partial).
+    std::chrono::milliseconds deadline = kDefaultSearchDeadline;
 };
 
 class Searcher {
@@ -116,6 +116,7 @@ class Searcher {
     Xapian::QueryParser parser_;        // default field: all text
     Xapian::QueryParser usage_parser_;  // default field: the Usage section
     Xapian::Query fewer_ingredients_first_;
+    std::chrono::steady_clock::time_point deadline_;  // of the search under way
     std::string stored_text_;       // the text of the stored page being read, reused
     StoredPageView stored_page_;    // views into stored_text_
 };

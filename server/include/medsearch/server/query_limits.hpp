@@ -1,0 +1,27 @@
+#pragma once
+// What one request may ask of the searcher: the cost model of the query path
+// (docs/reliability.md). Each bound keeps the slowest and largest request
+// small whatever is typed; past a bound the request is refused (400) or
+// answered in part (SearchPage::partial), never slowly.
+
+#include <chrono>
+#include <cstddef>
+
+namespace medsearch {
+
+inline constexpr std::size_t kMaxQueryBytes = 1024;
+inline constexpr unsigned kMaxLimit = 100;
+inline constexpr unsigned kMaxOffset = 10000;
+inline constexpr unsigned kMaxSuggestLimit = 50;
+// Words of a query that are read and matched; later ones are left out and the
+// answer is marked partial. Far more than anyone types into a search box.
+inline constexpr std::size_t kMaxQueryWords = 32;
+// A word longer than this is searched as typed, never corrected or completed:
+// no drug name is that long, and the typo index's cost grows with it.
+inline constexpr std::size_t kMaxFuzzyWordBytes = 64;
+// Terms one wildcard ("amox*") may stand for: the most frequent ones.
+inline constexpr unsigned kMaxWildcardTerms = 100;
+// After this, a search stops making snippets and returns what it has, partial.
+inline constexpr std::chrono::milliseconds kDefaultSearchDeadline{40};
+
+}  // namespace medsearch
