@@ -29,6 +29,18 @@ TEST_CASE("config errors name the file and line", "[config][unit]") {
         {"listen: 127.0.0.1:70000\n", "config.yaml:1: port must be 0..65535, got '70000'"},
         {"threads: many\n", "config.yaml:1: 'threads' must be a whole number"},
         {"permalink: /drugs/\n", "config.yaml:1: permalink must contain :path or :basename, got '/drugs/'"},
+        {"permalink: \":basename\"\n",
+         "config.yaml:1: permalink must start with '/' (a path of the site) or http:// or https://, got ':basename'"},
+        {"permalink: javascript:alert(1)/:path\n",
+         "config.yaml:1: permalink must start with '/' (a path of the site) or http:// or https://, got "
+         "'javascript:alert(1)/:path'"},
+        {"permalink: //evil.example/:path\n",
+         "config.yaml:1: permalink must start with '/' (a path of the site) or http:// or https://, got "
+         "'//evil.example/:path'"},
+        {"permalink: \"/d/:path/<b>\"\n",
+         "config.yaml:1: permalink must not contain spaces, control characters, quotes, '<', '>', '\\' or '`', "
+         "got '/d/:path/<b>'"},
+        {"site_url: javascript://x\n", "config.yaml:1: site_url looks like https://example.org, got 'javascript://x'"},
         {"cors_origins: [medicine.example.org]\n",
          "config.yaml:1: an origin looks like https://example.org, got 'medicine.example.org'"},
         {"source: [unclosed\n", "config.yaml:2: end of sequence flow not found"},
@@ -48,6 +60,26 @@ TEST_CASE("permalinks follow the site's pattern", "[config][unit]") {
     CHECK(expand_permalink("/composition/:path/", "a/amitriptyline.md") == "/composition/a/amitriptyline/");
     CHECK(expand_permalink("/drugs/:basename.html", "a/amitriptyline.md") == "/drugs/amitriptyline.html");
     CHECK(expand_permalink("/:dir/:basename/", "a/b/c.md") == "/a/b/c/");
+    CHECK(expand_permalink("https://medicine.example.org/:path/", "a/b.md") == "https://medicine.example.org/a/b/");
+}
+
+TEST_CASE("what a file's name puts into a URL is percent-encoded", "[config][unit]") {
+    struct Row {
+        const char *pattern, *path, *url;
+    };
+    const Row rows[] = {
+        {"/composition/:path/", "i/<img src=x onerror=alert(1)>.md",
+         "/composition/i/%3Cimg%20src%3Dx%20onerror%3Dalert%281%29%3E/"},
+        {"/:basename", "j/javascript:alert(1).md", "/javascript%3Aalert%281%29"},
+        {"/c/:path/", "a/a?b#c%d\"e'f.md", "/c/a/a%3Fb%23c%25d%22e%27f/"},
+        {"/c/:path/", "s/s\xc3\xa9rum line\n.md", "/c/s/s%C3%A9rum%20line%0A/"},
+        {"/c/:path/", "a/amoxicillin-clavulanic_acid~2.md", "/c/a/amoxicillin-clavulanic_acid~2/"},
+    };
+    for (const auto& row : rows) {
+        CAPTURE(row.path);
+        CHECK(expand_permalink(row.pattern, row.path) == row.url);
+        CHECK(permalink_problem(row.pattern).empty());
+    }
 }
 
 TEST_CASE("listen addresses are checked", "[config][unit]") {

@@ -161,9 +161,17 @@
     this.root.setAttribute("data-theme", dark ? "dark" : "light");
   };
 
-  // Where a result URL points: result URLs are relative to the site, not to the API.
+  // Where a result URL points: result URLs are relative to the site, not to the
+  // API. Only web pages are links: a URL that resolves to another scheme
+  // (javascript:, data:) gives "", and the result is shown without a link.
   Widget.prototype.href = function (url) {
-    return url.charAt(0) === "/" && url.charAt(1) !== "/" ? trimSlash(this.site) + url : new URL(url, this.site).href;
+    var full;
+    try {
+      full = new URL(url.charAt(0) === "/" && url.charAt(1) !== "/" ? trimSlash(this.site) + url : url, this.site);
+    } catch (e) {
+      return "";
+    }
+    return full.protocol === "http:" || full.protocol === "https:" ? full.href : "";
   };
 
   Widget.prototype.allResultsUrl = function (q) {
@@ -214,7 +222,7 @@
       if (openNow && this.active >= 0) {
         e.preventDefault();
         this.cancel();
-        location.assign(this.items[this.active].url);
+        if (this.items[this.active].url) location.assign(this.items[this.active].url);
       } else if (q) {
         e.preventDefault();
         this.cancel();
@@ -307,7 +315,7 @@
       rows.forEach(function (row) {
         var a = el("a", "ms-option"), url = link ? link(row) : self.href(row.url);
         a.id = self.list.id + "-opt-" + self.items.length;
-        a.href = url;
+        if (url) a.href = url;
         a.tabIndex = -1;
         a.setAttribute("role", "option");
         a.setAttribute("aria-selected", "false");
@@ -444,7 +452,8 @@
       var list = el("ul", "ms-members");
       r.topic.members.forEach(function (m) {
         var li = el("li"), link = el("a", "", m.label);
-        link.href = w.href(m.url);
+        var to = w.href(m.url);
+        if (to) link.href = to;
         li.appendChild(link);
         list.appendChild(li);
       });
@@ -456,7 +465,7 @@
     r.hits.forEach(function (h) {
       var li = el("li"), a = el("a", "", h.title), url = w.href(h.url);
       li.dataset.rank = h.rank;
-      a.href = url;
+      if (url) a.href = url;
       var h2 = el("h2");
       h2.appendChild(a);
       if (h.section_label) h2.appendChild(el("span", "ms-section", h.section_label));

@@ -87,15 +87,12 @@ Result<Config> parse_config(std::string_view yaml_text, const std::filesystem::p
                 if (key == "medicines") config.medicines_file = resolve(text.value());
                 if (key == "essential_medicines") config.essential_file = resolve(text.value());
                 if (key == "permalink") {
-                    if (text.value().find(":path") == std::string::npos &&
-                        text.value().find(":basename") == std::string::npos)
-                        return bad(file, value,
-                                   "permalink must contain :path or :basename, got '" +
-                                       text.value() + "'");
+                    if (auto problem = permalink_problem(text.value()); !problem.empty())
+                        return bad(file, value, problem + ", got '" + text.value() + "'");
                     config.permalink = text.value();
                 }
                 if (key == "site_url") {
-                    if (text.value().find("://") == std::string::npos)
+                    if (!text.value().starts_with("https://") && !text.value().starts_with("http://"))
                         return bad(file, value, "site_url looks like https://example.org, got '" + text.value() + "'");
                     config.site_url = text.value();
                 }
@@ -156,8 +153,48 @@ Status validate_config(const Config& config) {
     return Ok{};
 }
 
+namespace {
+
+// A path's bytes as a URL path keeps them: RFC 3986 unreserved characters and
+// '/' as they are, every other byte (':', '?', '#', '%', quotes, '<', spaces,
+// controls, UTF-8) as %XX.
+std::string percent_encode_path(std::string_view path) {
+    static constexpr char kHex[] = "0123456789ABCDEF";
+    std::string out;
+    out.reserve(path.size());
+    for (char ch : path) {
+        auto c = static_cast<unsigned char>(ch);
+        bool keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+                    c == '.' || c == '_' || c == '~' || c == '/';
+        if (keep) {
+            out.push_back(ch);
+        } else {
+            out.push_back('%');
+            out.push_back(kHex[c >> 4]);
+            out.push_back(kHex[c & 15]);
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
+std::string permalink_problem(std::string_view pattern) {
+    if (pattern.find(":path") == std::string_view::npos && pattern.find(":basename") == std::string_view::npos)
+        return "permalink must contain :path or :basename";
+    bool web = pattern.starts_with("https://") || pattern.starts_with("http://");
+    if (!web && (!pattern.starts_with('/') || pattern.starts_with("//")))
+        return "permalink must start with '/' (a path of the site) or http:// or https://";
+    for (char ch : pattern) {
+        auto c = static_cast<unsigned char>(ch);
+        if (c <= ' ' || c == 0x7f || c == '"' || c == '\'' || c == '<' || c == '>' || c == '\\' || c == '`')
+            return "permalink must not contain spaces, control characters, quotes, '<', '>', '\\' or '`'";
+    }
+    return {};
+}
+
 std::string expand_permalink(std::string_view pattern, std::string_view relative_path) {
-    std::string path(relative_path);
+    std::string path = percent_encode_path(relative_path);
     if (auto dot = path.rfind('.'); dot != std::string::npos && path.find('/', dot) == std::string::npos)
         path.erase(dot);
     auto slash = path.rfind('/');

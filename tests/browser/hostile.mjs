@@ -50,6 +50,12 @@ title: "javascript:${run(12)} Zolpidem"
 ---
 **Usage:** A zolpidem page whose title is a javascript: URL. <b onmouseover="${run(13)}">hover</b>
 `,
+  // A file name that is markup: its URL is percent-encoded.
+  "i/<img src=x onerror=window.__pwned=14>.md": `---
+title: Zolpidem Tartrate
+---
+**Usage:** Zolpidem tartrate, a page whose file name is markup.
+`,
   "s/safe-zolpidem.md": `---
 title: Safe Zolpidem
 ---
@@ -140,8 +146,13 @@ async function main() {
           check(!/[<>]/.test(markup), `${endpoint}: snippet has markup: ${item.snippet}`);
         }
       }
-      const hostile = JSON.parse((await get(`${api}/search?q=zolpidem+insomnia`)).body).hits[0];
-      check(hostile.title.includes("<img src=x onerror="), `the title is not kept as text: ${hostile.title}`);
+      const found = JSON.parse((await get(`${api}/search?q=zolpidem+insomnia`)).body).hits;
+      check(found.some((h) => h.title.includes("<img src=x onerror=")),
+            `the title is not kept as text: ${found.map((h) => h.title)}`);
+      const named = JSON.parse((await get(`${api}/search?q=zolpidem+tartrate`)).body).hits
+        .find((h) => h.title === "Zolpidem Tartrate");
+      check(named && named.url === "/composition/i/%3Cimg%20src%3Dx%20onerror%3Dwindow.__pwned%3D14%3E/",
+            `a file name that is markup is not percent-encoded in its URL: ${named && named.url}`);
     });
 
     browser = await chromium.launch({
@@ -208,6 +219,56 @@ async function main() {
       check(dialogs.length === 0 && await page.evaluate(() => window.__pwned) === undefined,
             "opening a suggestion ran injected script");
       await page.close();
+    });
+
+    // An answer from a server that is not medsearch, or a tampered one: the
+    // search page and the box link only to http(s) pages whatever URLs come.
+    await scenario("URLs that are not web pages are never links", async () => {
+      const bad = ["javascript:window.__pwned=20;alert(20)", "JaVaScRiPt:window.__pwned=21", " javascript:window.__pwned=22",
+                   "data:text/html,<script>window.__pwned=23</script>", "vbscript:msgbox(24)"];
+      const hit = (url, i) => ({ rank: i + 1, path: `x/${i}.md`, url, title: `Zolpidem ${i}`, score: 1, section: "usage",
+                                 section_label: "Usage", snippet: "zolpidem", matched: ["text"] });
+      const answers = {
+        "/search": { query: "zolpidem", total: bad.length, took_ms: 0, corrected: null, expanded: [], intent: null,
+                     partial: false, hits: bad.map(hit),
+                     topic: { label: "Sleeping pills", kind: "class", members: bad.map((url, i) => ({ label: `M${i}`, url, path: "" })) } },
+        "/suggest": { query: "zolp", took_ms: 0, corrected: null,
+                      suggestions: bad.map((url, i) => ({ label: `Zolpidem ${i}`, detail: "", url, path: "", kind: "drug" })) },
+      };
+      const searchPage = (await get(`${api}/`)).body, script = (await get(`${api}/medsearch.js`)).body;
+      const fake = http.createServer((req, res) => {
+        const route = new URL(req.url, "http://x").pathname;
+        const body = route === "/" ? searchPage : route === "/medsearch.js" ? script
+                   : answers[route] ? JSON.stringify(answers[route]) : "";
+        const type = route === "/" ? "text/html" : route === "/medsearch.js" ? "text/javascript" : "application/json";
+        res.writeHead(body ? 200 : 404, { "Content-Type": type });
+        res.end(body);
+      });
+      const fakePort = await freePort();
+      await new Promise((r) => fake.listen(fakePort, "127.0.0.1", r));
+      try {
+        const { page, dialogs } = await fresh(`http://127.0.0.1:${fakePort}/?q=zolpidem`);
+        const items = page.locator(".ms-results > li");
+        await until(() => items.count(), (n) => n === bad.length, "the results were not shown");
+        await inert(page, dialogs, "search page with hostile URLs");
+        await items.first().locator("h2 a").click();
+        await sleep(200);
+        check(page.url().startsWith(`http://127.0.0.1:${fakePort}/`), `a click went to ${page.url()}`);
+        const input = page.locator("#q");
+        await input.fill("");
+        await input.pressSequentially("zolp", { delay: 20 });
+        const options = page.locator("[role=listbox] [role=option]");
+        await until(() => options.count(), (n) => n >= bad.length, "no suggestions shown");
+        await inert(page, dialogs, "search box with hostile URLs");
+        await input.press("ArrowDown");
+        await input.press("Enter");
+        await sleep(300);
+        check(dialogs.length === 0 && await page.evaluate(() => window.__pwned) === undefined,
+              "opening a suggestion with a hostile URL ran script");
+        await page.close();
+      } finally {
+        fake.close();
+      }
     });
   } catch (e) {
     results.push(false);

@@ -45,8 +45,13 @@ Status validate_config(const Config& config);
 Status parse_listen_address(std::string_view text, std::string& host, int& port);
 
 // The site URL of a page: "a/amitriptyline.md" with "/composition/:path/" gives
-// "/composition/a/amitriptyline/".
+// "/composition/a/amitriptyline/". What comes from the file's path is
+// percent-encoded (RFC 3986), so no file name can add a scheme, a query or markup.
 std::string expand_permalink(std::string_view pattern, std::string_view relative_path);
+
+// Empty when `pattern` can only give a path ("/...", not "//...") or an
+// http(s) URL, whatever the file names; else what is wrong with it.
+std::string permalink_problem(std::string_view pattern);
 
 // Content of a data file, or the built-in copy when `file` is empty.
 Result<std::string> read_data_file(const std::filesystem::path& file,
