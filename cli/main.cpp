@@ -371,7 +371,7 @@ int main(int argc, char** argv) {
             if (signal != SIGUSR1) log_info("http", "stopping: answering the requests in flight");
             server.value()->stop();
         });
-        log_info("http", "serving " + server.value()->watcher().latest()->generation().name + " on http://" +
+        log_info("http", "serving " + server.value()->generation() + " on http://" +
                              options.host + ":" + std::to_string(port.value()) + "/ with " +
                              std::to_string(options.threads) + " workers; open files limit " +
                              std::to_string(files.now) +

@@ -4,6 +4,7 @@
 #include "medsearch/common/text.hpp"
 #include "medsearch/server/json.hpp"
 #include "medsearch/server/web_assets.hpp"
+#include "lexicon/snapshot.hpp"
 
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -129,7 +130,7 @@ void IndexWatcher::refresh() {
         return;
     }
     log_info("index", "now serving " + snapshot.value()->generation().name + " (" +
-                          std::to_string(snapshot.value()->catalog().size()) + " pages)");
+                          std::to_string(snapshot.value()->pages().size()) + " pages)");
     std::lock_guard lock(mutex_);
     latest_ = snapshot.value();
 }
@@ -258,7 +259,7 @@ void HttpServer::install_routes() {
     server_.Get("/healthz", [this](const httplib::Request&, httplib::Response& res) {
         auto snapshot = watcher_->latest();
         std::string body = "{\"status\":\"ok\",\"generation\":\"" + snapshot->generation().name +
-                           "\",\"pages\":" + std::to_string(snapshot->catalog().size()) + "}";
+                           "\",\"pages\":" + std::to_string(snapshot->pages().entries().size()) + "}";
         res.set_content(body, "application/json");
     });
     server_.Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
@@ -401,7 +402,7 @@ std::string HttpServer::metrics_text() const {
         static_cast<long long>(c.in_flight.load()), static_cast<long long>(c.open.load()),
         server_.limits().max_connections, server_.limits().workers, static_cast<unsigned long long>(c.accepted.load()),
         static_cast<unsigned long long>(c.refused.load()), static_cast<unsigned long long>(c.timed_out.load()),
-        generation.c_str(), generation_number, age, snapshot->catalog().size(), cache_ ? cache_->bytes() : 0);
+        generation.c_str(), generation_number, age, snapshot->pages().entries().size(), cache_ ? cache_->bytes() : 0);
     out += text;
     return out;
 }
@@ -434,6 +435,8 @@ Status HttpServer::run() {
 }
 
 void HttpServer::stop() { server_.stop(); }
+
+std::string HttpServer::generation() const { return watcher_->latest()->generation().name; }
 
 bool HttpServer::is_running() const { return server_.is_running(); }
 

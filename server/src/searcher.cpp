@@ -1,4 +1,6 @@
 #include "medsearch/server/searcher.hpp"
+#include "lexicon/snapshot.hpp"
+#include "query/plan.hpp"
 #include "medsearch/server/cached_stem.hpp"
 #include "medsearch/server/prior.hpp"
 #include "medsearch/server/section_query.hpp"
@@ -409,7 +411,7 @@ Status Searcher::use(std::shared_ptr<const Snapshot> snapshot) {
 }
 
 void Searcher::configure_parsers() {
-    const auto& stopwords = snapshot_->stopwords();
+    const auto& stopwords = snapshot_->words().stopwords();
     for (auto* parser : {&parser_, &usage_parser_}) {
         *parser = Xapian::QueryParser();
         parser->set_database(db_);
@@ -520,15 +522,15 @@ Result<SearchPage> Searcher::run(const SearchRequest& request, const QueryPlan& 
         for (std::size_t i = 0; i < plan.topic_members.size(); ++i) {
             const auto& member = *plan.topic_members[i].name;
             int shown = plan.topic_members[i].page;
-            double order = kTopicOrder * (count - static_cast<double>(i)) / count + kTopicPrior * snapshot_->prior(member);
+            double order = kTopicOrder * (count - static_cast<double>(i)) / count + kTopicPrior * snapshot_->topics().prior(snapshot_->names().index_of(member));
             // A combination ("ethinyl estradiol + levonorgestrel"): its page
             // and copies of it, after the single substances and before other
             // combinations.
             if (plan.topic_members[i].combination) {
-                const auto& entry = snapshot_->catalog()[static_cast<std::size_t>(shown)];
+                const auto& entry = snapshot_->pages().entries()[static_cast<std::size_t>(shown)];
                 Xapian::Query own(schema::id_term(entry.path));
                 std::vector<std::string> bases;
-                for (const auto& keys : snapshot_->page_components(shown)) bases.push_back(base_key(keys.front()));
+                for (const auto& keys : snapshot_->pages().components(shown)) bases.push_back(base_key(keys.front()));
                 Xapian::Query copies(schema::set_term(schema::kBaseSetPrefix, std::move(bases)));
                 combinations.push_back(own);
                 combinations.push_back(copies);
@@ -547,12 +549,12 @@ Result<SearchPage> Searcher::run(const SearchRequest& request, const QueryPlan& 
             }
             if (shown >= 0)
                 tiers.push_back(constant(
-                    Xapian::Query(schema::id_term(snapshot_->catalog()[static_cast<std::size_t>(shown)].path)),
+                    Xapian::Query(schema::id_term(snapshot_->pages().entries()[static_cast<std::size_t>(shown)].path)),
                     kOwnPage + order));
         }
         // A page of one substance, a member; or a combination of members only.
         for (int combination : plan.topic_combinations)
-            combinations.emplace_back(schema::id_term(snapshot_->catalog()[static_cast<std::size_t>(combination)].path));
+            combinations.emplace_back(schema::id_term(snapshot_->pages().entries()[static_cast<std::size_t>(combination)].path));
         Xapian::Query one_substance(std::string(schema::kIngredientCountPrefix) + "1");
         tiers.push_back(constant(Xapian::Query(Xapian::Query::OP_FILTER, any_of(all), one_substance), kTopicMember));
         if (!combinations.empty()) tiers.push_back(constant(any_of(combinations), kTopicMember));
@@ -567,7 +569,7 @@ Result<SearchPage> Searcher::run(const SearchRequest& request, const QueryPlan& 
                               [](const TopicMember& m) { return !m.combination; });
         for (const auto& member : shown_members) {
             if (member.page < 0) continue;
-            const auto& entry = snapshot_->catalog()[static_cast<std::size_t>(member.page)];
+            const auto& entry = snapshot_->pages().entries()[static_cast<std::size_t>(member.page)];
             block.members.push_back({member.combination ? entry.title : member.name->display, entry.url, entry.path});
             if (block.members.size() == kTopicMembersShown) break;
         }
@@ -596,7 +598,7 @@ Result<SearchPage> Searcher::run(const SearchRequest& request, const QueryPlan& 
             if (plan.topic_members.empty())
                 treats = Xapian::Query(Xapian::Query::OP_AND_MAYBE, treats,
                                        Xapian::Query(Xapian::Query::OP_OR, fewer_ingredients_first_,
-                                                     Xapian::Query((new PriorPostings(snapshot_->page_priors(), kPagePrior))->release())));
+                                                     Xapian::Query((new PriorPostings(snapshot_->topics().page_priors(), kPagePrior))->release())));
             built.treats = treats;
         }
     }
@@ -618,7 +620,7 @@ Result<SearchPage> Searcher::run(const SearchRequest& request, const QueryPlan& 
                 text_queries.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, usage, part.weight * kUsageText);
             auto words = split_words(part.text);
             if (i == 0 && words.size() >= 2 && words.size() <= 6 &&
-                std::none_of(words.begin(), words.end(), [&](const auto& w) { return snapshot_->is_stopword(w); })) {
+                std::none_of(words.begin(), words.end(), [&](const auto& w) { return snapshot_->words().is_stopword(w); })) {
                 auto phrase = parser_.parse_query("\"" + part.text + "\"", Xapian::QueryParser::FLAG_PHRASE);
                 if (!phrase.empty())
                     text_queries.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, phrase, part.weight * kPhraseText);
@@ -641,11 +643,11 @@ Result<SearchPage> Searcher::run(const SearchRequest& request, const QueryPlan& 
         }
         for (const auto& word : split_words(plan.advanced ? without_operators(plan.text.front().text)
                                                           : plan.text.front().text))
-            if (!skip.count(word) && !snapshot_->is_stopword(word)) section_words.push_back(word);
+            if (!skip.count(word) && !snapshot_->words().is_stopword(word)) section_words.push_back(word);
         for (std::size_t i = 1; i < plan.text.size(); ++i)
             if (plan.concepts.empty())
                 for (const auto& word : split_words(plan.text[i].text))
-                    if (!snapshot_->is_stopword(word)) section_words.push_back(word);
+                    if (!snapshot_->words().is_stopword(word)) section_words.push_back(word);
     }
     SectionScorer scorer(section_words, stem_), name_scorer(name_words, stem_);
 
@@ -688,10 +690,10 @@ Result<SearchPage> Searcher::run(const SearchRequest& request, const QueryPlan& 
                 hit.url.append("#").append(section->anchor);
         }
         // Why it matched.
-        int index = snapshot_->page_index(stored.path);
+        int index = snapshot_->pages().page_index(stored.path);
         if (index >= 0) {
-            const auto& components = snapshot_->page_components(index);
-            const auto& bases = snapshot_->page_bases(index);
+            const auto& components = snapshot_->pages().components(index);
+            const auto& bases = snapshot_->pages().bases(index);
             for (const auto& concept_ : plan.concepts) {
                 for (const auto& alt : concept_.alternatives) {
                     if (page_has(components, alt.key) ||
@@ -705,15 +707,15 @@ Result<SearchPage> Searcher::run(const SearchRequest& request, const QueryPlan& 
             }
         }
         if (index >= 0 && std::any_of(plan.topic_members.begin(), plan.topic_members.end(), [&](const TopicMember& m) {
-                const auto& bases = snapshot_->page_bases(index);
-                return page_has(snapshot_->page_components(index), m.name->key) ||
+                const auto& bases = snapshot_->pages().bases(index);
+                return page_has(snapshot_->pages().components(index), m.name->key) ||
                        std::find(bases.begin(), bases.end(), base_key(m.name->key)) != bases.end();
             }))
             hit.matched.push_back("topic");
         if (plan.intent && section && section->id == plan.intent->id) hit.matched.push_back("section");
         if (hit.matched.empty()) hit.matched.push_back("text");
 
-        ingredients.push_back(index >= 0 ? snapshot_->page_components(index).size() : 0);
+        ingredients.push_back(index >= 0 ? snapshot_->pages().components(index).size() : 0);
         page.hits.push_back(std::move(hit));
     }
     if (request.explain) {
@@ -732,22 +734,22 @@ Result<SuggestPage> Searcher::suggest(const SuggestRequest& request) {
     SuggestPage page;
     page.query = request.query;
     auto typed = name_key(request.query);
-    auto found = snapshot_->suggest(typed, request.limit);
+    auto found = snapshot_->suggestions().starting_with(typed, request.limit);
     if (found.empty() && typed.size() >= 4) {
         // Nothing starts with it: something that sounds the same ("amitryp").
-        found = snapshot_->suggest_sounding_like(typed, request.limit);
+        found = snapshot_->suggestions().sounding_like(typed, request.limit);
         std::erase_if(found, [&](const SuggestEntry* entry) { return !starts_like(typed, entry->key); });
         if (!found.empty()) page.corrected = found.front()->key;
     }
     if (found.empty() && !typed.empty()) {
         // Nothing completes it: read the last word as a misspelling.
         auto words = split_words(typed);
-        auto matches = snapshot_->fuzzy().lookup(words.back(), 3);
+        auto matches = snapshot_->typos().lookup(words.back(), 3);
         for (const auto& match : matches) {
             words.back() = match.word->text;
             std::string fixed;
             for (const auto& w : words) fixed += (fixed.empty() ? "" : " ") + w;
-            found = snapshot_->suggest(fixed, request.limit);
+            found = snapshot_->suggestions().starting_with(fixed, request.limit);
             if (!found.empty()) {
                 page.corrected = fixed;
                 break;
@@ -759,7 +761,7 @@ Result<SuggestPage> Searcher::suggest(const SuggestRequest& request) {
             page.suggestions.push_back({entry->label, entry->detail, "", "", std::string(entry->kind), entry->key});
             continue;
         }
-        const auto& target = snapshot_->catalog()[static_cast<std::size_t>(entry->page)];
+        const auto& target = snapshot_->pages().entries()[static_cast<std::size_t>(entry->page)];
         page.suggestions.push_back({entry->label, entry->detail, target.url, target.path, std::string(entry->kind), ""});
     }
     page.took_ms = elapsed_ms(started);

@@ -121,6 +121,8 @@ class HttpServer {
     void stop();
     bool is_running() const;
     IndexWatcher& watcher() { return *watcher_; }
+    // The name of the generation being served ("gen-000007").
+    std::string generation() const;
     // The cap on open connections in force, after the fd limit.
     std::size_t max_connections() const { return server_.limits().max_connections; }
     // The body of GET /metrics.

@@ -4,14 +4,14 @@
 // worker thread (see SearcherPool). The CLI uses the same class, so CLI and
 // HTTP answers are the same.
 
+#include "medsearch/common/monograph.hpp"
 #include "medsearch/common/result.hpp"
 #include "medsearch/server/query_limits.hpp"
-#include "medsearch/server/query_plan.hpp"
-#include "medsearch/server/snapshot.hpp"
 
 #include <xapian.h>
 
 #include <chrono>
+#include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
@@ -19,11 +19,21 @@
 
 namespace medsearch {
 
+class Snapshot;  // what a searcher reads of one index generation (server/src/lexicon)
+struct QueryPlan;
+
 struct SearchRequest {
     std::string query;
     unsigned offset = 0;
     unsigned limit = 10;
     bool explain = false;
+};
+
+// A word of the query searched as another: "albuterol" as "salbutamol".
+struct Expansion {
+    std::string from;
+    std::string to;
+    std::string kind;  // "name", "spelling", "brand", "condition"
 };
 
 struct Hit {

@@ -1,4 +1,4 @@
-#include "medsearch/server/fuzzy.hpp"
+#include "lexicon/fuzzy_index.hpp"
 #include "medsearch/server/query_limits.hpp"
 
 #include "medsearch/common/catalog.hpp"

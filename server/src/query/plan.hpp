@@ -1,10 +1,14 @@
 #pragma once
-// What a typed query means, before it becomes a Xapian query: drug names (as
-// typed, by another name or brand, misspelled or half-typed), combinations,
-// the section asked about, and the words left for full-text matching.
+// The first stage of a search, reading the query: what a typed query means,
+// before it becomes a Xapian query: drug names (as typed, by another name or
+// brand, misspelled or half-typed), combinations, the section asked about,
+// the kind of medicine or condition, and the words left for full-text
+// matching. The reader's passes are in reader.hpp.
+
+#include "lexicon/snapshot.hpp"
 
 #include "medsearch/common/schema.hpp"
-#include "medsearch/server/snapshot.hpp"
+#include "medsearch/server/searcher.hpp"
 
 #include <optional>
 #include <string>
@@ -35,12 +39,6 @@ struct TextPart {
     std::string text;
     double weight = 1;
     bool phrase = false;  // the words next to each other ("opioid dependence")
-};
-
-struct Expansion {
-    std::string from;
-    std::string to;
-    std::string kind;  // "name", "spelling", "brand", "condition"
 };
 
 struct QueryPlan {

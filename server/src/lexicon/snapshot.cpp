@@ -1,0 +1,33 @@
+#include "lexicon/snapshot.hpp"
+
+#include "medsearch/common/schema.hpp"
+
+namespace medsearch {
+
+Result<std::shared_ptr<const Snapshot>> Snapshot::load(const Xapian::Database& db,
+                                                       const IndexGeneration& generation) {
+    std::shared_ptr<Snapshot> snapshot(new Snapshot());
+    auto& s = *snapshot;
+    s.generation_ = generation;
+    try {
+        if (auto mismatch = schema::schema_mismatch(db); !mismatch.empty())
+            return Error{Errc::index, generation.path.string() + ": " + mismatch +
+                                          "; rebuild it with medsearch index --full"};
+        auto catalog = decode_catalog(db.get_metadata(schema::kMetaCatalog));
+        if (!catalog) return Error{Errc::index, generation.path.string() + ": " + catalog.error().message};
+        s.pages_ = PageCatalog(std::move(catalog.value()));
+        s.page_codec_ = PageCodec(db.get_metadata(schema::kMetaPageDictionary));
+        s.synonyms_ = SynonymIndex(db);
+        s.names_ = DrugLexicon(s.pages_);
+        std::vector<FuzzyIndex::Word> typo_words;
+        s.words_ = WordIndex(db, s.names_, s.synonyms_, typo_words);
+        s.typos_ = FuzzyIndex(std::move(typo_words));
+        s.topics_ = TopicIndex(db, s.pages_, s.names_, s.synonyms_);
+        s.suggestions_ = SuggestionIndex(s.pages_, s.names_, s.synonyms_, s.topics_);
+    } catch (const Xapian::Error& e) {
+        return Error{Errc::index, generation.path.string() + ": " + e.get_description()};
+    }
+    return std::shared_ptr<const Snapshot>(std::move(snapshot));
+}
+
+}  // namespace medsearch

@@ -1,0 +1,56 @@
+#pragma once
+// Everything the searcher derives from one published index generation and
+// shares, read-only, between all worker threads, each part answering one
+// kind of question: the pages, the drug names, the synonyms, the other words,
+// the topics, the suggestions and the typo index. Built once per generation;
+// Xapian objects are not part of it.
+
+#include "lexicon/drug_lexicon.hpp"
+#include "lexicon/fuzzy_index.hpp"
+#include "lexicon/page_catalog.hpp"
+#include "lexicon/suggestion_index.hpp"
+#include "lexicon/synonym_index.hpp"
+#include "lexicon/topic_index.hpp"
+#include "lexicon/word_index.hpp"
+
+#include "medsearch/common/index_layout.hpp"
+#include "medsearch/common/monograph.hpp"
+#include "medsearch/common/result.hpp"
+
+#include <xapian.h>
+
+#include <memory>
+
+namespace medsearch {
+
+class Snapshot {
+  public:
+    static Result<std::shared_ptr<const Snapshot>> load(const Xapian::Database& db,
+                                                        const IndexGeneration& generation);
+
+    const IndexGeneration& generation() const { return generation_; }
+    // Decodes the stored pages of this generation's documents.
+    const PageCodec& page_codec() const { return page_codec_; }
+    const PageCatalog& pages() const { return pages_; }
+    const DrugLexicon& names() const { return names_; }
+    const SynonymIndex& synonyms() const { return synonyms_; }
+    const WordIndex& words() const { return words_; }
+    const TopicIndex& topics() const { return topics_; }
+    const SuggestionIndex& suggestions() const { return suggestions_; }
+    const FuzzyIndex& typos() const { return typos_; }
+
+  private:
+    Snapshot() = default;
+
+    IndexGeneration generation_;
+    PageCodec page_codec_;
+    PageCatalog pages_;
+    DrugLexicon names_;
+    SynonymIndex synonyms_;
+    WordIndex words_;
+    TopicIndex topics_;  // points into names_
+    SuggestionIndex suggestions_;  // points into topics_
+    FuzzyIndex typos_;
+};
+
+}  // namespace medsearch
