@@ -1,11 +1,14 @@
 // In-process latency of medsearch: queries one at a time through the same
 // Searcher the server uses (query analysis, ranking, snippets, suggestions),
 // after a warm-up pass. Prints p50/p95/p99 in ms (nearest rank), the median of
-// each over the measured passes, like ../shared/peers/bench.sh.
+// each over the measured passes, like ../shared/peers/bench.sh, and in
+// search mode the median time of each stage of the query pipeline (and of the
+// JSON body) over the queries of the last pass.
 //
 //   medsearch_latency --db INDEXDIR [--queries FILE] [--passes 3] [--warmup 200]
 //                     [--mode search|suggest] [--json]
 
+#include "medsearch/server/json.hpp"
 #include "medsearch/server/searcher.hpp"
 
 #include <CLI/CLI.hpp>
@@ -18,6 +21,7 @@
 #include <ctime>
 #include <fstream>
 #include <iostream>
+#include <map>
 
 namespace {
 
@@ -82,16 +86,32 @@ int main(int argc, char** argv) {
         }
         return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now().time_since_epoch()).count();
     };
+    // Per stage, the last pass's times of each query (wall clock).
+    std::map<std::string, std::vector<double>> stages;
+    auto record_stages = [&](const medsearch::SearchPage& page) {
+        const auto& t = page.stages;
+        for (const auto& [name, ms] : {std::pair{"plan", t.plan}, std::pair{"build", t.build}, std::pair{"match", t.match},
+                                       std::pair{"section", t.section}, std::pair{"snippet", t.snippet}})
+            stages[name].push_back(ms);
+        auto start = std::chrono::steady_clock::now();
+        auto body = medsearch::to_json(page);
+        stages["json"].push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+    };
     auto run_one = [&](const std::string& q) {
         double start = now_ms();
-        bool ok = mode == "search" ? searcher.value()->search({q, 0, 10}).ok()
-                                   : searcher.value()->suggest({q, 8}).ok();
-        (void)ok;
-        return now_ms() - start;
+        if (mode == "suggest") {
+            (void)searcher.value()->suggest({q, 8});
+            return now_ms() - start;
+        }
+        auto page = searcher.value()->search({q, 0, 10});
+        double took = now_ms() - start;
+        if (page) record_stages(page.value());
+        return took;
     };
     for (int i = 0; i < warmup && i < static_cast<int>(queries.size()); ++i) run_one(queries[static_cast<std::size_t>(i)]);
     std::vector<double> p50s, p95s, p99s, totals;
     for (int pass = 0; pass < passes; ++pass) {
+        stages.clear();
         std::vector<double> times;
         for (const auto& q : queries) times.push_back(run_one(q));
         p50s.push_back(percentile(times, 50));
@@ -105,11 +125,20 @@ int main(int argc, char** argv) {
                              {"passes", passes},       {"p50_ms", median(p50s)},
                              {"p95_ms", median(p95s)}, {"p99_ms", median(p99s)},
                              {"total_s", median(totals)}};
+    nlohmann::json stage_medians = nlohmann::json::object();
+    for (const auto& [name, times] : stages) stage_medians[name + "_ms"] = median(times);
+    if (mode == "search") result["stages_p50"] = stage_medians;
     if (json) {
         std::cout << result.dump() << "\n";
     } else {
         std::printf("%s latency over %zu queries, median of %d passes: p50 %.3f ms  p95 %.3f ms  p99 %.3f ms  (%.3f s per pass)\n",
                     mode.c_str(), queries.size(), passes, median(p50s), median(p95s), median(p99s), median(totals));
+        if (mode == "search") {
+            std::printf("median per stage:");
+            for (const char* name : {"plan", "build", "match", "section", "snippet", "json"})
+                std::printf("  %s %.4f ms", name, median(stages[name]));
+            std::printf("\n");
+        }
     }
     return 0;
 }

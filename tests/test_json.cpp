@@ -39,6 +39,12 @@ std::string reference_body(const SearchPage& page) {
                  {"topic", topic},
                  {"partial", page.partial},
                  {"hits", hits}};
+    if (page.explained) {
+        const auto& t = page.stages;
+        body["explain"] = {{"stages_ms", {{"plan", round3(t.plan)}, {"build", round3(t.build)}, {"match", round3(t.match)},
+                                          {"section", round3(t.section)}, {"snippet", round3(t.snippet)},
+                                          {"explain", round3(t.explain)}}}};
+    }
     return body.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
@@ -51,6 +57,8 @@ SearchPage page_with(const std::string& text, double score) {
     page.expanded = {{text, "salbutamol", "name"}, {"b", text, "brand"}};
     page.intent = "side-effects";
     page.partial = score > 1000;
+    page.explained = score < 1;
+    page.stages = {0.1234, 1.0, 2.5, score, 1e-4, 0};
     page.topic = TopicBlock{text, "class", {{text, "/composition/c/cetirizine/", "c/cetirizine.md"}, {"B", text, text}}};
     Hit hit;
     hit.rank = 1;

@@ -104,7 +104,16 @@ std::string to_json(const SearchPage& page) {
         if (i) out.raw(",");
         out.raw("{").key("from", true).string(e.from).key("kind").string(e.kind).key("to").string(e.to).raw("}");
     }
-    out.raw("]").key("hits").raw("[");
+    out.raw("]");
+    if (page.explained) {
+        const auto& t = page.stages;
+        out.key("explain").raw("{").key("stages_ms", true).raw("{");
+        out.key("build", true).number(round_to(t.build, 3)).key("explain").number(round_to(t.explain, 3));
+        out.key("match").number(round_to(t.match, 3)).key("plan").number(round_to(t.plan, 3));
+        out.key("section").number(round_to(t.section, 3)).key("snippet").number(round_to(t.snippet, 3));
+        out.raw("}}");
+    }
+    out.key("hits").raw("[");
     for (std::size_t i = 0; i < page.hits.size(); ++i) {
         const auto& hit = page.hits[i];
         if (i) out.raw(",");

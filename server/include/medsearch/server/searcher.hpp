@@ -21,6 +21,10 @@ namespace medsearch {
 
 class Snapshot;  // what a searcher reads of one index generation (server/src/lexicon)
 struct QueryPlan;
+struct HitContext;
+class StageClock;
+class QueryBuilder;
+enum class Syntax;
 
 struct SearchRequest {
     std::string query;
@@ -62,6 +66,17 @@ struct TopicBlock {
     std::vector<Member> members;
 };
 
+// What each stage of a search took, in milliseconds (per-hit stages summed
+// over the hits): what explain reports and bench/ sums up.
+struct StageTimes {
+    double plan = 0;     // reading the query
+    double build = 0;    // making the Xapian query
+    double match = 0;    // Xapian's match
+    double section = 0;  // choosing each hit's section (and reading its stored page)
+    double snippet = 0;  // making each hit's snippet
+    double explain = 0;  // the parts of each hit's score (explain only)
+};
+
 struct SearchPage {
     std::string query;
     std::size_t total = 0;  // estimated number of matching pages
@@ -72,6 +87,8 @@ struct SearchPage {
     std::optional<TopicBlock> topic;  // the kind of medicine or condition asked about
     std::vector<Hit> hits;
     bool partial = false;  // the search's deadline cut it short: hits or snippets may be missing
+    StageTimes stages;
+    bool explained = false;  // the request asked to explain: the JSON shows the stages too
 };
 
 struct SuggestRequest {
@@ -101,9 +118,13 @@ struct SearchSettings {
     std::chrono::milliseconds deadline = kDefaultSearchDeadline;
 };
 
+// A search is a pipeline of stages (server/src/query/): read the query
+// (plan) -> build the Xapian query -> match -> choose each hit's section ->
+// snippet -> explain.
 class Searcher {
   public:
     Searcher(std::shared_ptr<const Snapshot> snapshot, SearchSettings settings);
+    ~Searcher();
 
     // Opens the published index of `index_dir` (for one-off use, as the CLI).
     static Result<std::unique_ptr<Searcher>> open(const std::filesystem::path& index_dir,
@@ -116,16 +137,14 @@ class Searcher {
     Status use(std::shared_ptr<const Snapshot> snapshot);
 
   private:
-    void configure_parsers();
-    Result<SearchPage> run(const SearchRequest& request, const QueryPlan& plan);
+    Result<SearchPage> run(const SearchRequest& request, Syntax syntax);
+    Result<Hit> read_hit(const Xapian::MSetIterator& match, const HitContext& context, StageClock& clock);
 
     std::shared_ptr<const Snapshot> snapshot_;
     SearchSettings settings_;
     Xapian::Database db_;
     Xapian::Stem stem_;
-    Xapian::QueryParser parser_;        // default field: all text
-    Xapian::QueryParser usage_parser_;  // default field: the Usage section
-    Xapian::Query fewer_ingredients_first_;
+    std::unique_ptr<QueryBuilder> builder_;       // the query stage's parsers, for this generation
     std::chrono::steady_clock::time_point deadline_;  // of the search under way
     std::string stored_text_;       // the text of the stored page being read, reused
     StoredPageView stored_page_;    // views into stored_text_

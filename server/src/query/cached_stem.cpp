@@ -1,4 +1,4 @@
-#include "medsearch/server/cached_stem.hpp"
+#include "query/cached_stem.hpp"
 
 #include <string>
 #include <unordered_map>

@@ -1,4 +1,4 @@
-#include "medsearch/server/section_query.hpp"
+#include "query/section_postings.hpp"
 
 #include "medsearch/common/schema.hpp"
 #include "medsearch/common/text.hpp"

@@ -3,7 +3,7 @@
 // bits in the wdf of a stem's postings (schema::kWdfUnit): one term per page
 // and stem instead of one more per section.
 
-#include "medsearch/server/tiered_weight.hpp"
+#include "query/tiered_weight.hpp"
 
 #include <xapian.h>
 

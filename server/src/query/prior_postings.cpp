@@ -1,4 +1,4 @@
-#include "medsearch/server/prior.hpp"
+#include "query/prior_postings.hpp"
 
 #include <algorithm>
 

@@ -1,4 +1,4 @@
-#include "medsearch/server/tiered_weight.hpp"
+#include "query/tiered_weight.hpp"
 
 #include "medsearch/common/schema.hpp"
 

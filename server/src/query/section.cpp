@@ -1,0 +1,185 @@
+#include "query/section.hpp"
+
+#include "medsearch/common/text.hpp"
+
+#include <xapian.h>
+
+#include <algorithm>
+#include <unordered_set>
+
+namespace medsearch {
+namespace {
+
+char lower(char c) { return static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c); }
+
+constexpr auto kAsciiWord = [] {
+    std::array<bool, 128> table{};
+    for (int c = 0; c < 128; ++c) table[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    return table;
+}();
+
+// The end of the word at text[i]: ASCII letters and digits, and the letters
+// of other scripts ("Sjögren"); `ascii` says whether all were ASCII.
+std::size_t word_end(std::string_view text, std::size_t i, bool& ascii) {
+    ascii = true;
+    while (i < text.size()) {
+        auto c = static_cast<unsigned char>(text[i]);
+        if (c < 0x80) {
+            if (!kAsciiWord[c]) break;
+            ++i;
+            continue;
+        }
+        std::size_t next = i;
+        if (!Xapian::Unicode::is_wordchar(next_code_point(text, next))) break;
+        ascii = false;
+        i = next;
+    }
+    return i;
+}
+
+// The words of an advanced query without its operators ("metformin NOT alcohol").
+std::string without_operators(std::string_view text) {
+    std::string out;
+    std::size_t start = 0;
+    while (start < text.size()) {
+        auto end = std::min(text.find(' ', start), text.size());
+        auto word = text.substr(start, end - start);
+        if (!is_operator(word)) out.append(word).push_back(' ');
+        start = end + 1;
+    }
+    return out;
+}
+
+// Sections a snippet may come from when nothing else decides: what a drug is for.
+constexpr std::string_view kDefaultSections[] = {"usage", "intro", "how-it-works", "generic-name"};
+
+}  // namespace
+
+SectionScorer::SectionScorer(const std::vector<std::string>& words, const Xapian::Stem& stem) {
+    for (const auto& word : words) {
+        if (word.empty() || std::any_of(keys_.begin(), keys_.end(), [&](const Key& k) { return k.word == word; }))
+            continue;
+        keys_.push_back({word, stem(word)});
+        first_letters_[static_cast<unsigned char>(word[0])] = true;
+        if (!keys_.back().stem.empty()) first_letters_[static_cast<unsigned char>(keys_.back().stem[0])] = true;
+    }
+}
+
+// A word of the text is the key's word, or has its stem. Only words sharing
+// their first three letters with the stem are stemmed: few are.
+bool SectionScorer::matches(std::string_view word, const Key& key, const Xapian::Stem& stem, std::string& token) const {
+    if (word.size() == key.word.size() &&
+        std::equal(word.begin(), word.end(), key.word.begin(), [](char a, char b) { return lower(a) == b; }))
+        return true;
+    if (key.stem.size() < 3 || word.size() < key.stem.size()) return false;
+    for (std::size_t j = 0; j < 3; ++j)
+        if (lower(word[j]) != key.stem[j]) return false;
+    token.assign(word);
+    for (auto& c : token) c = lower(c);
+    return stem(token) == key.stem;
+}
+
+// Scanning a section costs little; the scan stops once every word is found,
+// when nothing further can change the score.
+SectionScorer::Score SectionScorer::score(std::string_view text, const Xapian::Stem& stem) const {
+    Score result;
+    if (keys_.empty()) return result;
+    std::array<char, 32> few{};
+    std::vector<char> many;  // for queries of more words than `few` holds
+    char* found = few.data();
+    if (keys_.size() > few.size()) {
+        many.assign(keys_.size(), 0);
+        found = many.data();
+    }
+    std::string token, folded;
+    for (std::size_t i = 0; i < text.size() && static_cast<std::size_t>(result.words) < keys_.size();) {
+        std::size_t start = i;
+        bool ascii = true;
+        i = word_end(text, i, ascii);
+        if (i == start) {
+            if (static_cast<unsigned char>(text[i]) < 0x80)
+                ++i;
+            else
+                next_code_point(text, i);
+            continue;
+        }
+        std::string_view word = text.substr(start, i - start);
+        if (!ascii) {
+            folded = fold_case(word);  // as the query's words are
+            word = folded;
+        }
+        if (word.size() < 2 || !first_letters_[static_cast<unsigned char>(lower(word[0]))]) continue;
+        for (std::size_t k = 0; k < keys_.size(); ++k) {
+            if (found[k] || !matches(word, keys_[k], stem, token)) continue;
+            found[k] = true;
+            if (result.words++ == 0) result.focus = start;
+        }
+    }
+    return result;
+}
+
+namespace {
+
+std::vector<std::string> query_words(const QueryPlan& plan, const Snapshot& snapshot) {
+    std::vector<std::string> words;
+    if (plan.text.empty()) return words;
+    std::unordered_set<std::string> skip(plan.intent_words.begin(), plan.intent_words.end());
+    for (const auto& concept_ : plan.concepts)
+        for (const auto& alt : concept_.alternatives)
+            for (const auto& w : split_words(alt.key)) skip.insert(w);
+    for (const auto& word :
+         split_words(plan.advanced ? without_operators(plan.text.front().text) : plan.text.front().text))
+        if (!skip.count(word) && !snapshot.words().is_stopword(word)) words.push_back(word);
+    for (std::size_t i = 1; i < plan.text.size(); ++i)
+        if (plan.concepts.empty())
+            for (const auto& word : split_words(plan.text[i].text))
+                if (!snapshot.words().is_stopword(word)) words.push_back(word);
+    return words;
+}
+
+std::vector<std::string> name_words(const QueryPlan& plan) {
+    std::vector<std::string> words;
+    if (plan.text.empty()) return words;
+    for (const auto& concept_ : plan.concepts)
+        for (const auto& w : split_words(concept_.alternatives.front().key)) words.push_back(w);
+    return words;
+}
+
+}  // namespace
+
+SectionWords::SectionWords(const QueryPlan& plan, const Snapshot& snapshot, const Xapian::Stem& stem)
+    : words(query_words(plan, snapshot), stem), names(name_words(plan), stem) {}
+
+SectionChoice choose_section(const StoredPageView& page, const QueryPlan& plan, const SectionWords& scorers,
+                             const Xapian::Stem& stem) {
+    using PageSection = StoredPageView::SectionView;
+    auto find = [&](std::string_view id) -> const PageSection* {
+        for (const auto& section : page.sections)
+            if (section.id == id) return &section;
+        return nullptr;
+    };
+    auto with_focus = [&](const PageSection* section) {
+        auto score = scorers.words.score(section->text, stem);
+        return SectionChoice{section, score.words > 0 ? score.focus : scorers.names.score(section->text, stem).focus};
+    };
+    if (plan.intent) {
+        if (const auto* section = find(plan.intent->id)) return with_focus(section);
+        for (auto fallback : plan.intent->fallbacks)
+            if (const auto* section = find(fallback)) return with_focus(section);
+    }
+    SectionChoice best;
+    int best_words = 0;
+    for (const auto& section : page.sections) {
+        auto score = scorers.words.score(section.text, stem);
+        if (score.words > best_words) {
+            best = {&section, score.focus};
+            best_words = score.words;
+        }
+    }
+    if (best.section) return best;
+    for (auto id : kDefaultSections)
+        if (const auto* section = find(id)) return {section, 0};
+    return {page.sections.empty() ? nullptr : &page.sections.front(), 0};
+}
+
+}  // namespace medsearch
