@@ -30,16 +30,29 @@ using std::chrono::milliseconds;
 
 namespace {
 
+// Where a raw client connects from and how much it lets the kernel hold.
+struct Peer {
+    const char* address = "127.0.0.1";  // any 127.x.y.z is this machine: another client
+    int receive_buffer = 0;              // SO_RCVBUF in bytes; 0: the system's
+};
+
 // A raw client socket: what a browser, a slow client or an attacker holds.
 class Socket {
   public:
-    explicit Socket(int port) {
+    explicit Socket(int port, Peer peer = {}) {
         fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+        if (fd_ < 0) return;
+        if (peer.receive_buffer > 0)
+            setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &peer.receive_buffer, sizeof peer.receive_buffer);
+        sockaddr_in from{};
+        from.sin_family = AF_INET;
+        inet_pton(AF_INET, peer.address, &from.sin_addr);
         sockaddr_in addr{};
         addr.sin_family = AF_INET;
         addr.sin_port = htons(static_cast<uint16_t>(port));
         addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        connected_ = fd_ >= 0 && ::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+        connected_ = ::bind(fd_, reinterpret_cast<sockaddr*>(&from), sizeof from) == 0 &&
+                     ::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
     }
     ~Socket() {
         if (fd_ >= 0) ::close(fd_);
@@ -54,6 +67,16 @@ class Socket {
             bytes.remove_prefix(static_cast<std::size_t>(n));
         }
         return true;
+    }
+    // Sends what the kernel takes now, without waiting; the bytes taken.
+    std::size_t offer(std::string_view bytes) {
+        ssize_t n = ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+        return n > 0 ? static_cast<std::size_t>(n) : 0;
+    }
+    // Whether bytes (or the close) are waiting to be read, within `timeout`.
+    bool readable(milliseconds timeout) {
+        pollfd p{fd_, POLLIN, 0};
+        return ::poll(&p, 1, static_cast<int>(timeout.count())) > 0;
     }
     // One whole response (headers and Content-Length body), or "" on timeout or close.
     std::string response(milliseconds timeout = milliseconds(5000)) {
@@ -139,6 +162,68 @@ double metric(const std::string& text, const std::string& series) {
     if (at == std::string::npos) return 0;
     return std::stod(text.substr(at + series.size() + 2));
 }
+
+// `medsearch serve` as its own process on a free loopback port, its stderr
+// in serve.log: for what only a separate process shows (its memory, its exit
+// status, its log). Killed at the end if still running.
+class ServeProcess {
+  public:
+    ServeProcess(const FixtureIndex& dir, const std::vector<std::string>& flags) : log_(dir.path() / "serve.log") {
+        std::string prog = program().string(), log_path = log_.string();
+        std::vector<std::string> args = {prog, "serve", "--db", dir.index().string(), "--listen", "127.0.0.1:0"};
+        args.insert(args.end(), flags.begin(), flags.end());
+        std::vector<char*> argv;
+        for (auto& a : args) argv.push_back(a.data());
+        argv.push_back(nullptr);
+        posix_spawn_file_actions_t actions;
+        posix_spawn_file_actions_init(&actions);
+        posix_spawn_file_actions_addopen(&actions, 2, log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        int spawned = posix_spawn(&pid_, prog.c_str(), &actions, nullptr, argv.data(), environ);
+        posix_spawn_file_actions_destroy(&actions);
+        REQUIRE(spawned == 0);
+        std::regex serving("on http://127\\.0\\.0\\.1:(\\d+)/");
+        for (int i = 0; i < 500 && port_ == 0; ++i) {
+            std::smatch m;
+            std::string text = read_file(log_);
+            if (std::regex_search(text, m, serving)) port_ = std::stoi(m[1]);
+            else std::this_thread::sleep_for(milliseconds(10));
+        }
+        REQUIRE(port_ != 0);
+    }
+    ~ServeProcess() {
+        if (pid_ <= 0) return;
+        kill(pid_, SIGKILL);
+        waitpid(pid_, nullptr, 0);
+    }
+    ServeProcess(const ServeProcess&) = delete;
+    ServeProcess& operator=(const ServeProcess&) = delete;
+    int port() const { return port_; }
+    pid_t pid() const { return pid_; }
+    std::string log() const { return read_file(log_); }
+    // Resident memory now, in KiB (VmRSS).
+    long rss_kib() const {
+        std::string status = read_file("/proc/" + std::to_string(pid_) + "/status");
+        auto at = status.find("VmRSS:");
+        return at == std::string::npos ? -1 : std::stol(status.substr(at + 6));
+    }
+    // The wait status once it exits; -1 if it did not within 10 s.
+    int wait_exit() {
+        for (int i = 0; i < 1000; ++i) {
+            int status = 0;
+            if (waitpid(pid_, &status, WNOHANG) == pid_) {
+                pid_ = 0;
+                return status;
+            }
+            std::this_thread::sleep_for(milliseconds(10));
+        }
+        return -1;
+    }
+
+  private:
+    fs::path log_;
+    pid_t pid_ = 0;
+    int port_ = 0;
+};
 
 }  // namespace
 
@@ -299,29 +384,8 @@ TEST_CASE("SIGTERM with requests in flight: every one is answered and the server
           "[http][integration]") {
     raise_files_for_test(1024);
     FixtureIndex dir;
-    auto log = dir.path() / "serve.log";
-    std::string db = dir.index().string(), log_path = log.string(), prog = program().string();
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 2, log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    std::vector<std::string> args = {prog, "serve", "--db", db, "--listen", "127.0.0.1:0", "--threads", "2",
-                                     "--cache-mb", "0", "--no-access-log"};
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    pid_t pid = 0;
-    REQUIRE(posix_spawn(&pid, prog.c_str(), &actions, nullptr, argv.data(), environ) == 0);
-    posix_spawn_file_actions_destroy(&actions);
-    int port = 0;
-    std::regex serving("on http://127\\.0\\.0\\.1:(\\d+)/");
-    for (int i = 0; i < 500 && port == 0; ++i) {
-        std::smatch m;
-        std::string text = read_file(log);
-        if (std::regex_search(text, m, serving)) port = std::stoi(m[1]);
-        else std::this_thread::sleep_for(milliseconds(10));
-    }
-    if (port == 0) kill(pid, SIGKILL);
-    REQUIRE(port != 0);
+    ServeProcess server(dir, {"--threads", "2", "--cache-mb", "0", "--no-access-log"});
+    const int port = server.port();
 
     // Connections already accepted, each with a request sent just before the
     // signal: more work than the two workers finish before the stop.
@@ -333,22 +397,13 @@ TEST_CASE("SIGTERM with requests in flight: every one is answered and the server
         REQUIRE(status_of(clients.back().response()) == 200);
     }
     for (auto& c : clients) REQUIRE(c.send(get("/search?q=ketamine+amitriptyline+side+effects&limit=100&explain=1")));
-    REQUIRE(kill(pid, SIGTERM) == 0);
+    REQUIRE(kill(server.pid(), SIGTERM) == 0);
     int answered = 0;
     for (auto& c : clients) answered += status_of(c.response(milliseconds(10000))) == 200;
     CHECK(answered == kClients);
 
-    int status = -1;
-    for (int i = 0; i < 1000; ++i) {
-        if (waitpid(pid, &status, WNOHANG) == pid) break;
-        status = -1;
-        std::this_thread::sleep_for(milliseconds(10));
-    }
-    if (status == -1) {
-        kill(pid, SIGKILL);
-        waitpid(pid, &status, 0);
-        FAIL("medsearch serve did not exit within 10 s of SIGTERM");
-    }
+    int status = server.wait_exit();
+    if (status == -1) FAIL("medsearch serve did not exit within 10 s of SIGTERM");
     CHECK(WIFEXITED(status));
     CHECK(WEXITSTATUS(status) == 0);
     // No new connection is taken once it stopped.
@@ -438,4 +493,87 @@ TEST_CASE("concurrent keep-alive clients sending back to back each get their own
     CHECK(wrong == 0);
     CHECK(extra == 0);
     CHECK(matched == kClients * kBursts * kPerBurst);
+}
+
+TEST_CASE("a thousand clients that pipeline requests and never read cost the server little memory, "
+          "given back when they leave",
+          "[http][integration]") {
+    raise_files_for_test(4096);
+    FixtureIndex dir;
+    ServeProcess server(dir, {"--threads", "2", "--cache-mb", "0", "--no-access-log"});
+    // Each route once: the searchers and the answers' buffers are in the baseline.
+    for (int i = 0; i < 4; ++i) {
+        answer_ms(server.port(), "/medsearch.js");
+        answer_ms(server.port(), "/search?q=ketamine");
+    }
+    std::this_thread::sleep_for(milliseconds(300));
+    const long before = server.rss_kib();
+    REQUIRE(before > 0);
+
+    // Each client writes 64 KiB of requests for the widget script (22 KB
+    // each) at once and reads nothing; its small receive buffer leaves the
+    // answers to the server.
+    std::string burst;
+    while (burst.size() < 64 * 1024) burst += get("/medsearch.js");
+    constexpr int kClients = 1000;
+    std::vector<Socket> clients;
+    clients.reserve(kClients);
+    for (int i = 0; i < kClients; ++i) {
+        clients.emplace_back(server.port(), Peer{"127.0.0.1", 4096});
+        REQUIRE(clients.back().connected());
+        REQUIRE(clients.back().offer(burst) > 0);
+    }
+    // Every client is being answered: what it does not read waits in the server.
+    int answered = 0;
+    const auto until = Clock::now() + std::chrono::seconds(10);
+    for (auto& c : clients) {
+        auto left = std::chrono::duration_cast<milliseconds>(until - Clock::now());
+        answered += c.readable(std::max(milliseconds(0), left));
+    }
+    CHECK(answered == kClients);
+    long peak = 0;
+    for (int i = 0; i < 10; ++i) {
+        peak = std::max(peak, server.rss_kib());
+        std::this_thread::sleep_for(milliseconds(100));
+    }
+    INFO("resident memory: " << before << " KiB before, " << peak << " KiB with the clients");
+    CHECK(peak - before < 100 * 1024);
+
+    clients.clear();
+    long after = peak;
+    for (int i = 0; i < 50 && after - before >= 2 * 1024; ++i) {
+        std::this_thread::sleep_for(milliseconds(100));
+        after = server.rss_kib();
+    }
+    INFO("and " << after << " KiB once they left");
+    CHECK(after - before < 2 * 1024);
+}
+
+TEST_CASE("a client that does not read its answers is paused, then closed at the write timeout",
+          "[http][integration]") {
+    FixtureIndex dir;
+    TestServer server(dir.index(), [](ServerOptions& o) { o.write_timeout = milliseconds(500); });
+    const std::string answered = R"(medsearch_http_requests_total{route="/medsearch.js",status="200"})";
+    Socket client(server.port(), Peer{"127.0.0.1", 4096});
+    REQUIRE(client.connected());
+    std::string burst;
+    for (int i = 0; i < 200; ++i) burst += get("/medsearch.js");
+    const auto start = Clock::now();
+    REQUIRE(client.offer(burst) == burst.size());
+    // The socket takes a few answers (22 KB each) before its buffers are
+    // full; the other requests then wait unread instead of filling the
+    // server's memory with answers.
+    std::this_thread::sleep_for(milliseconds(300));
+    const double count = metric(server.http().metrics_text(), answered);
+    CHECK(count >= 1);
+    CHECK(count <= 8);
+    bool closed = false;
+    for (int i = 0; i < 60 && !closed; ++i) {
+        std::this_thread::sleep_for(milliseconds(50));
+        closed = metric(server.http().metrics_text(), "medsearch_http_open_connections") == 0;
+    }
+    CHECK(closed);
+    CHECK(std::chrono::duration_cast<milliseconds>(Clock::now() - start).count() >= 500);
+    CHECK(metric(server.http().metrics_text(), "medsearch_http_connections_timed_out_total") == 1);
+    CHECK(metric(server.http().metrics_text(), answered) <= 8);
 }

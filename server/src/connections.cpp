@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/epoll.h>
@@ -9,11 +10,17 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cstring>
 #include <limits>
 #include <string_view>
+
+// mimalloc's, when the program links it (the server library does not know).
+extern "C" void mi_collect(bool force) __attribute__((weak));
+extern "C" void* mi_malloc(std::size_t size) __attribute__((weak));
+extern "C" void mi_free(void* p) __attribute__((weak));
 
 namespace medsearch {
 namespace {
@@ -24,8 +31,17 @@ constexpr std::int64_t kNoDeadline = std::numeric_limits<std::int64_t>::max();
 // with an unread request resets it, and the client would see no answer) up to
 // a quarter more (at most this many); beyond that they are closed at once.
 constexpr std::int64_t kRefusalAllowance = 1024;
-// Pipelined requests are answered only while this much output waits unsent.
-constexpr std::size_t kMaxPendingOutput = 256 * 1024;
+// Answers are gathered up to this many bytes before they go to the socket;
+// the next request is answered only once the socket has taken them all.
+constexpr std::size_t kOutputBatch = 4 * 1024;
+// Bytes the kernel keeps of a connection's answers beyond what is in flight:
+// without a bound a client that does not read holds the send buffer, which
+// the kernel sizes for throughput (megabytes on loopback).
+constexpr std::size_t kUnsentBytes = 16 * 1024;
+// An allocation of a size nothing else keeps, to take a fresh page.
+constexpr std::size_t kFreshPageBytes = 70000;
+// Bytes read at a time; more only once the requests read are answered.
+constexpr std::size_t kReadChunk = 4 * 1024;
 
 std::int64_t now_ms() {
     return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now().time_since_epoch()).count();
@@ -92,6 +108,19 @@ void address_of(const sockaddr_storage& addr, std::string& ip, int& port) {
         port = ntohs(a.sin6_port);
     }
     ip = text;
+}
+
+// Freed buffers go back to the system. mimalloc (2.0) returns the pages of a
+// segment a thread freed only when that thread next takes a fresh page there
+// (after a delay), and an idle worker takes none: a forced collect frees its
+// empty pages, and one page taken and given back has them returned.
+void release_free_memory() {
+    if (mi_collect && mi_malloc && mi_free) {
+        mi_collect(true);
+        mi_free(mi_malloc(kFreshPageBytes));
+    } else {
+        malloc_trim(0);
+    }
 }
 
 }  // namespace
@@ -219,6 +248,8 @@ bool EventServer::process_and_close_socket(socket_t sock) {
     fcntl(sock, F_SETFL, flags | O_NONBLOCK);
     int one = 1;
     setsockopt(sock, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    int lowat = static_cast<int>(kUnsentBytes);
+    setsockopt(sock, IPPROTO_TCP, TCP_NOTSENT_LOWAT, &lowat, sizeof lowat);
     auto* c = new Connection;
     c->fd = sock;
     c->refuse = open >= static_cast<std::int64_t>(limits_.max_connections) || draining_;
@@ -246,12 +277,27 @@ bool EventServer::process_and_close_socket(socket_t sock) {
 }
 
 void EventServer::work() {
+    std::uint64_t collected = closed_.load(std::memory_order_relaxed);
+    int collections = 0;  // still to run while idle
     while (!stopping_.load(std::memory_order_relaxed)) {
         epoll_event ev{};
         // One event at a time: a worker busy with a search holds no other
         // connection's turn.
         int n = epoll_wait(epoll_, &ev, 1, 100);
-        if (n <= 0) continue;
+        if (n <= 0) {
+            // Idle: what the connections closed since freed goes back. Twice,
+            // a wait apart: mimalloc returns pages only a while (its decommit
+            // delay) after they were freed.
+            if (n == 0 && collected != closed_.load(std::memory_order_relaxed)) {
+                collected = closed_.load(std::memory_order_relaxed);
+                collections = 2;
+            }
+            if (n == 0 && collections > 0) {
+                --collections;
+                release_free_memory();
+            }
+            continue;
+        }
         auto* c = static_cast<Connection*>(ev.data.ptr);
         {
             // Take it (see Connection::handover). Busy cannot be seen with one
@@ -268,42 +314,13 @@ void EventServer::work() {
     }
 }
 
-void EventServer::handle(Connection& c) {
-    c.deadline = kNoDeadline;
-    if (!c.close_after && !c.peer_done) {
-        char buf[16384];
-        const std::size_t limit = limits_.max_header_bytes + limits_.max_body_bytes + sizeof buf;
-        while (c.in.size() < limit) {
-            ssize_t n = ::recv(c.fd, buf, sizeof buf, 0);
-            if (n > 0) {
-                if (c.in.empty()) c.request_started = now_ms();
-                c.in.append(buf, static_cast<std::size_t>(n));
-                if (static_cast<std::size_t>(n) < sizeof buf) break;
-                continue;
-            }
-            if (n == 0) {
-                c.peer_done = true;
-                break;
-            }
-            if (errno == EINTR) continue;
-            if (errno == EAGAIN || errno == EWOULDBLOCK) break;
-            close(&c);
-            return;
-        }
-    }
-    int answered = 0;
-    constexpr int kTurn = 16;  // requests answered in one go before others get a turn
-    while (!c.close_after && c.out.size() - c.sent < kMaxPendingOutput && answered < kTurn && answer(c)) ++answered;
-    if (c.expired && answered == 0 && c.out.size() == c.sent) {
-        counters_.timed_out.fetch_add(1, std::memory_order_relaxed);
-        if (c.in.empty() || c.close_after) {
-            close(&c);
-            return;
-        }
-        c.out = plain_response(408, "Request Timeout", "the request was not sent in time", false);
-        c.sent = 0;
-        c.close_after = true;
-    }
+namespace {
+
+// all: every byte there was moved (or the peer shut its side); some: a full
+// chunk was read and more may wait.
+enum class Io { all, some, blocked, failed };
+
+Io flush(EventServer::Connection& c) {
     while (c.sent < c.out.size()) {
         ssize_t n = ::send(c.fd, c.out.data() + c.sent, c.out.size() - c.sent, MSG_NOSIGNAL);
         if (n > 0) {
@@ -311,21 +328,93 @@ void EventServer::handle(Connection& c) {
             continue;
         }
         if (n < 0 && errno == EINTR) continue;
-        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
-        close(&c);
-        return;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return Io::blocked;
+        return Io::failed;
     }
-    const bool pending = c.sent < c.out.size();
-    if (!pending) {
-        c.out.clear();
+    c.out.clear();
+    c.sent = 0;
+    return Io::all;
+}
+
+Io receive(EventServer::Connection& c) {
+    char buf[kReadChunk];
+    for (;;) {
+        ssize_t n = ::recv(c.fd, buf, sizeof buf, 0);
+        if (n > 0) {
+            if (c.in.empty()) c.request_started = now_ms();
+            c.in.append(buf, static_cast<std::size_t>(n));
+            return static_cast<std::size_t>(n) == sizeof buf ? Io::some : Io::all;
+        }
+        if (n == 0) {
+            c.peer_done = true;
+            return Io::all;
+        }
+        if (errno == EINTR) continue;
+        return errno == EAGAIN || errno == EWOULDBLOCK ? Io::blocked : Io::failed;
+    }
+}
+
+}  // namespace
+
+void EventServer::handle(Connection& c) {
+    c.deadline = kNoDeadline;
+    int answered = 0;
+    constexpr int kTurn = 16;  // requests answered in one go before others get a turn
+    bool drained = false;      // the last read took all the socket had
+    for (;;) {
+        // Requests already read are answered until a batch of output is
+        // ready; more is read only once the socket has taken all of it, so a
+        // client that does not read its answers is not read either.
+        bool waiting = false;
+        while (!c.close_after && answered < kTurn && c.out.size() - c.sent < kOutputBatch) {
+            if (!answer(c)) {
+                waiting = true;
+                break;
+            }
+            ++answered;
+        }
+        const Io sent = flush(c);
+        if (sent == Io::failed) {
+            close(&c);
+            return;
+        }
+        if (sent == Io::blocked || c.close_after || answered == kTurn) break;
+        if (!waiting) continue;
+        if (drained || c.peer_done) break;
+        const Io got = receive(c);
+        if (got == Io::failed) {
+            close(&c);
+            return;
+        }
+        if (got == Io::blocked) break;
+        drained = got == Io::all;
+    }
+    if (c.expired && answered == 0 && c.out.size() == c.sent) {
+        if (c.in.empty() || c.close_after) {
+            close(&c);
+            return;
+        }
+        c.out = plain_response(408, "Request Timeout", "the request was not sent in time", false);
         c.sent = 0;
-        if (c.out.capacity() > kMaxPendingOutput) c.out.shrink_to_fit();
-        // A client that shut its side gets what it asked for, then the close.
-        if (c.close_after || (c.peer_done && answered == 0)) {
+        c.close_after = true;
+        if (flush(c) == Io::failed) {
             close(&c);
             return;
         }
     }
+    const bool pending = c.sent < c.out.size();
+    // A client that shut its side gets what it asked for, then the close.
+    if (!pending && (c.close_after || (c.peer_done && answered == 0))) {
+        close(&c);
+        return;
+    }
+    // Buffers held while the connection waits: what the socket has not
+    // taken yet and the bytes of requests not answered yet, no more.
+    if (pending && c.sent > 0) c.out.erase(0, c.sent);
+    c.sent = 0;
+    c.out.shrink_to_fit();
+    if (c.in.empty()) std::string().swap(c.in);
+    else if (c.in.capacity() > c.in.size() + kReadChunk) c.in.shrink_to_fit();
     arm(c, answered == kTurn && !c.close_after);
 }
 
@@ -424,14 +513,16 @@ void EventServer::close(Connection* c) {
     ::close(c->fd);
     delete c;
     counters_.open.fetch_sub(1, std::memory_order_relaxed);
+    closed_.fetch_add(1, std::memory_order_relaxed);
 }
 
 // Called with table_mutex_ held, so the socket is still open. Shutting the
 // socket down wakes the worker-free connection in the epoll set; the worker
-// that takes it answers 408 or closes it.
-void EventServer::expire(Connection& c) {
-    if (c.expired.exchange(true)) return;
+// that takes it answers 408 or closes it. False if it was already expired.
+bool EventServer::expire(Connection& c) {
+    if (c.expired.exchange(true)) return false;
     ::shutdown(c.fd, c.state == ConnState::writing ? SHUT_RDWR : SHUT_RD);
+    return true;
 }
 
 void EventServer::sweep() {
@@ -444,8 +535,11 @@ void EventServer::sweep() {
             std::int64_t deadline = c->deadline.load(std::memory_order_relaxed);
             if (deadline == kNoDeadline) continue;  // a worker has it
             auto state = c->state.load(std::memory_order_relaxed);
-            if (now >= deadline || (draining && (state == ConnState::idle || state == ConnState::partial)))
+            if (now >= deadline) {
+                if (expire(*c)) counters_.timed_out.fetch_add(1, std::memory_order_relaxed);
+            } else if (draining && (state == ConnState::idle || state == ConnState::partial)) {
                 expire(*c);
+            }
         }
     }
 }

@@ -6,6 +6,9 @@
 // worker takes a connection only when a whole request has arrived, answers it
 // into a buffer (cpp-httplib's process_request on that buffer) and goes back
 // to the set; what the socket does not take at once is sent as it drains.
+// A connection's next request is read and answered only once the socket has
+// taken the previous answers, so a client that does not read costs its
+// unsent answer and no more; buffers are released while a connection idles.
 
 #include <httplib.h>
 
@@ -38,7 +41,7 @@ struct ConnectionCounters {
     std::atomic<std::int64_t> in_flight{0};    // requests being answered now
     std::atomic<std::uint64_t> accepted{0};
     std::atomic<std::uint64_t> refused{0};     // answered 503: over max_connections or shutting down
-    std::atomic<std::uint64_t> timed_out{0};   // closed by a deadline (408 for an unfinished request)
+    std::atomic<std::uint64_t> timed_out{0};   // closed by a deadline (408 for an unfinished request); not by a stop
     std::atomic<std::uint64_t> bad_framing{0}; // 400/413/431 before routing
 };
 
@@ -69,7 +72,7 @@ class EventServer : public httplib::Server {
     bool answer(Connection& c);
     void arm(Connection& c, bool more);
     void close(Connection* c);
-    void expire(Connection& c);
+    bool expire(Connection& c);
 
     ConnectionLimits limits_;
     ConnectionCounters counters_;
@@ -78,6 +81,7 @@ class EventServer : public httplib::Server {
     std::atomic<bool> draining_{false};  // new requests get Connection: close
     std::mutex table_mutex_;             // guards table_; held while the sweeper touches a socket
     std::unordered_set<Connection*> table_;
+    std::atomic<std::uint64_t> closed_{0};  // connections closed so far: workers then return freed memory
     std::vector<std::thread> workers_;
     std::thread sweeper_;
 };
