@@ -278,7 +278,8 @@ TEST_CASE("a request not sent whole within the header deadline gets 408 and the 
 TEST_CASE("a thousand idle keep-alive connections, then a new request is answered", "[http][integration]") {
     raise_files_for_test(4096);
     FixtureIndex dir;
-    TestServer server(dir.index());
+    // One client address holds them all here; the limit per client is tested below.
+    TestServer server(dir.index(), [](ServerOptions& o) { o.max_connections_per_client = 0; });
 
     std::vector<Socket> idle;
     idle.reserve(1024);
@@ -500,7 +501,9 @@ TEST_CASE("a thousand clients that pipeline requests and never read cost the ser
           "[http][integration]") {
     raise_files_for_test(4096);
     FixtureIndex dir;
-    ServeProcess server(dir, {"--threads", "2", "--cache-mb", "0", "--no-access-log"});
+    // All from one address here; the limit per client has tests of its own.
+    ServeProcess server(dir, {"--threads", "2", "--cache-mb", "0", "--no-access-log", "--max-connections-per-client",
+                              "1000"});
     // Each route once: the searchers and the answers' buffers are in the baseline.
     for (int i = 0; i < 4; ++i) {
         answer_ms(server.port(), "/medsearch.js");
@@ -576,4 +579,78 @@ TEST_CASE("a client that does not read its answers is paused, then closed at the
     CHECK(std::chrono::duration_cast<milliseconds>(Clock::now() - start).count() >= 500);
     CHECK(metric(server.http().metrics_text(), "medsearch_http_connections_timed_out_total") == 1);
     CHECK(metric(server.http().metrics_text(), answered) <= 8);
+}
+
+TEST_CASE("one client past its connection limit gets 503 while another client is answered",
+          "[http][integration]") {
+    FixtureIndex dir;
+    TestServer server(dir.index(), [](ServerOptions& o) {
+        o.max_connections = 32;
+        o.max_connections_per_client = 4;
+    });
+    std::vector<Socket> held;
+    for (int i = 0; i < 4; ++i) {
+        held.emplace_back(server.port());
+        REQUIRE(held.back().send(get("/healthz")));
+        REQUIRE(status_of(held.back().response()) == 200);
+    }
+    Socket extra(server.port());
+    REQUIRE(extra.send(get("/search?q=ketamine")));
+    auto refused = extra.response();
+    CHECK(status_of(refused) == 503);
+    CHECK(refused.find("\r\nRetry-After: 1\r\n") != std::string::npos);
+    CHECK(body_of(refused) ==
+          R"({"error":{"status":503,"message":"too many connections from this client, retry shortly"}})");
+    CHECK(extra.closed_by_peer(milliseconds(3000)));
+
+    // The same client opens more idle connections than the whole server takes...
+    std::vector<Socket> flood;
+    for (int i = 0; i < 40; ++i) flood.emplace_back(server.port());
+    for (int i = 0; i < 200; ++i) {
+        if (metric(server.http().metrics_text(), "medsearch_http_connections_accepted_total") >= 45) break;
+        std::this_thread::sleep_for(milliseconds(10));
+    }
+    REQUIRE(metric(server.http().metrics_text(), "medsearch_http_connections_accepted_total") >= 45);
+    // ... and another client is answered as usual, as are the first one's connections within its limit.
+    Socket other(server.port(), Peer{"127.0.0.2"});
+    REQUIRE(other.connected());
+    REQUIRE(other.send(get("/search?q=ketamine")));
+    CHECK(status_of(other.response()) == 200);
+    REQUIRE(held[0].send(get("/search?q=ketamine")));
+    CHECK(status_of(held[0].response()) == 200);
+    CHECK(metric(server.http().metrics_text(), "medsearch_http_connections_refused_per_client_total") >= 37);
+    CHECK(metric(server.http().metrics_text(), "medsearch_http_connections_refused_total") == 0);
+
+    // Once it closes connections, that client is served again.
+    held.clear();
+    flood.clear();
+    int status = 0;
+    for (int i = 0; i < 100 && status != 200; ++i) {
+        answer_ms(server.port(), "/healthz", &status);
+        if (status != 200) std::this_thread::sleep_for(milliseconds(20));
+    }
+    CHECK(status == 200);
+}
+
+TEST_CASE("a trusted proxy's connections are not limited per client, other peers are", "[http][integration]") {
+    FixtureIndex dir;
+    TestServer server(dir.index(), [](ServerOptions& o) {
+        o.max_connections_per_client = 2;
+        o.trusted_proxies = {"127.0.0.1"};
+    });
+    std::vector<Socket> proxy, client;
+    int proxied = 0;
+    for (int i = 0; i < 6; ++i) {
+        proxy.emplace_back(server.port());
+        REQUIRE(proxy.back().send(get("/healthz")));
+        proxied += status_of(proxy.back().response()) == 200;
+    }
+    CHECK(proxied == 6);
+    std::vector<int> statuses;
+    for (int i = 0; i < 3; ++i) {
+        client.emplace_back(server.port(), Peer{"127.0.0.2"});
+        REQUIRE(client.back().send(get("/healthz")));
+        statuses.push_back(status_of(client.back().response()));
+    }
+    CHECK(statuses == std::vector<int>{200, 200, 503});
 }

@@ -110,6 +110,18 @@ void address_of(const sockaddr_storage& addr, std::string& ip, int& port) {
     ip = text;
 }
 
+// What one client's connections are counted by: its address, or for IPv6 its
+// /64, since a host is usually given a whole /64 to pick addresses from.
+std::string client_key(const sockaddr_storage& addr, const std::string& ip) {
+    if (addr.ss_family != AF_INET6) return ip;
+    auto a = reinterpret_cast<const sockaddr_in6&>(addr).sin6_addr;
+    if (IN6_IS_ADDR_V4MAPPED(&a)) return ip;
+    std::memset(a.s6_addr + 8, 0, 8);
+    char text[INET6_ADDRSTRLEN] = "";
+    inet_ntop(AF_INET6, &a, text, sizeof text);
+    return std::string(text) + "/64";
+}
+
 // Freed buffers go back to the system. mimalloc (2.0) returns the pages of a
 // segment a thread freed only when that thread next takes a fresh page there
 // (after a delay), and an idle worker takes none: a forced collect frees its
@@ -128,18 +140,21 @@ void release_free_memory() {
 // busy: a worker holds the connection; the others say what it waits for in
 // the epoll set.
 enum class ConnState : int { busy, idle, partial, writing };
+// Why a connection's first request gets 503 instead of an answer.
+enum class Refusal { none, server_full, client_full };
 
 struct EventServer::Connection {
     int fd = -1;
     std::string remote_ip, local_ip;
     int remote_port = 0, local_port = 0;
+    std::string client;       // counted in per_client_ under this key; empty: not counted
     std::string in;           // bytes received and not yet answered
     std::size_t scanned = 0;  // of `in`, searched for the end of the headers
     std::string out;          // answer bytes not yet sent
     std::size_t sent = 0;
     std::int64_t request_started = 0;  // first byte of the request being read
     std::size_t requests = 0;
-    bool refuse = false;       // over the cap: its first request gets 503
+    Refusal refuse = Refusal::none;  // its first request gets 503 instead, and why
     bool close_after = false;  // once `out` is sent
     bool peer_done = false;    // the client shut its side (or the sweeper did)
     // Read by the sweeper without the worker's knowledge.
@@ -252,17 +267,21 @@ bool EventServer::process_and_close_socket(socket_t sock) {
     setsockopt(sock, IPPROTO_TCP, TCP_NOTSENT_LOWAT, &lowat, sizeof lowat);
     auto* c = new Connection;
     c->fd = sock;
-    c->refuse = open >= static_cast<std::int64_t>(limits_.max_connections) || draining_;
+    c->refuse = open >= cap || draining_ ? Refusal::server_full : Refusal::none;
     sockaddr_storage addr{};
     socklen_t len = sizeof addr;
-    if (getpeername(sock, reinterpret_cast<sockaddr*>(&addr), &len) == 0) address_of(addr, c->remote_ip, c->remote_port);
+    std::string client;
+    if (getpeername(sock, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
+        address_of(addr, c->remote_ip, c->remote_port);
+        client = client_key(addr, c->remote_ip);
+    }
     len = sizeof addr;
     if (getsockname(sock, reinterpret_cast<sockaddr*>(&addr), &len) == 0) address_of(addr, c->local_ip, c->local_port);
     c->deadline = now_ms() + limits_.header_timeout.count();
-    counters_.open.fetch_add(1, std::memory_order_relaxed);
-    {
-        std::lock_guard lock(table_mutex_);
-        table_.insert(c);
+    if (!admit(*c, client)) {
+        ::close(sock);
+        delete c;
+        return true;
     }
     epoll_event ev{};
     ev.events = EPOLLIN | EPOLLONESHOT;
@@ -273,6 +292,30 @@ bool EventServer::process_and_close_socket(socket_t sock) {
         armed = epoll_ctl(epoll_, EPOLL_CTL_ADD, sock, &ev) == 0;
     }
     if (!armed) close(c);
+    return true;
+}
+
+// Counts the connection against its client's limit and registers it. Past
+// the limit a client's connections are still read, to answer 503, up to as
+// many again; false: beyond those, this one is closed at once.
+bool EventServer::admit(Connection& c, const std::string& client) {
+    const std::size_t limit = limits_.max_connections_per_client;
+    const auto& peers = limits_.unlimited_peers;
+    const bool counted =
+        limit > 0 && !client.empty() && std::find(peers.begin(), peers.end(), c.remote_ip) == peers.end();
+    std::lock_guard lock(table_mutex_);
+    if (counted) {
+        std::size_t& open = per_client_[client];
+        if (open >= limit + std::min(limit, static_cast<std::size_t>(kRefusalAllowance))) {
+            counters_.refused_client.fetch_add(1, std::memory_order_relaxed);
+            return false;
+        }
+        if (open >= limit && c.refuse == Refusal::none) c.refuse = Refusal::client_full;
+        ++open;
+        c.client = client;
+    }
+    table_.insert(&c);
+    counters_.open.fetch_add(1, std::memory_order_relaxed);
     return true;
 }
 
@@ -450,12 +493,7 @@ bool EventServer::answer(Connection& c) {
     }
     const std::size_t total = header_bytes + body;
     if (c.in.size() < total) return false;
-    if (c.refuse) {
-        counters_.refused.fetch_add(1, std::memory_order_relaxed);
-        c.out += plain_response(503, "Service Unavailable", "too many connections, retry shortly", true);
-        c.close_after = true;
-        return true;
-    }
+    if (c.refuse != Refusal::none) return refuse(c);
     const bool close_connection = draining_.load(std::memory_order_relaxed) ||
                                   ++c.requests >= limits_.requests_per_connection;
     bool closed = close_connection;
@@ -468,6 +506,17 @@ bool EventServer::answer(Connection& c) {
     c.in.erase(0, total);
     c.scanned = 0;
     c.request_started = c.in.empty() ? 0 : now_ms();
+    return true;
+}
+
+bool EventServer::refuse(Connection& c) {
+    const bool client = c.refuse == Refusal::client_full;
+    (client ? counters_.refused_client : counters_.refused).fetch_add(1, std::memory_order_relaxed);
+    c.out += plain_response(503, "Service Unavailable",
+                            client ? "too many connections from this client, retry shortly"
+                                   : "too many connections, retry shortly",
+                            true);
+    c.close_after = true;
     return true;
 }
 
@@ -508,6 +557,7 @@ void EventServer::close(Connection* c) {
     {
         std::lock_guard lock(table_mutex_);
         table_.erase(c);
+        if (auto it = per_client_.find(c->client); it != per_client_.end() && --it->second == 0) per_client_.erase(it);
     }
     epoll_ctl(epoll_, EPOLL_CTL_DEL, c->fd, nullptr);
     ::close(c->fd);
@@ -570,6 +620,7 @@ bool EventServer::drain(std::chrono::milliseconds deadline) {
         counters_.open.fetch_sub(1, std::memory_order_relaxed);
     }
     table_.clear();
+    per_client_.clear();
     return clean;
 }
 

@@ -25,6 +25,8 @@ ConnectionLimits connection_limits(const ServerOptions& options) {
     limits.header_timeout = options.header_timeout;
     limits.keep_alive_timeout = options.keep_alive_timeout;
     limits.write_timeout = options.write_timeout;
+    limits.max_connections_per_client = static_cast<std::size_t>(std::max(0, options.max_connections_per_client));
+    limits.unlimited_peers = options.trusted_proxies;
     std::uint64_t cap = static_cast<std::uint64_t>(std::max(1, options.max_connections));
     rlimit files{};
     if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur != RLIM_INFINITY) {
@@ -386,6 +388,10 @@ std::string HttpServer::metrics_text() const {
         "# TYPE medsearch_http_connections_accepted_total counter\nmedsearch_http_connections_accepted_total %llu\n"
         "# HELP medsearch_http_connections_refused_total Connections answered 503 (over the cap or stopping).\n"
         "# TYPE medsearch_http_connections_refused_total counter\nmedsearch_http_connections_refused_total %llu\n"
+        "# HELP medsearch_http_connections_refused_per_client_total Connections refused (503 or closed) over "
+        "the limit per client.\n"
+        "# TYPE medsearch_http_connections_refused_per_client_total counter\n"
+        "medsearch_http_connections_refused_per_client_total %llu\n"
         "# HELP medsearch_http_connections_timed_out_total Connections closed by a deadline.\n"
         "# TYPE medsearch_http_connections_timed_out_total counter\nmedsearch_http_connections_timed_out_total %llu\n"
         "# HELP medsearch_index_info The generation being served.\n"
@@ -400,7 +406,8 @@ std::string HttpServer::metrics_text() const {
         "# TYPE medsearch_cache_bytes gauge\nmedsearch_cache_bytes %zu\n",
         static_cast<long long>(c.in_flight.load()), static_cast<long long>(c.open.load()),
         server_.limits().max_connections, server_.limits().workers, static_cast<unsigned long long>(c.accepted.load()),
-        static_cast<unsigned long long>(c.refused.load()), static_cast<unsigned long long>(c.timed_out.load()),
+        static_cast<unsigned long long>(c.refused.load()), static_cast<unsigned long long>(c.refused_client.load()),
+        static_cast<unsigned long long>(c.timed_out.load()),
         generation.c_str(), generation_number, age, snapshot->catalog().size(), cache_ ? cache_->bytes() : 0);
     out += text;
     return out;
