@@ -654,3 +654,68 @@ TEST_CASE("a trusted proxy's connections are not limited per client, other peers
     }
     CHECK(statuses == std::vector<int>{200, 200, 503});
 }
+
+TEST_CASE("conflicting or malformed framing gets 400 and the connection closed", "[http][integration]") {
+    FixtureIndex dir;
+    TestServer server(dir.index());
+    struct Row {
+        const char* what;
+        std::string request, message;
+    };
+    const std::string head = "GET /healthz HTTP/1.1\r\nHost: x\r\n";
+    const Row rows[] = {
+        {"two different lengths", head + "Content-Length: 0\r\nContent-Length: 5\r\n\r\nhello",
+         "more than one Content-Length"},
+        {"two equal lengths", head + "Content-Length: 5\r\nContent-Length: 5\r\n\r\nhello",
+         "more than one Content-Length"},
+        {"a list for a length", head + "Content-Length: 5, 5\r\n\r\nhello", "bad Content-Length"},
+        {"chunked", head + "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n", "chunked request bodies are not accepted"},
+        {"a space before Transfer-Encoding's colon", head + "Transfer-Encoding : chunked\r\n\r\n0\r\n\r\n",
+         "bad header line"},
+        {"a space before any header's colon", "GET /healthz HTTP/1.1\r\nHost : x\r\n\r\n", "bad header line"},
+        {"a folded header line", head + "X-Note: a\r\n b\r\n\r\n", "bad header line"},
+        {"a bare LF in a header", head + "X-Note: a\nContent-Length: 5\r\n\r\nhello", "bad header line"},
+        {"a NUL in a header", head + std::string("X-Note: a\0b\r\n\r\n", 13), "bad header line"},
+        {"a header line without a colon", head + "X-Note\r\n\r\n", "bad header line"},
+        {"no request line", "GARBAGE\r\n\r\n", "bad request line"},
+        {"two spaces in the request line", "GET  /healthz HTTP/1.1\r\nHost: x\r\n\r\n", "bad request line"},
+        {"a control character in the target", "GET /health\x01z HTTP/1.1\r\nHost: x\r\n\r\n", "bad request line"},
+        {"another protocol", "GET /healthz HTTP/2.0\r\nHost: x\r\n\r\n", "bad request line"},
+    };
+    for (const auto& row : rows) {
+        CAPTURE(row.what);
+        Socket s(server.port());
+        REQUIRE(s.connected());
+        // A sound request right behind: it must not be answered either.
+        REQUIRE(s.send(row.request + get("/healthz")));
+        auto response = s.response();
+        CHECK(status_of(response) == 400);
+        CHECK(response.find("\r\nConnection: close\r\n") != std::string::npos);
+        CHECK(body_of(response) == R"({"error":{"status":400,"message":")" + row.message + "\"}}");
+        CHECK(s.closed_by_peer(milliseconds(3000)));
+    }
+    // Sound requests still pass: an empty line first is allowed (RFC 9112 2.2),
+    // and so is one Content-Length.
+    Socket ok(server.port());
+    REQUIRE(ok.send("\r\n" + get("/healthz") + head + "Content-Length: 5\r\n\r\nhello"));
+    CHECK(status_of(ok.response()) == 200);
+    CHECK(status_of(ok.response()) == 200);
+    CHECK(metric(server.http().metrics_text(), "medsearch_http_bad_framing_total") == std::size(rows));
+}
+
+TEST_CASE("control characters a client sends are escaped in the access log", "[http][integration]") {
+    FixtureIndex dir;
+    ServeProcess server(dir, {"--threads", "2", "--cache-mb", "0", "--trusted-proxy", "127.0.0.1"});
+    Socket s(server.port());
+    REQUIRE(s.send("GET /%0aforged%20line%1b[2J\\ HTTP/1.1\r\nHost: x\r\nX-Real-IP: 10.0.0.1\x1b[31m\r\n\r\n"));
+    REQUIRE(status_of(s.response()) == 404);
+    std::string log;
+    for (int i = 0; i < 100 && log.find(" 404 ") == std::string::npos; ++i) {
+        std::this_thread::sleep_for(milliseconds(10));
+        log = server.log();
+    }
+    const std::string expected = R"(info: http: 10.0.0.1\x1b[31m GET /\x0aforged line\x1b[2J\x5c 404 )";
+    CHECK(log.find(expected) != std::string::npos);
+    CHECK(log.find('\x1b') == std::string::npos);
+    CHECK(log.find("\nforged") == std::string::npos);
+}

@@ -42,6 +42,9 @@ constexpr std::size_t kUnsentBytes = 16 * 1024;
 constexpr std::size_t kFreshPageBytes = 70000;
 // Bytes read at a time; more only once the requests read are answered.
 constexpr std::size_t kReadChunk = 4 * 1024;
+// Input discarded before closing after a refusal: a socket closed with unread
+// bytes is reset, and the client may lose the answer before reading it.
+constexpr std::size_t kLingerBytes = 64 * 1024;
 
 std::int64_t now_ms() {
     return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now().time_since_epoch()).count();
@@ -55,33 +58,75 @@ class InlineQueue : public httplib::TaskQueue {
     void shutdown() override {}
 };
 
-bool iequals_prefix(std::string_view text, std::string_view lower_prefix) {
-    if (text.size() < lower_prefix.size()) return false;
-    for (std::size_t i = 0; i < lower_prefix.size(); ++i) {
+bool iequals(std::string_view text, std::string_view lower) {
+    if (text.size() != lower.size()) return false;
+    for (std::size_t i = 0; i < lower.size(); ++i) {
         char ch = text[i];
         if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
-        if (ch != lower_prefix[i]) return false;
+        if (ch != lower[i]) return false;
     }
     return true;
 }
 
-// The value of header `lower_name` ("content-length") in a header block, trimmed.
-bool find_header(std::string_view block, std::string_view lower_name, std::string_view& value) {
-    std::size_t at = block.find("\r\n");
-    while (at != std::string_view::npos && at + 2 < block.size()) {
-        std::size_t start = at + 2;
-        std::size_t end = block.find("\r\n", start);
-        if (end == std::string_view::npos) end = block.size();
-        std::string_view line = block.substr(start, end - start);
-        if (iequals_prefix(line, lower_name) && line.size() > lower_name.size() && line[lower_name.size()] == ':') {
-            value = line.substr(lower_name.size() + 1);
-            while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
-            while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
-            return true;
-        }
-        at = end;
+// RFC 9110 5.6.2: a method or a header name.
+bool is_token(std::string_view text) {
+    constexpr std::string_view kSymbols = "!#$%&'*+-.^_`|~";
+    return !text.empty() && std::all_of(text.begin(), text.end(), [&](char ch) {
+        return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+               kSymbols.find(ch) != std::string_view::npos;
+    });
+}
+
+// METHOD SP request-target SP HTTP/1.x, nothing else.
+bool valid_request_line(std::string_view line) {
+    auto first = line.find(' ');
+    auto second = first == std::string_view::npos ? first : line.find(' ', first + 1);
+    if (second == std::string_view::npos) return false;
+    auto target = line.substr(first + 1, second - first - 1);
+    auto version = line.substr(second + 1);
+    return is_token(line.substr(0, first)) && !target.empty() &&
+           std::none_of(target.begin(), target.end(), [](unsigned char ch) { return ch <= ' ' || ch == 0x7f; }) &&
+           (version == "HTTP/1.1" || version == "HTTP/1.0");
+}
+
+// What a request's head says about its body; status 0 when it is sound.
+struct Framing {
+    int status = 0;
+    const char* message = "";
+    std::size_t body = 0;  // Content-Length
+};
+
+// `head`: the request line and header lines, each ending in CRLF. Anything
+// two parsers could read two ways is refused (RFC 9112 6.3): a space before
+// a header's colon (5.1), a folded line (5.2), a bare CR or LF or a NUL in a
+// value, a second Content-Length, any Transfer-Encoding.
+Framing check_framing(std::string_view head) {
+    auto bad = [](const char* message) { return Framing{400, message, 0}; };
+    std::size_t at = head.find("\r\n");
+    if (!valid_request_line(head.substr(0, at))) return bad("bad request line");
+    Framing out;
+    bool has_length = false;
+    for (at += 2; at < head.size();) {
+        std::size_t end = head.find("\r\n", at);
+        std::string_view line = head.substr(at, end - at);
+        at = end + 2;
+        auto colon = line.find(':');
+        if (colon == std::string_view::npos || !is_token(line.substr(0, colon))) return bad("bad header line");
+        auto name = line.substr(0, colon);
+        auto value = line.substr(colon + 1);
+        if (value.find_first_of(std::string_view("\r\n\0", 3)) != std::string_view::npos)
+            return bad("bad header line");
+        if (iequals(name, "transfer-encoding")) return bad("chunked request bodies are not accepted");
+        if (!iequals(name, "content-length")) continue;
+        if (has_length) return bad("more than one Content-Length");
+        has_length = true;
+        while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+        while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
+        auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), out.body);
+        if (ec != std::errc{} || p != value.data() + value.size())
+            return bad("bad Content-Length");
     }
-    return false;
+    return out;
 }
 
 std::string plain_response(int status, const char* reason, std::string_view message, bool retry) {
@@ -397,6 +442,17 @@ Io receive(EventServer::Connection& c) {
     }
 }
 
+// Reads what the client sent after the request being refused, so that
+// closing does not reset the connection under the answer.
+void discard_input(int fd) {
+    char buf[kReadChunk];
+    for (std::size_t total = 0; total < kLingerBytes;) {
+        ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+        if (n <= 0) return;
+        total += static_cast<std::size_t>(n);
+    }
+}
+
 }  // namespace
 
 void EventServer::handle(Connection& c) {
@@ -448,6 +504,7 @@ void EventServer::handle(Connection& c) {
     const bool pending = c.sent < c.out.size();
     // A client that shut its side gets what it asked for, then the close.
     if (!pending && (c.close_after || (c.peer_done && answered == 0))) {
+        if (!c.peer_done) discard_input(c.fd);
         close(&c);
         return;
     }
@@ -462,6 +519,10 @@ void EventServer::handle(Connection& c) {
 }
 
 bool EventServer::answer(Connection& c) {
+    // RFC 9112 2.2: empty lines before a request line are ignored.
+    std::size_t empty_lines = 0;
+    while (c.scanned == 0 && c.in.compare(empty_lines, 2, "\r\n") == 0) empty_lines += 2;
+    c.in.erase(0, empty_lines);
     if (c.in.empty()) return false;
     std::size_t from = c.scanned > 3 ? c.scanned - 3 : 0;
     std::size_t end = c.in.find("\r\n\r\n", from);
@@ -480,18 +541,10 @@ bool EventServer::answer(Connection& c) {
     const std::size_t header_bytes = end + 4;
     if (header_bytes > limits_.max_header_bytes)
         return reject(431, "Request Header Fields Too Large", "request headers too large");
-    std::string_view block(c.in.data(), end + 2);
-    std::string_view value;
-    if (find_header(block, "transfer-encoding", value))
-        return reject(400, "Bad Request", "chunked request bodies are not accepted");
-    std::size_t body = 0;
-    if (find_header(block, "content-length", value)) {
-        auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), body);
-        if (ec != std::errc{} || p != value.data() + value.size())
-            return reject(400, "Bad Request", "bad Content-Length");
-        if (body > limits_.max_body_bytes) return reject(413, "Payload Too Large", "request body too large");
-    }
-    const std::size_t total = header_bytes + body;
+    const auto framing = check_framing(std::string_view(c.in.data(), end + 2));
+    if (framing.status != 0) return reject(framing.status, "Bad Request", framing.message);
+    if (framing.body > limits_.max_body_bytes) return reject(413, "Payload Too Large", "request body too large");
+    const std::size_t total = header_bytes + framing.body;
     if (c.in.size() < total) return false;
     if (c.refuse != Refusal::none) return refuse(c);
     const bool close_connection = draining_.load(std::memory_order_relaxed) ||

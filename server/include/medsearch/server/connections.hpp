@@ -50,7 +50,7 @@ struct ConnectionCounters {
     std::atomic<std::uint64_t> refused{0};     // answered 503: over max_connections or shutting down
     std::atomic<std::uint64_t> refused_client{0};  // 503 or closed: over max_connections_per_client
     std::atomic<std::uint64_t> timed_out{0};   // closed by a deadline (408 for an unfinished request); not by a stop
-    std::atomic<std::uint64_t> bad_framing{0}; // 400/413/431 before routing
+    std::atomic<std::uint64_t> bad_framing{0}; // 400/413/431 before routing (then closed)
 };
 
 class EventServer : public httplib::Server {
