@@ -202,6 +202,11 @@ int main(int argc, char** argv) {
     serve->add_option("--max-connections", max_connections,
                       "Open connections before new ones get 503 (default 10000, lowered to fit the file limit)")
         ->check(CLI::Range(1, 1000000));
+    int max_per_client = -1;
+    serve->add_option("--max-connections-per-client", max_per_client,
+                      "Open connections from one client address before its new ones get 503 (default 256; 0: no "
+                      "limit; trusted proxies are not limited)")
+        ->check(CLI::Range(0, 1000000));
     std::vector<std::string> trusted_proxies;
     serve->add_option("--trusted-proxy", trusted_proxies,
                       "Address of a reverse proxy whose X-Real-IP/X-Forwarded-For is logged as the client (repeatable)");
@@ -349,6 +354,7 @@ int main(int argc, char** argv) {
         options.access_log = !no_access_log && !quiet;
         options.cache_bytes = static_cast<std::size_t>(cache_mb >= 0 ? cache_mb : config.cache_mb) << 20;
         options.max_connections = max_connections;
+        options.max_connections_per_client = max_per_client >= 0 ? max_per_client : config.max_connections_per_client;
         options.trusted_proxies = trusted_proxies;
         // Each open connection is a file descriptor: the soft limit (often 1024) goes up to the hard one.
         auto files = raise_file_limit();
@@ -376,7 +382,10 @@ int main(int argc, char** argv) {
                              std::to_string(options.threads) + " workers; open files limit " +
                              std::to_string(files.now) +
                              (files.now != files.before ? " (raised from " + std::to_string(files.before) + ")" : "") +
-                             ", at most " + std::to_string(server.value()->max_connections()) + " connections");
+                             ", at most " + std::to_string(server.value()->max_connections()) + " connections" +
+                             (options.max_connections_per_client > 0
+                                  ? ", " + std::to_string(options.max_connections_per_client) + " per client"
+                                  : std::string()));
         auto ran = server.value()->run();
         pthread_kill(stopper.native_handle(), SIGUSR1);  // wakes it if the server stopped on its own
         stopper.join();

@@ -8,7 +8,7 @@ TEST_CASE("config paths are relative to the config file", "[config][unit]") {
     TempDir dir;
     write_file(dir / "site/config.yaml",
                "source: pages\nindex: /var/lib/idx\nlisten: 0.0.0.0:9000\nthreads: 8\n"
-               "cors_origins: [https://medicine.example.org/]\n");
+               "cors_origins: [https://medicine.example.org/]\nmax_connections_per_client: 64\n");
     auto config = load_config(dir / "site/config.yaml");
     REQUIRE(config.ok());
     CHECK(config.value().source_dir == dir / "site/pages");
@@ -17,6 +17,7 @@ TEST_CASE("config paths are relative to the config file", "[config][unit]") {
     CHECK(config.value().port == 9000);
     CHECK(config.value().threads == 8);
     CHECK(config.value().cors_origins == std::vector<std::string>{"https://medicine.example.org"});
+    CHECK(config.value().max_connections_per_client == 64);
 }
 
 TEST_CASE("config errors name the file and line", "[config][unit]") {
@@ -28,6 +29,7 @@ TEST_CASE("config errors name the file and line", "[config][unit]") {
         {"threads: 300\n", "config.yaml:1: threads must be 0..256, got 300"},
         {"listen: 127.0.0.1:70000\n", "config.yaml:1: port must be 0..65535, got '70000'"},
         {"threads: many\n", "config.yaml:1: 'threads' must be a whole number"},
+        {"max_connections_per_client: -1\n", "config.yaml:1: max_connections_per_client must be 0..1000000, got -1"},
         {"permalink: /drugs/\n", "config.yaml:1: permalink must contain :path or :basename, got '/drugs/'"},
         {"permalink: \":basename\"\n",
          "config.yaml:1: permalink must start with '/' (a path of the site) or http:// or https://, got ':basename'"},

@@ -112,6 +112,10 @@ Result<Config> parse_config(std::string_view yaml_text, const std::filesystem::p
                 auto n = integer(0, 4096);
                 if (!n) return n.error();
                 config.cache_mb = n.value();
+            } else if (key == "max_connections_per_client") {
+                auto n = integer(0, 1000000);
+                if (!n) return n.error();
+                config.max_connections_per_client = n.value();
             } else if (key == "max_page_bytes") {
                 auto n = integer(1, 1 << 30);
                 if (!n) return n.error();
@@ -150,6 +154,9 @@ Status validate_config(const Config& config) {
     if (config.index_threads < 0 || config.index_threads > 256)
         return Error{Errc::bad_input,
                      "index threads must be 0..256, got " + std::to_string(config.index_threads)};
+    if (config.max_connections_per_client < 0 || config.max_connections_per_client > 1000000)
+        return Error{Errc::bad_input, "max connections per client must be 0..1000000, got " +
+                                          std::to_string(config.max_connections_per_client)};
     return Ok{};
 }
 

@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/epoll.h>
@@ -9,11 +10,17 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cstring>
 #include <limits>
 #include <string_view>
+
+// mimalloc's, when the program links it (the server library does not know).
+extern "C" void mi_collect(bool force) __attribute__((weak));
+extern "C" void* mi_malloc(std::size_t size) __attribute__((weak));
+extern "C" void mi_free(void* p) __attribute__((weak));
 
 namespace medsearch {
 namespace {
@@ -24,8 +31,20 @@ constexpr std::int64_t kNoDeadline = std::numeric_limits<std::int64_t>::max();
 // with an unread request resets it, and the client would see no answer) up to
 // a quarter more (at most this many); beyond that they are closed at once.
 constexpr std::int64_t kRefusalAllowance = 1024;
-// Pipelined requests are answered only while this much output waits unsent.
-constexpr std::size_t kMaxPendingOutput = 256 * 1024;
+// Answers are gathered up to this many bytes before they go to the socket;
+// the next request is answered only once the socket has taken them all.
+constexpr std::size_t kOutputBatch = 4 * 1024;
+// Bytes the kernel keeps of a connection's answers beyond what is in flight:
+// without a bound a client that does not read holds the send buffer, which
+// the kernel sizes for throughput (megabytes on loopback).
+constexpr std::size_t kUnsentBytes = 16 * 1024;
+// An allocation of a size nothing else keeps, to take a fresh page.
+constexpr std::size_t kFreshPageBytes = 70000;
+// Bytes read at a time; more only once the requests read are answered.
+constexpr std::size_t kReadChunk = 4 * 1024;
+// Input discarded before closing after a refusal: a socket closed with unread
+// bytes is reset, and the client may lose the answer before reading it.
+constexpr std::size_t kLingerBytes = 64 * 1024;
 
 std::int64_t now_ms() {
     return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now().time_since_epoch()).count();
@@ -39,33 +58,75 @@ class InlineQueue : public httplib::TaskQueue {
     void shutdown() override {}
 };
 
-bool iequals_prefix(std::string_view text, std::string_view lower_prefix) {
-    if (text.size() < lower_prefix.size()) return false;
-    for (std::size_t i = 0; i < lower_prefix.size(); ++i) {
+bool iequals(std::string_view text, std::string_view lower) {
+    if (text.size() != lower.size()) return false;
+    for (std::size_t i = 0; i < lower.size(); ++i) {
         char ch = text[i];
         if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
-        if (ch != lower_prefix[i]) return false;
+        if (ch != lower[i]) return false;
     }
     return true;
 }
 
-// The value of header `lower_name` ("content-length") in a header block, trimmed.
-bool find_header(std::string_view block, std::string_view lower_name, std::string_view& value) {
-    std::size_t at = block.find("\r\n");
-    while (at != std::string_view::npos && at + 2 < block.size()) {
-        std::size_t start = at + 2;
-        std::size_t end = block.find("\r\n", start);
-        if (end == std::string_view::npos) end = block.size();
-        std::string_view line = block.substr(start, end - start);
-        if (iequals_prefix(line, lower_name) && line.size() > lower_name.size() && line[lower_name.size()] == ':') {
-            value = line.substr(lower_name.size() + 1);
-            while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
-            while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
-            return true;
-        }
-        at = end;
+// RFC 9110 5.6.2: a method or a header name.
+bool is_token(std::string_view text) {
+    constexpr std::string_view kSymbols = "!#$%&'*+-.^_`|~";
+    return !text.empty() && std::all_of(text.begin(), text.end(), [&](char ch) {
+        return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+               kSymbols.find(ch) != std::string_view::npos;
+    });
+}
+
+// METHOD SP request-target SP HTTP/1.x, nothing else.
+bool valid_request_line(std::string_view line) {
+    auto first = line.find(' ');
+    auto second = first == std::string_view::npos ? first : line.find(' ', first + 1);
+    if (second == std::string_view::npos) return false;
+    auto target = line.substr(first + 1, second - first - 1);
+    auto version = line.substr(second + 1);
+    return is_token(line.substr(0, first)) && !target.empty() &&
+           std::none_of(target.begin(), target.end(), [](unsigned char ch) { return ch <= ' ' || ch == 0x7f; }) &&
+           (version == "HTTP/1.1" || version == "HTTP/1.0");
+}
+
+// What a request's head says about its body; status 0 when it is sound.
+struct Framing {
+    int status = 0;
+    const char* message = "";
+    std::size_t body = 0;  // Content-Length
+};
+
+// `head`: the request line and header lines, each ending in CRLF. Anything
+// two parsers could read two ways is refused (RFC 9112 6.3): a space before
+// a header's colon (5.1), a folded line (5.2), a bare CR or LF or a NUL in a
+// value, a second Content-Length, any Transfer-Encoding.
+Framing check_framing(std::string_view head) {
+    auto bad = [](const char* message) { return Framing{400, message, 0}; };
+    std::size_t at = head.find("\r\n");
+    if (!valid_request_line(head.substr(0, at))) return bad("bad request line");
+    Framing out;
+    bool has_length = false;
+    for (at += 2; at < head.size();) {
+        std::size_t end = head.find("\r\n", at);
+        std::string_view line = head.substr(at, end - at);
+        at = end + 2;
+        auto colon = line.find(':');
+        if (colon == std::string_view::npos || !is_token(line.substr(0, colon))) return bad("bad header line");
+        auto name = line.substr(0, colon);
+        auto value = line.substr(colon + 1);
+        if (value.find_first_of(std::string_view("\r\n\0", 3)) != std::string_view::npos)
+            return bad("bad header line");
+        if (iequals(name, "transfer-encoding")) return bad("chunked request bodies are not accepted");
+        if (!iequals(name, "content-length")) continue;
+        if (has_length) return bad("more than one Content-Length");
+        has_length = true;
+        while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+        while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
+        auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), out.body);
+        if (ec != std::errc{} || p != value.data() + value.size())
+            return bad("bad Content-Length");
     }
-    return false;
+    return out;
 }
 
 std::string plain_response(int status, const char* reason, std::string_view message, bool retry) {
@@ -94,23 +155,51 @@ void address_of(const sockaddr_storage& addr, std::string& ip, int& port) {
     ip = text;
 }
 
+// What one client's connections are counted by: its address, or for IPv6 its
+// /64, since a host is usually given a whole /64 to pick addresses from.
+std::string client_key(const sockaddr_storage& addr, const std::string& ip) {
+    if (addr.ss_family != AF_INET6) return ip;
+    auto a = reinterpret_cast<const sockaddr_in6&>(addr).sin6_addr;
+    if (IN6_IS_ADDR_V4MAPPED(&a)) return ip;
+    std::memset(a.s6_addr + 8, 0, 8);
+    char text[INET6_ADDRSTRLEN] = "";
+    inet_ntop(AF_INET6, &a, text, sizeof text);
+    return std::string(text) + "/64";
+}
+
+// Freed buffers go back to the system. mimalloc (2.0) returns the pages of a
+// segment a thread freed only when that thread next takes a fresh page there
+// (after a delay), and an idle worker takes none: a forced collect frees its
+// empty pages, and one page taken and given back has them returned.
+void release_free_memory() {
+    if (mi_collect && mi_malloc && mi_free) {
+        mi_collect(true);
+        mi_free(mi_malloc(kFreshPageBytes));
+    } else {
+        malloc_trim(0);
+    }
+}
+
 }  // namespace
 
 // busy: a worker holds the connection; the others say what it waits for in
 // the epoll set.
 enum class ConnState : int { busy, idle, partial, writing };
+// Why a connection's first request gets 503 instead of an answer.
+enum class Refusal { none, server_full, client_full };
 
 struct EventServer::Connection {
     int fd = -1;
     std::string remote_ip, local_ip;
     int remote_port = 0, local_port = 0;
+    std::string client;       // counted in per_client_ under this key; empty: not counted
     std::string in;           // bytes received and not yet answered
     std::size_t scanned = 0;  // of `in`, searched for the end of the headers
     std::string out;          // answer bytes not yet sent
     std::size_t sent = 0;
     std::int64_t request_started = 0;  // first byte of the request being read
     std::size_t requests = 0;
-    bool refuse = false;       // over the cap: its first request gets 503
+    Refusal refuse = Refusal::none;  // its first request gets 503 instead, and why
     bool close_after = false;  // once `out` is sent
     bool peer_done = false;    // the client shut its side (or the sweeper did)
     // Read by the sweeper without the worker's knowledge.
@@ -219,19 +308,25 @@ bool EventServer::process_and_close_socket(socket_t sock) {
     fcntl(sock, F_SETFL, flags | O_NONBLOCK);
     int one = 1;
     setsockopt(sock, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    int lowat = static_cast<int>(kUnsentBytes);
+    setsockopt(sock, IPPROTO_TCP, TCP_NOTSENT_LOWAT, &lowat, sizeof lowat);
     auto* c = new Connection;
     c->fd = sock;
-    c->refuse = open >= static_cast<std::int64_t>(limits_.max_connections) || draining_;
+    c->refuse = open >= cap || draining_ ? Refusal::server_full : Refusal::none;
     sockaddr_storage addr{};
     socklen_t len = sizeof addr;
-    if (getpeername(sock, reinterpret_cast<sockaddr*>(&addr), &len) == 0) address_of(addr, c->remote_ip, c->remote_port);
+    std::string client;
+    if (getpeername(sock, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
+        address_of(addr, c->remote_ip, c->remote_port);
+        client = client_key(addr, c->remote_ip);
+    }
     len = sizeof addr;
     if (getsockname(sock, reinterpret_cast<sockaddr*>(&addr), &len) == 0) address_of(addr, c->local_ip, c->local_port);
     c->deadline = now_ms() + limits_.header_timeout.count();
-    counters_.open.fetch_add(1, std::memory_order_relaxed);
-    {
-        std::lock_guard lock(table_mutex_);
-        table_.insert(c);
+    if (!admit(*c, client)) {
+        ::close(sock);
+        delete c;
+        return true;
     }
     epoll_event ev{};
     ev.events = EPOLLIN | EPOLLONESHOT;
@@ -245,13 +340,52 @@ bool EventServer::process_and_close_socket(socket_t sock) {
     return true;
 }
 
+// Counts the connection against its client's limit and registers it. Past
+// the limit a client's connections are still read, to answer 503, up to as
+// many again; false: beyond those, this one is closed at once.
+bool EventServer::admit(Connection& c, const std::string& client) {
+    const std::size_t limit = limits_.max_connections_per_client;
+    const auto& peers = limits_.unlimited_peers;
+    const bool counted =
+        limit > 0 && !client.empty() && std::find(peers.begin(), peers.end(), c.remote_ip) == peers.end();
+    std::lock_guard lock(table_mutex_);
+    if (counted) {
+        std::size_t& open = per_client_[client];
+        if (open >= limit + std::min(limit, static_cast<std::size_t>(kRefusalAllowance))) {
+            counters_.refused_client.fetch_add(1, std::memory_order_relaxed);
+            return false;
+        }
+        if (open >= limit && c.refuse == Refusal::none) c.refuse = Refusal::client_full;
+        ++open;
+        c.client = client;
+    }
+    table_.insert(&c);
+    counters_.open.fetch_add(1, std::memory_order_relaxed);
+    return true;
+}
+
 void EventServer::work() {
+    std::uint64_t collected = closed_.load(std::memory_order_relaxed);
+    int collections = 0;  // still to run while idle
     while (!stopping_.load(std::memory_order_relaxed)) {
         epoll_event ev{};
         // One event at a time: a worker busy with a search holds no other
         // connection's turn.
         int n = epoll_wait(epoll_, &ev, 1, 100);
-        if (n <= 0) continue;
+        if (n <= 0) {
+            // Idle: what the connections closed since freed goes back. Twice,
+            // a wait apart: mimalloc returns pages only a while (its decommit
+            // delay) after they were freed.
+            if (n == 0 && collected != closed_.load(std::memory_order_relaxed)) {
+                collected = closed_.load(std::memory_order_relaxed);
+                collections = 2;
+            }
+            if (n == 0 && collections > 0) {
+                --collections;
+                release_free_memory();
+            }
+            continue;
+        }
         auto* c = static_cast<Connection*>(ev.data.ptr);
         {
             // Take it (see Connection::handover). Busy cannot be seen with one
@@ -268,42 +402,13 @@ void EventServer::work() {
     }
 }
 
-void EventServer::handle(Connection& c) {
-    c.deadline = kNoDeadline;
-    if (!c.close_after && !c.peer_done) {
-        char buf[16384];
-        const std::size_t limit = limits_.max_header_bytes + limits_.max_body_bytes + sizeof buf;
-        while (c.in.size() < limit) {
-            ssize_t n = ::recv(c.fd, buf, sizeof buf, 0);
-            if (n > 0) {
-                if (c.in.empty()) c.request_started = now_ms();
-                c.in.append(buf, static_cast<std::size_t>(n));
-                if (static_cast<std::size_t>(n) < sizeof buf) break;
-                continue;
-            }
-            if (n == 0) {
-                c.peer_done = true;
-                break;
-            }
-            if (errno == EINTR) continue;
-            if (errno == EAGAIN || errno == EWOULDBLOCK) break;
-            close(&c);
-            return;
-        }
-    }
-    int answered = 0;
-    constexpr int kTurn = 16;  // requests answered in one go before others get a turn
-    while (!c.close_after && c.out.size() - c.sent < kMaxPendingOutput && answered < kTurn && answer(c)) ++answered;
-    if (c.expired && answered == 0 && c.out.size() == c.sent) {
-        counters_.timed_out.fetch_add(1, std::memory_order_relaxed);
-        if (c.in.empty() || c.close_after) {
-            close(&c);
-            return;
-        }
-        c.out = plain_response(408, "Request Timeout", "the request was not sent in time", false);
-        c.sent = 0;
-        c.close_after = true;
-    }
+namespace {
+
+// all: every byte there was moved (or the peer shut its side); some: a full
+// chunk was read and more may wait.
+enum class Io { all, some, blocked, failed };
+
+Io flush(EventServer::Connection& c) {
     while (c.sent < c.out.size()) {
         ssize_t n = ::send(c.fd, c.out.data() + c.sent, c.out.size() - c.sent, MSG_NOSIGNAL);
         if (n > 0) {
@@ -311,25 +416,113 @@ void EventServer::handle(Connection& c) {
             continue;
         }
         if (n < 0 && errno == EINTR) continue;
-        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
-        close(&c);
-        return;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return Io::blocked;
+        return Io::failed;
     }
-    const bool pending = c.sent < c.out.size();
-    if (!pending) {
-        c.out.clear();
+    c.out.clear();
+    c.sent = 0;
+    return Io::all;
+}
+
+Io receive(EventServer::Connection& c) {
+    char buf[kReadChunk];
+    for (;;) {
+        ssize_t n = ::recv(c.fd, buf, sizeof buf, 0);
+        if (n > 0) {
+            if (c.in.empty()) c.request_started = now_ms();
+            c.in.append(buf, static_cast<std::size_t>(n));
+            return static_cast<std::size_t>(n) == sizeof buf ? Io::some : Io::all;
+        }
+        if (n == 0) {
+            c.peer_done = true;
+            return Io::all;
+        }
+        if (errno == EINTR) continue;
+        return errno == EAGAIN || errno == EWOULDBLOCK ? Io::blocked : Io::failed;
+    }
+}
+
+// Reads what the client sent after the request being refused, so that
+// closing does not reset the connection under the answer.
+void discard_input(int fd) {
+    char buf[kReadChunk];
+    for (std::size_t total = 0; total < kLingerBytes;) {
+        ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+        if (n <= 0) return;
+        total += static_cast<std::size_t>(n);
+    }
+}
+
+}  // namespace
+
+void EventServer::handle(Connection& c) {
+    c.deadline = kNoDeadline;
+    int answered = 0;
+    constexpr int kTurn = 16;  // requests answered in one go before others get a turn
+    bool drained = false;      // the last read took all the socket had
+    for (;;) {
+        // Requests already read are answered until a batch of output is
+        // ready; more is read only once the socket has taken all of it, so a
+        // client that does not read its answers is not read either.
+        bool waiting = false;
+        while (!c.close_after && answered < kTurn && c.out.size() - c.sent < kOutputBatch) {
+            if (!answer(c)) {
+                waiting = true;
+                break;
+            }
+            ++answered;
+        }
+        const Io sent = flush(c);
+        if (sent == Io::failed) {
+            close(&c);
+            return;
+        }
+        if (sent == Io::blocked || c.close_after || answered == kTurn) break;
+        if (!waiting) continue;
+        if (drained || c.peer_done) break;
+        const Io got = receive(c);
+        if (got == Io::failed) {
+            close(&c);
+            return;
+        }
+        if (got == Io::blocked) break;
+        drained = got == Io::all;
+    }
+    if (c.expired && answered == 0 && c.out.size() == c.sent) {
+        if (c.in.empty() || c.close_after) {
+            close(&c);
+            return;
+        }
+        c.out = plain_response(408, "Request Timeout", "the request was not sent in time", false);
         c.sent = 0;
-        if (c.out.capacity() > kMaxPendingOutput) c.out.shrink_to_fit();
-        // A client that shut its side gets what it asked for, then the close.
-        if (c.close_after || (c.peer_done && answered == 0)) {
+        c.close_after = true;
+        if (flush(c) == Io::failed) {
             close(&c);
             return;
         }
     }
+    const bool pending = c.sent < c.out.size();
+    // A client that shut its side gets what it asked for, then the close.
+    if (!pending && (c.close_after || (c.peer_done && answered == 0))) {
+        if (!c.peer_done) discard_input(c.fd);
+        close(&c);
+        return;
+    }
+    // Buffers held while the connection waits: what the socket has not
+    // taken yet and the bytes of requests not answered yet, no more.
+    if (pending && c.sent > 0) c.out.erase(0, c.sent);
+    c.sent = 0;
+    c.out.shrink_to_fit();
+    if (c.in.empty()) std::string().swap(c.in);
+    else if (c.in.capacity() > c.in.size() + kReadChunk) c.in.shrink_to_fit();
     arm(c, answered == kTurn && !c.close_after);
 }
 
 bool EventServer::answer(Connection& c) {
+    // RFC 9112 2.2: empty lines before a request line are ignored.
+    std::size_t empty_lines = 0;
+    while (c.scanned == 0 && c.in.compare(empty_lines, 2, "\r\n") == 0) empty_lines += 2;
+    c.in.erase(0, empty_lines);
     if (c.in.empty()) return false;
     std::size_t from = c.scanned > 3 ? c.scanned - 3 : 0;
     std::size_t end = c.in.find("\r\n\r\n", from);
@@ -348,25 +541,12 @@ bool EventServer::answer(Connection& c) {
     const std::size_t header_bytes = end + 4;
     if (header_bytes > limits_.max_header_bytes)
         return reject(431, "Request Header Fields Too Large", "request headers too large");
-    std::string_view block(c.in.data(), end + 2);
-    std::string_view value;
-    if (find_header(block, "transfer-encoding", value))
-        return reject(400, "Bad Request", "chunked request bodies are not accepted");
-    std::size_t body = 0;
-    if (find_header(block, "content-length", value)) {
-        auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), body);
-        if (ec != std::errc{} || p != value.data() + value.size())
-            return reject(400, "Bad Request", "bad Content-Length");
-        if (body > limits_.max_body_bytes) return reject(413, "Payload Too Large", "request body too large");
-    }
-    const std::size_t total = header_bytes + body;
+    const auto framing = check_framing(std::string_view(c.in.data(), end + 2));
+    if (framing.status != 0) return reject(framing.status, "Bad Request", framing.message);
+    if (framing.body > limits_.max_body_bytes) return reject(413, "Payload Too Large", "request body too large");
+    const std::size_t total = header_bytes + framing.body;
     if (c.in.size() < total) return false;
-    if (c.refuse) {
-        counters_.refused.fetch_add(1, std::memory_order_relaxed);
-        c.out += plain_response(503, "Service Unavailable", "too many connections, retry shortly", true);
-        c.close_after = true;
-        return true;
-    }
+    if (c.refuse != Refusal::none) return refuse(c);
     const bool close_connection = draining_.load(std::memory_order_relaxed) ||
                                   ++c.requests >= limits_.requests_per_connection;
     bool closed = close_connection;
@@ -379,6 +559,17 @@ bool EventServer::answer(Connection& c) {
     c.in.erase(0, total);
     c.scanned = 0;
     c.request_started = c.in.empty() ? 0 : now_ms();
+    return true;
+}
+
+bool EventServer::refuse(Connection& c) {
+    const bool client = c.refuse == Refusal::client_full;
+    (client ? counters_.refused_client : counters_.refused).fetch_add(1, std::memory_order_relaxed);
+    c.out += plain_response(503, "Service Unavailable",
+                            client ? "too many connections from this client, retry shortly"
+                                   : "too many connections, retry shortly",
+                            true);
+    c.close_after = true;
     return true;
 }
 
@@ -419,19 +610,22 @@ void EventServer::close(Connection* c) {
     {
         std::lock_guard lock(table_mutex_);
         table_.erase(c);
+        if (auto it = per_client_.find(c->client); it != per_client_.end() && --it->second == 0) per_client_.erase(it);
     }
     epoll_ctl(epoll_, EPOLL_CTL_DEL, c->fd, nullptr);
     ::close(c->fd);
     delete c;
     counters_.open.fetch_sub(1, std::memory_order_relaxed);
+    closed_.fetch_add(1, std::memory_order_relaxed);
 }
 
 // Called with table_mutex_ held, so the socket is still open. Shutting the
 // socket down wakes the worker-free connection in the epoll set; the worker
-// that takes it answers 408 or closes it.
-void EventServer::expire(Connection& c) {
-    if (c.expired.exchange(true)) return;
+// that takes it answers 408 or closes it. False if it was already expired.
+bool EventServer::expire(Connection& c) {
+    if (c.expired.exchange(true)) return false;
     ::shutdown(c.fd, c.state == ConnState::writing ? SHUT_RDWR : SHUT_RD);
+    return true;
 }
 
 void EventServer::sweep() {
@@ -444,8 +638,11 @@ void EventServer::sweep() {
             std::int64_t deadline = c->deadline.load(std::memory_order_relaxed);
             if (deadline == kNoDeadline) continue;  // a worker has it
             auto state = c->state.load(std::memory_order_relaxed);
-            if (now >= deadline || (draining && (state == ConnState::idle || state == ConnState::partial)))
+            if (now >= deadline) {
+                if (expire(*c)) counters_.timed_out.fetch_add(1, std::memory_order_relaxed);
+            } else if (draining && (state == ConnState::idle || state == ConnState::partial)) {
                 expire(*c);
+            }
         }
     }
 }
@@ -476,6 +673,7 @@ bool EventServer::drain(std::chrono::milliseconds deadline) {
         counters_.open.fetch_sub(1, std::memory_order_relaxed);
     }
     table_.clear();
+    per_client_.clear();
     return clean;
 }
 

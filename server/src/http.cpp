@@ -26,6 +26,8 @@ ConnectionLimits connection_limits(const ServerOptions& options) {
     limits.header_timeout = options.header_timeout;
     limits.keep_alive_timeout = options.keep_alive_timeout;
     limits.write_timeout = options.write_timeout;
+    limits.max_connections_per_client = static_cast<std::size_t>(std::max(0, options.max_connections_per_client));
+    limits.unlimited_peers = options.trusted_proxies;
     std::uint64_t cap = static_cast<std::uint64_t>(std::max(1, options.max_connections));
     rlimit files{};
     if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur != RLIM_INFINITY) {
@@ -65,6 +67,24 @@ Result<std::string> query_param(const httplib::Params& params) {
 bool flag_param(const httplib::Params& params, const char* name) {
     auto it = params.find(name);
     return it != params.end() && (it->second == "1" || it->second == "true");
+}
+
+// Bytes a client chose (path, method, forwarded address) as one line of
+// printable text: a log line stays one line and sends no terminal escapes.
+std::string printable(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (char ch : text) {
+        auto byte = static_cast<unsigned char>(ch);
+        if (byte >= 0x20 && byte < 0x7f && ch != '\\') {
+            out += ch;
+        } else {
+            char escaped[5];
+            std::snprintf(escaped, sizeof escaped, "\\x%02x", static_cast<unsigned>(byte));
+            out += escaped;
+        }
+    }
+    return out;
 }
 
 // The body is moved, not copied as Response::set_content would.
@@ -333,11 +353,10 @@ void HttpServer::install_routes() {
         // The route, not the query: queries are what people typed.
         std::string_view path = Metrics::kRoutes[route] == "other" ? std::string_view(req.path).substr(0, 128)
                                                                      : Metrics::kRoutes[route];
-        std::string client = client_address(req);
-        char line[512];
-        std::snprintf(line, sizeof line, "%s %s %.*s %d %.2f ms %zu B", client.c_str(), req.method.c_str(),
-                      static_cast<int>(path.size()), path.data(), res.status, seconds * 1000, res.body.size());
-        log_info("http", line);
+        char figures[96];
+        std::snprintf(figures, sizeof figures, " %d %.2f ms %zu B", res.status, seconds * 1000, res.body.size());
+        auto method = std::string_view(req.method).substr(0, 16);
+        log_info("http", printable(client_address(req)) + " " + printable(method) + " " + printable(path) + figures);
     });
 }
 
@@ -387,6 +406,12 @@ std::string HttpServer::metrics_text() const {
         "# TYPE medsearch_http_connections_accepted_total counter\nmedsearch_http_connections_accepted_total %llu\n"
         "# HELP medsearch_http_connections_refused_total Connections answered 503 (over the cap or stopping).\n"
         "# TYPE medsearch_http_connections_refused_total counter\nmedsearch_http_connections_refused_total %llu\n"
+        "# HELP medsearch_http_connections_refused_per_client_total Connections refused (503 or closed) over "
+        "the limit per client.\n"
+        "# TYPE medsearch_http_connections_refused_per_client_total counter\n"
+        "medsearch_http_connections_refused_per_client_total %llu\n"
+        "# HELP medsearch_http_bad_framing_total Requests refused before routing (400, 413, 431), then closed.\n"
+        "# TYPE medsearch_http_bad_framing_total counter\nmedsearch_http_bad_framing_total %llu\n"
         "# HELP medsearch_http_connections_timed_out_total Connections closed by a deadline.\n"
         "# TYPE medsearch_http_connections_timed_out_total counter\nmedsearch_http_connections_timed_out_total %llu\n"
         "# HELP medsearch_index_info The generation being served.\n"
@@ -401,8 +426,9 @@ std::string HttpServer::metrics_text() const {
         "# TYPE medsearch_cache_bytes gauge\nmedsearch_cache_bytes %zu\n",
         static_cast<long long>(c.in_flight.load()), static_cast<long long>(c.open.load()),
         server_.limits().max_connections, server_.limits().workers, static_cast<unsigned long long>(c.accepted.load()),
-        static_cast<unsigned long long>(c.refused.load()), static_cast<unsigned long long>(c.timed_out.load()),
-        generation.c_str(), generation_number, age, snapshot->pages().entries().size(), cache_ ? cache_->bytes() : 0);
+        static_cast<unsigned long long>(c.refused.load()), static_cast<unsigned long long>(c.refused_client.load()),
+        static_cast<unsigned long long>(c.bad_framing.load()), static_cast<unsigned long long>(c.timed_out.load()),
+        generation.c_str(), generation_number, age, snapshot->pages().size(), cache_ ? cache_->bytes() : 0);
     out += text;
     return out;
 }

@@ -27,6 +27,7 @@ struct Config {
     std::vector<std::string> cors_origins;   // origins allowed to call the API
     unsigned snippet_bytes = 200;            // length of a snippet, in bytes of text
     int cache_mb = 16;                       // MiB of answers kept for repeated requests; 0: none
+    int max_connections_per_client = 256;    // open connections from one client address; 0: no limit
     int index_threads = 0;                   // 0: one per core
     std::size_t max_page_bytes = 4u << 20;   // larger source files are refused with an error
 };

@@ -6,6 +6,9 @@
 // worker takes a connection only when a whole request has arrived, answers it
 // into a buffer (cpp-httplib's process_request on that buffer) and goes back
 // to the set; what the socket does not take at once is sent as it drains.
+// A connection's next request is read and answered only once the socket has
+// taken the previous answers, so a client that does not read costs its
+// unsent answer and no more; buffers are released while a connection idles.
 
 #include <httplib.h>
 
@@ -16,6 +19,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -24,6 +28,12 @@ namespace medsearch {
 struct ConnectionLimits {
     std::size_t workers = 2;               // threads that answer requests (one searcher each)
     std::size_t max_connections = 10000;   // open connections; past it: 503 and close
+    // Open connections from one client address (an IPv6 client: its /64);
+    // past it that client gets 503 and close; 0: no limit.
+    std::size_t max_connections_per_client = 256;
+    // Peers not limited per address (trusted proxies: many clients share one
+    // connection, so the proxy limits them); only the global cap applies.
+    std::vector<std::string> unlimited_peers;
     std::chrono::milliseconds header_timeout{10000};      // first byte of a request to its end
     std::chrono::milliseconds keep_alive_timeout{60000};  // idle between requests
     std::chrono::milliseconds write_timeout{10000};       // an answer the client does not read
@@ -38,8 +48,9 @@ struct ConnectionCounters {
     std::atomic<std::int64_t> in_flight{0};    // requests being answered now
     std::atomic<std::uint64_t> accepted{0};
     std::atomic<std::uint64_t> refused{0};     // answered 503: over max_connections or shutting down
-    std::atomic<std::uint64_t> timed_out{0};   // closed by a deadline (408 for an unfinished request)
-    std::atomic<std::uint64_t> bad_framing{0}; // 400/413/431 before routing
+    std::atomic<std::uint64_t> refused_client{0};  // 503 or closed: over max_connections_per_client
+    std::atomic<std::uint64_t> timed_out{0};   // closed by a deadline (408 for an unfinished request); not by a stop
+    std::atomic<std::uint64_t> bad_framing{0}; // 400/413/431 before routing (then closed)
 };
 
 class EventServer : public httplib::Server {
@@ -63,21 +74,25 @@ class EventServer : public httplib::Server {
 
   private:
     bool process_and_close_socket(socket_t sock) override;
+    bool admit(Connection& c, const std::string& client);
     void work();
     void sweep();
     void handle(Connection& c);
     bool answer(Connection& c);
+    bool refuse(Connection& c);
     void arm(Connection& c, bool more);
     void close(Connection* c);
-    void expire(Connection& c);
+    bool expire(Connection& c);
 
     ConnectionLimits limits_;
     ConnectionCounters counters_;
     int epoll_ = -1;
     std::atomic<bool> stopping_{false};  // workers and sweeper end
     std::atomic<bool> draining_{false};  // new requests get Connection: close
-    std::mutex table_mutex_;             // guards table_; held while the sweeper touches a socket
+    std::mutex table_mutex_;             // guards table_ and per_client_; held while the sweeper touches a socket
     std::unordered_set<Connection*> table_;
+    std::unordered_map<std::string, std::size_t> per_client_;  // open connections by client address
+    std::atomic<std::uint64_t> closed_{0};  // connections closed so far: workers then return freed memory
     std::vector<std::thread> workers_;
     std::thread sweeper_;
 };

@@ -94,11 +94,15 @@ struct ServerOptions {
     int port = 8080;  // 0: any free port
     int threads = 16;  // workers, one searcher each; connections do not hold one
     int max_connections = 10000;  // open connections; past it 503 + Retry-After (lowered to fit the fd limit)
+    // Open connections from one client address (IPv6: one /64), trusted
+    // proxies not counted; past it that client gets 503 + Retry-After; 0: no limit.
+    int max_connections_per_client = 256;
     std::chrono::milliseconds header_timeout{10000};      // to read a request once its first byte came
     std::chrono::milliseconds keep_alive_timeout{60000};  // an idle connection is closed after this
     std::chrono::milliseconds write_timeout{10000};       // a client that does not read its answer
     std::chrono::milliseconds drain_timeout{10000};       // on stop, for requests already read
-    // Peers whose X-Real-IP / X-Forwarded-For name the client in the access log.
+    // Peers whose X-Real-IP / X-Forwarded-For name the client in the access
+    // log; the proxy limits its clients' connections, so they are not limited here.
     std::vector<std::string> trusted_proxies;
     std::string site_url;  // the medicine site: result links of the search page point there
     std::vector<std::string> cors_origins;
