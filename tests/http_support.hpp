@@ -4,6 +4,9 @@
 #include "medsearch/server/http.hpp"
 #include "support.hpp"
 
+// The tests talk HTTP with cpp-httplib's client.
+#include <httplib.h>
+
 #include <chrono>
 #include <functional>
 #include <thread>

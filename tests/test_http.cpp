@@ -1,5 +1,6 @@
 #include "medsearch/server/http.hpp"
 #include "http_support.hpp"
+#include "http/response_cache.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -12,8 +13,8 @@ using nlohmann::json;
 
 namespace {
 
-httplib::Params params(std::initializer_list<std::pair<const char*, std::string>> list) {
-    httplib::Params out;
+QueryParams params(std::initializer_list<std::pair<const char*, std::string>> list) {
+    QueryParams out;
     for (const auto& [key, value] : list) out.emplace(key, value);
     return out;
 }
@@ -58,7 +59,7 @@ TEST_CASE_METHOD(IndexedFixtures, "GET /search answers with the result contract"
 
 TEST_CASE_METHOD(IndexedFixtures, "bad requests get 400 and a JSON error", "[http][integration]") {
     struct Row {
-        httplib::Params params;
+        QueryParams params;
         std::string message;
     };
     const Row rows[] = {

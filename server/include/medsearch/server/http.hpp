@@ -1,92 +1,50 @@
 #pragma once
 // The HTTP API: GET /search, /suggest, /healthz, /metrics, and the search page
 // and widget files (built into the program). Open connections wait in an epoll
-// set (connections.hpp); a few worker threads, one Searcher each, answer the
-// requests that have arrived whole. A watcher switches the searchers to a newly
-// published index without a restart.
+// set; a few worker threads, one Searcher each, answer the requests that have
+// arrived whole. A watcher switches the searchers to a newly published index
+// without a restart. server/src/http/ holds the parts; cpp-httplib parses
+// requests there, behind the types of this header.
 
 #include "medsearch/common/result.hpp"
-#include "medsearch/server/connections.hpp"
-#include "medsearch/server/metrics.hpp"
-#include "medsearch/server/response_cache.hpp"
 #include "medsearch/server/searcher.hpp"
 
-#include <httplib.h>
-
-#include <atomic>
 #include <chrono>
-#include <condition_variable>
+#include <cstdint>
 #include <filesystem>
+#include <map>
 #include <memory>
-#include <mutex>
 #include <string>
-#include <thread>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 namespace medsearch {
 
-// Polls INDEXDIR/CURRENT and loads each newly published generation once.
-class IndexWatcher {
-  public:
-    static Result<std::unique_ptr<IndexWatcher>> start(std::filesystem::path index_dir,
-                                                       std::chrono::milliseconds interval);
-    ~IndexWatcher();
+// A request's query parameters, decoded; a name may come more than once.
+using QueryParams = std::multimap<std::string, std::string>;
 
-    std::shared_ptr<const Snapshot> latest() const;
-    // Checks CURRENT now (the poll does it every interval).
-    void refresh();
-
-  private:
-    IndexWatcher(std::filesystem::path index_dir, std::shared_ptr<const Snapshot> first,
-                 std::chrono::milliseconds interval);
-
-    std::filesystem::path index_dir_;
-    mutable std::mutex mutex_;
-    std::shared_ptr<const Snapshot> latest_;
-    std::chrono::milliseconds interval_;
-    std::mutex stop_mutex_;
-    std::condition_variable stop_signal_;
-    bool stopping_ = false;
-    std::thread thread_;
-};
-
-// Searchers for the worker threads: a request leases one for its duration, so
-// it sees one index generation from start to end.
-class SearcherPool {
-  public:
-    explicit SearcherPool(SearchSettings settings);
-
-    class Lease {
-      public:
-        Lease(SearcherPool& pool, std::unique_ptr<Searcher> searcher);
-        Lease(Lease&&) = default;
-        ~Lease();
-        Searcher& operator*() { return *searcher_; }
-        Searcher* operator->() { return searcher_.get(); }
-
-      private:
-        SearcherPool* pool_;
-        std::unique_ptr<Searcher> searcher_;
-    };
-
-    // A searcher on `snapshot` (the generation the request was read against).
-    Result<Lease> acquire(const std::shared_ptr<const Snapshot>& snapshot);
-
-  private:
-    SearchSettings settings_;
-    std::mutex mutex_;
-    std::vector<std::unique_ptr<Searcher>> idle_;
+// A request as the routes see it.
+struct HttpRequest {
+    std::string method;
+    std::string path;
+    QueryParams params;
+    std::vector<std::pair<std::string, std::string>> headers;
+    std::string remote_address;  // the peer's address
+    // The value of a header (name case-insensitive), or "".
+    std::string header(std::string_view name) const;
 };
 
 struct HttpResponse {
     int status = 200;
     std::string body;
     std::string content_type = "application/json";
+    std::vector<std::pair<std::string, std::string>> headers;  // besides Content-Type and Content-Length
 };
 
 // Route handlers, callable without a network (tests).
-HttpResponse handle_search(const httplib::Params& params, Searcher& searcher);
-HttpResponse handle_suggest(const httplib::Params& params, Searcher& searcher);
+HttpResponse handle_search(const QueryParams& params, Searcher& searcher);
+HttpResponse handle_suggest(const QueryParams& params, Searcher& searcher);
 
 struct ServerOptions {
     std::filesystem::path index_dir;
@@ -124,26 +82,27 @@ class HttpServer {
     // Stops accepting; run() returns once in-flight requests are answered. Safe from any thread.
     void stop();
     bool is_running() const;
-    IndexWatcher& watcher() { return *watcher_; }
     // The name of the generation being served ("gen-000007").
     std::string generation() const;
+    // Checks for a newly published generation now, not at the next poll.
+    void refresh_index();
     // The cap on open connections in force, after the fd limit.
-    std::size_t max_connections() const { return server_.limits().max_connections; }
+    std::size_t max_connections() const;
     // The body of GET /metrics.
     std::string metrics_text() const;
 
-  private:
-    explicit HttpServer(const ServerOptions& options, ConnectionLimits limits);
-    void install_routes();
-    std::string client_address(const httplib::Request& req) const;
+    struct Parts;  // server/src/http/parts.hpp
 
-    ServerOptions options_;
-    std::unique_ptr<IndexWatcher> watcher_;
-    std::unique_ptr<SearcherPool> pool_;
-    std::unique_ptr<ResponseCache> cache_;  // null when caching is off
-    Metrics metrics_;
-    EventServer server_;
-    socket_t listen_socket_ = INVALID_SOCKET;  // cpp-httplib declares socket_t globally
+  private:
+    explicit HttpServer(std::unique_ptr<Parts> parts);
+    std::unique_ptr<Parts> parts_;
 };
+
+// Raises the soft limit on open files to the hard limit; returns the limit in force.
+struct FileLimit {
+    std::uint64_t before = 0;
+    std::uint64_t now = 0;
+};
+FileLimit raise_file_limit();
 
 }  // namespace medsearch

@@ -1,4 +1,4 @@
-#include "medsearch/server/metrics.hpp"
+#include "http/metrics.hpp"
 
 #include <cstdio>
 

@@ -1,4 +1,4 @@
-#include "medsearch/server/response_cache.hpp"
+#include "http/response_cache.hpp"
 
 namespace medsearch {
 

@@ -1,4 +1,4 @@
-#include "medsearch/server/web_assets.hpp"
+#include "http/web_assets.hpp"
 
 #include <optional>
 

@@ -10,12 +10,15 @@
 // taken the previous answers, so a client that does not read costs its
 // unsent answer and no more; buffers are released while a connection idles.
 
-#include <httplib.h>
+#include "medsearch/common/result.hpp"
+#include "medsearch/server/http.hpp"
 
 #include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -53,58 +56,54 @@ struct ConnectionCounters {
     std::atomic<std::uint64_t> bad_framing{0}; // 400/413/431 before routing (then closed)
 };
 
-class EventServer : public httplib::Server {
+// An HTTP/1.1 server of our own types: routes take an HttpRequest and fill
+// an HttpResponse. Inside, cpp-httplib parses and routes each request that has
+// arrived whole (the Engine, connections.cpp).
+class EventServer {
   public:
+    using Handler = std::function<void(const HttpRequest&, HttpResponse&)>;
+    // Called once an answer is written: the request, its status and body size.
+    using Logger = std::function<void(const HttpRequest&, int status, std::size_t body_bytes)>;
+    using ExceptionHandler = std::function<void(const HttpRequest&, HttpResponse&, const std::string& what)>;
+
     explicit EventServer(ConnectionLimits limits);
-    ~EventServer() override;
+    ~EventServer();
     EventServer(const EventServer&) = delete;
     EventServer& operator=(const EventServer&) = delete;
 
-    // Starts the workers and the deadline sweeper; call before listen_after_bind().
-    void start();
-    // After listen_after_bind() returned (stop() closes the listening socket):
-    // closes idle connections, lets requests already read be answered and sent
-    // for up to `deadline`, then closes the rest. True when nothing was cut off.
+    void get(const std::string& path, Handler handler);
+    // OPTIONS requests whose path matches `pattern` (a regular expression).
+    void options(const std::string& pattern, Handler handler);
+    // Runs after every routed request, to add headers (CORS).
+    void after_routing(Handler handler);
+    // An answer of status 400 and more that has no body yet.
+    void on_error(Handler handler);
+    void on_exception(ExceptionHandler handler);
+    void on_answered(Logger logger);
+
+    // Binds `host`:`port` (0: any free port) with a full backlog; returns the port.
+    Result<int> bind(const std::string& host, int port);
+    // Starts the workers and the deadline sweeper, then accepts until stop(); blocks.
+    bool listen();
+    // Stops accepting: listen() returns. Safe from any thread.
+    void stop();
+    bool is_running() const;
+    // After listen() returned: closes idle connections, lets requests already
+    // read be answered and sent for up to `deadline`, then closes the rest.
+    // True when nothing was cut off.
     bool drain(std::chrono::milliseconds deadline);
 
-    const ConnectionCounters& counters() const { return counters_; }
-    const ConnectionLimits& limits() const { return limits_; }
+    const ConnectionCounters& counters() const;
+    const ConnectionLimits& limits() const;
 
-    struct Connection;
+    class Engine;  // cpp-httplib's server with its connections in an epoll set
 
   private:
-    bool process_and_close_socket(socket_t sock) override;
-    bool admit(Connection& c, const std::string& client);
-    void work();
-    void sweep();
-    void handle(Connection& c);
-    bool answer(Connection& c);
-    bool refuse(Connection& c);
-    void arm(Connection& c, bool more);
-    void close(Connection* c);
-    bool expire(Connection& c);
-
-    ConnectionLimits limits_;
-    ConnectionCounters counters_;
-    int epoll_ = -1;
-    std::atomic<bool> stopping_{false};  // workers and sweeper end
-    std::atomic<bool> draining_{false};  // new requests get Connection: close
-    std::mutex table_mutex_;             // guards table_ and per_client_; held while the sweeper touches a socket
-    std::unordered_set<Connection*> table_;
-    std::unordered_map<std::string, std::size_t> per_client_;  // open connections by client address
-    std::atomic<std::uint64_t> closed_{0};  // connections closed so far: workers then return freed memory
-    std::vector<std::thread> workers_;
-    std::thread sweeper_;
+    std::unique_ptr<Engine> engine_;
 };
 
 // When the request the calling worker is answering started (for its log line).
 std::chrono::steady_clock::time_point current_request_start();
 
-// Raises the soft limit on open files to the hard limit; returns the limit in force.
-struct FileLimit {
-    std::uint64_t before = 0;
-    std::uint64_t now = 0;
-};
-FileLimit raise_file_limit();
 
 }  // namespace medsearch

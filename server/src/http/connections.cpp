@@ -1,4 +1,6 @@
-#include "medsearch/server/connections.hpp"
+#include "http/connections.hpp"
+
+#include <httplib.h>
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -11,6 +13,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <charconv>
 #include <cstring>
@@ -188,7 +191,52 @@ enum class ConnState : int { busy, idle, partial, writing };
 // Why a connection's first request gets 503 instead of an answer.
 enum class Refusal { none, server_full, client_full };
 
-struct EventServer::Connection {
+class EventServer::Engine : public httplib::Server {
+  public:
+    explicit Engine(ConnectionLimits limits);
+    ~Engine() override;
+    Engine(const Engine&) = delete;
+    Engine& operator=(const Engine&) = delete;
+
+    // Starts the workers and the deadline sweeper; call before listen_after_bind().
+    void start();
+    // After listen_after_bind() returned (stop() closes the listening socket):
+    // closes idle connections, lets requests already read be answered and sent
+    // for up to `deadline`, then closes the rest. True when nothing was cut off.
+    bool drain(std::chrono::milliseconds deadline);
+
+    const ConnectionCounters& counters() const { return counters_; }
+    const ConnectionLimits& limits() const { return limits_; }
+
+    struct Connection;
+    int listen_socket = -1;  // to raise its backlog after bind
+
+  private:
+    bool process_and_close_socket(socket_t sock) override;
+    bool admit(Connection& c, const std::string& client);
+    void work();
+    void sweep();
+    void handle(Connection& c);
+    bool answer(Connection& c);
+    bool refuse(Connection& c);
+    void arm(Connection& c, bool more);
+    void close(Connection* c);
+    bool expire(Connection& c);
+
+    ConnectionLimits limits_;
+    ConnectionCounters counters_;
+    int epoll_ = -1;
+    std::atomic<bool> stopping_{false};  // workers and sweeper end
+    std::atomic<bool> draining_{false};  // new requests get Connection: close
+    std::mutex table_mutex_;             // guards table_ and per_client_; held while the sweeper touches a socket
+    std::unordered_set<Connection*> table_;
+    std::unordered_map<std::string, std::size_t> per_client_;  // open connections by client address
+    std::atomic<std::uint64_t> closed_{0};  // connections closed so far: workers then return freed memory
+    std::vector<std::thread> workers_;
+    std::thread sweeper_;
+};
+
+struct EventServer::Engine::Connection {
     int fd = -1;
     std::string remote_ip, local_ip;
     int remote_port = 0, local_port = 0;
@@ -267,7 +315,7 @@ thread_local Clock::time_point t_request_start;
 
 Clock::time_point current_request_start() { return t_request_start; }
 
-EventServer::EventServer(ConnectionLimits limits) : limits_(limits) {
+EventServer::Engine::Engine(ConnectionLimits limits) : limits_(limits) {
     new_task_queue = [] { return new InlineQueue; };
     // Only the Keep-Alive header cpp-httplib writes: the deadlines are ours.
     set_keep_alive_timeout(std::max<time_t>(1, static_cast<time_t>(limits_.keep_alive_timeout.count() / 1000)));
@@ -275,7 +323,7 @@ EventServer::EventServer(ConnectionLimits limits) : limits_(limits) {
     set_payload_max_length(limits_.max_body_bytes);
 }
 
-EventServer::~EventServer() {
+EventServer::Engine::~Engine() {
     stopping_ = true;
     for (auto& t : workers_)
         if (t.joinable()) t.join();
@@ -288,14 +336,14 @@ EventServer::~EventServer() {
     if (epoll_ >= 0) ::close(epoll_);
 }
 
-void EventServer::start() {
+void EventServer::Engine::start() {
     epoll_ = epoll_create1(EPOLL_CLOEXEC);
     for (std::size_t i = 0; i < std::max<std::size_t>(1, limits_.workers); ++i)
         workers_.emplace_back([this] { work(); });
     sweeper_ = std::thread([this] { sweep(); });
 }
 
-bool EventServer::process_and_close_socket(socket_t sock) {
+bool EventServer::Engine::process_and_close_socket(socket_t sock) {
     counters_.accepted.fetch_add(1, std::memory_order_relaxed);
     auto open = counters_.open.load(std::memory_order_relaxed);
     const auto cap = static_cast<std::int64_t>(limits_.max_connections);
@@ -343,7 +391,7 @@ bool EventServer::process_and_close_socket(socket_t sock) {
 // Counts the connection against its client's limit and registers it. Past
 // the limit a client's connections are still read, to answer 503, up to as
 // many again; false: beyond those, this one is closed at once.
-bool EventServer::admit(Connection& c, const std::string& client) {
+bool EventServer::Engine::admit(Connection& c, const std::string& client) {
     const std::size_t limit = limits_.max_connections_per_client;
     const auto& peers = limits_.unlimited_peers;
     const bool counted =
@@ -364,7 +412,7 @@ bool EventServer::admit(Connection& c, const std::string& client) {
     return true;
 }
 
-void EventServer::work() {
+void EventServer::Engine::work() {
     std::uint64_t collected = closed_.load(std::memory_order_relaxed);
     int collections = 0;  // still to run while idle
     while (!stopping_.load(std::memory_order_relaxed)) {
@@ -408,7 +456,7 @@ namespace {
 // chunk was read and more may wait.
 enum class Io { all, some, blocked, failed };
 
-Io flush(EventServer::Connection& c) {
+Io flush(EventServer::Engine::Connection& c) {
     while (c.sent < c.out.size()) {
         ssize_t n = ::send(c.fd, c.out.data() + c.sent, c.out.size() - c.sent, MSG_NOSIGNAL);
         if (n > 0) {
@@ -424,7 +472,7 @@ Io flush(EventServer::Connection& c) {
     return Io::all;
 }
 
-Io receive(EventServer::Connection& c) {
+Io receive(EventServer::Engine::Connection& c) {
     char buf[kReadChunk];
     for (;;) {
         ssize_t n = ::recv(c.fd, buf, sizeof buf, 0);
@@ -455,7 +503,7 @@ void discard_input(int fd) {
 
 }  // namespace
 
-void EventServer::handle(Connection& c) {
+void EventServer::Engine::handle(Connection& c) {
     c.deadline = kNoDeadline;
     int answered = 0;
     constexpr int kTurn = 16;  // requests answered in one go before others get a turn
@@ -518,7 +566,7 @@ void EventServer::handle(Connection& c) {
     arm(c, answered == kTurn && !c.close_after);
 }
 
-bool EventServer::answer(Connection& c) {
+bool EventServer::Engine::answer(Connection& c) {
     // RFC 9112 2.2: empty lines before a request line are ignored.
     std::size_t empty_lines = 0;
     while (c.scanned == 0 && c.in.compare(empty_lines, 2, "\r\n") == 0) empty_lines += 2;
@@ -562,7 +610,7 @@ bool EventServer::answer(Connection& c) {
     return true;
 }
 
-bool EventServer::refuse(Connection& c) {
+bool EventServer::Engine::refuse(Connection& c) {
     const bool client = c.refuse == Refusal::client_full;
     (client ? counters_.refused_client : counters_.refused).fetch_add(1, std::memory_order_relaxed);
     c.out += plain_response(503, "Service Unavailable",
@@ -573,7 +621,7 @@ bool EventServer::refuse(Connection& c) {
     return true;
 }
 
-void EventServer::arm(Connection& c, bool more) {
+void EventServer::Engine::arm(Connection& c, bool more) {
     // Requests already read wait for no new bytes: a writable socket wakes them.
     const bool pending = c.sent < c.out.size() || more;
     const std::int64_t now = now_ms();
@@ -606,7 +654,7 @@ void EventServer::arm(Connection& c, bool more) {
     if (!armed) close(&c);
 }
 
-void EventServer::close(Connection* c) {
+void EventServer::Engine::close(Connection* c) {
     {
         std::lock_guard lock(table_mutex_);
         table_.erase(c);
@@ -622,13 +670,13 @@ void EventServer::close(Connection* c) {
 // Called with table_mutex_ held, so the socket is still open. Shutting the
 // socket down wakes the worker-free connection in the epoll set; the worker
 // that takes it answers 408 or closes it. False if it was already expired.
-bool EventServer::expire(Connection& c) {
+bool EventServer::Engine::expire(Connection& c) {
     if (c.expired.exchange(true)) return false;
     ::shutdown(c.fd, c.state == ConnState::writing ? SHUT_RDWR : SHUT_RD);
     return true;
 }
 
-void EventServer::sweep() {
+void EventServer::Engine::sweep() {
     while (!stopping_.load(std::memory_order_relaxed)) {
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
         const std::int64_t now = now_ms();
@@ -647,7 +695,7 @@ void EventServer::sweep() {
     }
 }
 
-bool EventServer::drain(std::chrono::milliseconds deadline) {
+bool EventServer::Engine::drain(std::chrono::milliseconds deadline) {
     draining_ = true;
     const auto until = Clock::now() + deadline;
     bool clean = false;
@@ -688,6 +736,136 @@ FileLimit raise_file_limit() {
     }
     out.now = limit.rlim_cur;
     return out;
+}
+
+// ---- EventServer: our types over the Engine -----------------------------------
+
+namespace {
+
+HttpRequest to_request(const httplib::Request& req) {
+    HttpRequest out;
+    out.method = req.method;
+    out.path = req.path;
+    out.params = req.params;
+    out.headers.assign(req.headers.begin(), req.headers.end());
+    out.remote_address = req.remote_addr;
+    return out;
+}
+
+// The body is moved, not copied as Response::set_content would.
+void write_response(HttpResponse&& from, httplib::Response& res) {
+    res.status = from.status;
+    res.body = std::move(from.body);
+    res.set_header("Content-Type", from.content_type);
+    for (const auto& [name, value] : from.headers) res.set_header(name, value);
+}
+
+}  // namespace
+
+EventServer::EventServer(ConnectionLimits limits) : engine_(std::make_unique<Engine>(std::move(limits))) {}
+
+EventServer::~EventServer() = default;
+
+void EventServer::get(const std::string& path, Handler handler) {
+    engine_->Get(path, [handler = std::move(handler)](const httplib::Request& req, httplib::Response& res) {
+        HttpResponse response;
+        handler(to_request(req), response);
+        write_response(std::move(response), res);
+    });
+}
+
+void EventServer::options(const std::string& pattern, Handler handler) {
+    engine_->Options(pattern, [handler = std::move(handler)](const httplib::Request& req, httplib::Response& res) {
+        HttpResponse response;
+        handler(to_request(req), response);
+        write_response(std::move(response), res);
+    });
+}
+
+void EventServer::after_routing(Handler handler) {
+    engine_->set_post_routing_handler([handler = std::move(handler)](const httplib::Request& req, httplib::Response& res) {
+        HttpResponse extra;
+        extra.status = res.status;
+        handler(to_request(req), extra);
+        for (const auto& [name, value] : extra.headers) res.set_header(name, value);
+    });
+}
+
+void EventServer::on_error(Handler handler) {
+    // cpp-httplib calls this for every status >= 400: bodies already written are kept.
+    engine_->set_error_handler([handler = std::move(handler)](const httplib::Request& req, httplib::Response& res) {
+        if (!res.body.empty()) return;
+        HttpResponse response;
+        response.status = res.status;
+        handler(to_request(req), response);
+        write_response(std::move(response), res);
+    });
+}
+
+void EventServer::on_exception(ExceptionHandler handler) {
+    engine_->set_exception_handler(
+        [handler = std::move(handler)](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
+            std::string what = "unknown exception";
+            try {
+                std::rethrow_exception(ep);
+            } catch (const std::exception& e) {
+                what = e.what();
+            } catch (...) {
+            }
+            HttpResponse response;
+            handler(to_request(req), response, what);
+            write_response(std::move(response), res);
+        });
+}
+
+void EventServer::on_answered(Logger logger) {
+    engine_->set_logger([logger = std::move(logger)](const httplib::Request& req, const httplib::Response& res) {
+        logger(to_request(req), res.status, res.body.size());
+    });
+}
+
+Result<int> EventServer::bind(const std::string& host, int port) {
+    // Small answers must not wait for Nagle's algorithm (40 ms per request).
+    engine_->set_tcp_nodelay(true);
+    engine_->set_socket_options([engine = engine_.get()](socket_t socket) {
+        httplib::default_socket_options(socket);
+        engine->listen_socket = socket;
+    });
+    if (port == 0) {
+        port = engine_->bind_to_any_port(host);
+        if (port < 0) return Error{Errc::bad_input, "cannot listen on " + host};
+    } else if (!engine_->bind_to_port(host, port)) {
+        return Error{Errc::bad_input, "cannot listen on " + host + ":" + std::to_string(port) + " (in use?)"};
+    }
+    // cpp-httplib listens with a backlog of 5, compiled in: connections
+    // beyond it wait for TCP's one-second retry. listen() again raises it.
+    if (engine_->listen_socket >= 0) ::listen(engine_->listen_socket, SOMAXCONN);
+    return port;
+}
+
+bool EventServer::listen() {
+    engine_->start();
+    return engine_->listen_after_bind();
+}
+
+void EventServer::stop() { engine_->stop(); }
+
+bool EventServer::is_running() const { return engine_->is_running(); }
+
+bool EventServer::drain(std::chrono::milliseconds deadline) { return engine_->drain(deadline); }
+
+const ConnectionCounters& EventServer::counters() const { return engine_->counters(); }
+
+const ConnectionLimits& EventServer::limits() const { return engine_->limits(); }
+
+std::string HttpRequest::header(std::string_view name) const {
+    for (const auto& [key, value] : headers)
+        if (key.size() == name.size() &&
+            std::equal(key.begin(), key.end(), name.begin(), [](char a, char b) {
+                return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+            }))
+            return value;
+    return {};
 }
 
 }  // namespace medsearch

@@ -1,0 +1,80 @@
+// The API's handlers: query parameters in, a JSON body out.
+#include "http/parts.hpp"
+
+#include "medsearch/common/log.hpp"
+#include "medsearch/server/json.hpp"
+
+#include <charconv>
+
+namespace medsearch {
+namespace {
+
+Result<unsigned> unsigned_param(const QueryParams& params, const char* name, unsigned fallback) {
+    auto it = params.find(name);
+    if (it == params.end()) return fallback;
+    const auto& text = it->second;
+    unsigned value = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (text.empty() || ec != std::errc{} || end != text.data() + text.size())
+        return Error{Errc::bad_input, std::string(name) + " must be a whole number, got '" + text + "'"};
+    return value;
+}
+
+Result<std::string> query_param(const QueryParams& params) {
+    auto it = params.find("q");
+    if (it == params.end()) return Error{Errc::bad_input, "missing query parameter 'q'"};
+    return it->second;
+}
+
+HttpResponse json_response(int status, std::string body) {
+    HttpResponse response;
+    response.status = status;
+    response.body = std::move(body);
+    return response;
+}
+
+bool flag_param(const QueryParams& params, const char* name) {
+    auto it = params.find(name);
+    return it != params.end() && (it->second == "1" || it->second == "true");
+}
+
+}  // namespace
+
+HttpResponse error_response(const Error& error) {
+    int status = error.code == Errc::bad_input ? 400 : error.code == Errc::not_found ? 404 : 500;
+    // Details of internal failures go to the log, not to the client.
+    if (status == 500) log_error("http", error.message);
+    return json_response(status, error_json(status, status == 500 ? "internal error" : error.message));
+}
+
+HttpResponse handle_search(const QueryParams& params, Searcher& searcher) {
+    SearchRequest request;
+    auto q = query_param(params);
+    if (!q) return error_response(q.error());
+    request.query = q.value();
+    auto limit = unsigned_param(params, "limit", 10);
+    if (!limit) return error_response(limit.error());
+    auto offset = unsigned_param(params, "offset", 0);
+    if (!offset) return error_response(offset.error());
+    request.limit = limit.value();
+    request.offset = offset.value();
+    request.explain = flag_param(params, "explain");
+    auto page = searcher.search(request);
+    if (!page) return error_response(page.error());
+    return json_response(200, to_json(page.value()));
+}
+
+HttpResponse handle_suggest(const QueryParams& params, Searcher& searcher) {
+    SuggestRequest request;
+    auto q = query_param(params);
+    if (!q) return error_response(q.error());
+    request.query = q.value();
+    auto limit = unsigned_param(params, "limit", 8);
+    if (!limit) return error_response(limit.error());
+    request.limit = limit.value();
+    auto page = searcher.suggest(request);
+    if (!page) return error_response(page.error());
+    return json_response(200, to_json(page.value()));
+}
+
+}  // namespace medsearch
