@@ -79,6 +79,18 @@ TEST_CASE("a wildcard stands for at most the limit's most frequent terms", "[cos
     auto result = searcher->search({"zqword* OR zzzz", 0, 100});
     REQUIRE(result.ok());
     CHECK(result.value().total == kMaxWildcardTerms);
+    // Wildcards share what they may stand for; past their limit they are
+    // read as the words typed, and the answer says it is partial.
+    std::string many = "zzzz";
+    for (std::size_t i = 0; i < kMaxWildcards; ++i) many += " OR zqword*";
+    auto shared = searcher->search({many, 0, 100});
+    REQUIRE(shared.ok());
+    CHECK_FALSE(shared.value().partial);
+    CHECK(shared.value().total == kMaxWildcardTerms / kMaxWildcards);
+    auto past = searcher->search({many + " OR zqword*", 0, 100});
+    REQUIRE(past.ok());
+    CHECK(past.value().partial);
+    CHECK(past.value().total == shared.value().total);
     // One term alone still matches its page.
     auto one = searcher->search({"zqword1000", 0, 5});
     REQUIRE(one.ok());

@@ -129,7 +129,7 @@ Result<SearchPage> Searcher::run(const SearchRequest& request, Syntax syntax) {
     page.query = request.query;
     page.corrected = plan.corrected;
     page.expanded = plan.expanded;
-    page.partial = plan.words_left_out;
+    page.partial = plan.cut_short;
     if (plan.intent) page.intent = std::string(plan.intent->id);
     page.topic = topic_block(plan, *snapshot_);
     if (query.empty()) return page;

@@ -272,6 +272,10 @@ Xapian::Query QueryBuilder::build_text(const QueryPlan& plan) {
     std::vector<Xapian::Query> text_queries;
     const unsigned plain_flags = Xapian::QueryParser::FLAG_PHRASE;
     const unsigned advanced_flags = Xapian::QueryParser::FLAG_DEFAULT | Xapian::QueryParser::FLAG_WILDCARD;
+    // The wildcards share what they may stand for (query_limits.hpp).
+    auto per_wildcard = std::max<unsigned>(kMinWildcardTerms, kMaxWildcardTerms / static_cast<unsigned>(std::max<std::size_t>(1, plan.wildcards)));
+    parser_.set_max_expansion(per_wildcard, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT,
+                              Xapian::QueryParser::FLAG_WILDCARD | Xapian::QueryParser::FLAG_PARTIAL);
     for (std::size_t i = 0; i < plan.text.size(); ++i) {
         const auto& part = plan.text[i];
         auto flags = plan.advanced ? advanced_flags : plain_flags;

@@ -125,6 +125,12 @@ QueryPlan advanced_plan(std::string_view query) {
         if (end == std::string_view::npos) end = query.size();
         std::string word(query.substr(start, end - start));
         if (!is_operator(word)) word = fold_case(word);
+        // Wildcards past the limit are searched as the words typed.
+        if (word.find('*') != std::string::npos && ++plan.wildcards > kMaxWildcards) {
+            std::erase(word, '*');
+            --plan.wildcards;
+            plan.cut_short = true;
+        }
         lowered += (lowered.empty() ? "" : " ") + word;
         start = end + 1;
     }
@@ -226,7 +232,7 @@ void QueryReader::finish() {
 QueryPlan plan_query(std::string_view query, const Snapshot& snapshot, Syntax syntax) {
     auto kept = query.substr(0, prefix_with_words(query, kMaxQueryWords));
     auto plan = syntax == Syntax::allowed && is_syntax(kept) ? advanced_plan(kept) : QueryReader(kept, snapshot).read();
-    plan.words_left_out = kept.size() < query.size();
+    plan.cut_short = plan.cut_short || kept.size() < query.size();
     return plan;
 }
 

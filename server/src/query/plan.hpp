@@ -59,7 +59,10 @@ struct QueryPlan {
     // user's, then the medical terms it expands to): pages whose drug treats
     // it (schema::kUsageOnlyCausedPrefix) come first.
     std::vector<std::vector<std::string>> treats;
-    bool words_left_out = false;  // the query had more than kMaxQueryWords words: the rest were not read
+    // The query asked for more than a search may cost (query_limits.hpp): more
+    // than kMaxQueryWords words or kMaxWildcards wildcards; the rest were read as words or left out.
+    bool cut_short = false;
+    std::size_t wildcards = 0;  // words with a wildcard ("amox*") in a query with Xapian syntax
 };
 
 enum class Syntax { allowed, ignored };

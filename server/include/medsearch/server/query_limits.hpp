@@ -19,8 +19,12 @@ inline constexpr std::size_t kMaxQueryWords = 32;
 // A word longer than this is searched as typed, never corrected or completed:
 // no drug name is that long, and the typo index's cost grows with it.
 inline constexpr std::size_t kMaxFuzzyWordBytes = 64;
-// Terms one wildcard ("amox*") may stand for: the most frequent ones.
+// Terms the wildcards of a query ("amox*") may stand for together, the most
+// frequent ones, shared among them; a wildcard stands for at least
+// kMinWildcardTerms; wildcards past kMaxWildcards are read as the words typed.
 inline constexpr unsigned kMaxWildcardTerms = 100;
+inline constexpr unsigned kMinWildcardTerms = 10;
+inline constexpr std::size_t kMaxWildcards = kMaxWildcardTerms / kMinWildcardTerms;
 // After this, a search stops making snippets and returns what it has, partial.
 inline constexpr std::chrono::milliseconds kDefaultSearchDeadline{40};
 
