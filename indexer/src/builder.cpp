@@ -121,7 +121,12 @@ PageOutcome process_page(const SourceFile& file, std::string bytes, std::uint64_
     outcome.diagnostics = std::move(parsed.diagnostics);
     if (!parsed.page) return outcome;
     const auto& page = *parsed.page;
-    outcome.document = builder.build(page);
+    auto built = builder.build(page, parsed.title_line);
+    if (built.refused) {
+        outcome.diagnostics.push_back(std::move(*built.refused));
+        return outcome;
+    }
+    outcome.document = std::move(built.document);
     outcome.entry = CatalogEntry{page.path, page.title, page.url, hash, page.components};
     return outcome;
 }
@@ -164,9 +169,9 @@ void write_dictionaries(Xapian::WritableDatabase& db, const Dictionaries& dictio
     for (const auto& key : old_keys) db.clear_synonyms(key);
     std::string kinds;
     for (const auto& [key, values] : table.expansions) {
-        if (key.size() > 200) continue;
+        if (key.size() > schema::kMaxSynonymBytes) continue;
         for (const auto& value : values)
-            if (value.size() <= 200) db.add_synonym(key, value);
+            if (value.size() <= schema::kMaxSynonymBytes) db.add_synonym(key, value);
         kinds += key + "\t" + std::string(to_string(table.kinds.at(key))) + "\n";
     }
     db.set_metadata(schema::kMetaSynonymKinds, kinds);
