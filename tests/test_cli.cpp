@@ -141,3 +141,32 @@ TEST_CASE("index --threads overrides the configuration file even with 0 for one 
     auto build = nlohmann::json::parse(opened.value().db.get_metadata(schema::kMetaBuild));
     CHECK(build["threads"] == std::max(1u, std::thread::hardware_concurrency()));
 }
+
+TEST_CASE_METHOD(CliFixture, "search and stats answer from the newest complete generation when CURRENT is damaged",
+                 "[cli][integration]") {
+    struct Row {
+        const char* damage;
+        std::string current;  // "-": no CURRENT
+        const char* warning;
+    };
+    const Row rows[] = {
+        {"garbage", "junk\n", "CURRENT: does not name a generation: 'junk'; serving gen-000001"},
+        {"missing", "-", "CURRENT is missing; serving gen-000001, the newest complete generation"},
+    };
+    auto errors = dir / "stderr";
+    for (const auto& row : rows) {
+        CAPTURE(row.damage);
+        if (row.current == "-") fs::remove(index / "CURRENT");
+        else write_file(index / "CURRENT", row.current);
+        auto searched = run(medsearch() + " search --json metformin 2> " + quoted(errors));
+        CHECK(searched.status == 0);
+        CHECK(nlohmann::json::parse(searched.out)["hits"][0]["path"] == "m/metformin.md");
+        CHECK(read_file(errors).find(std::string("warning: index: ") + index.string() + "/" + row.warning) !=
+              std::string::npos);
+        auto stats = run(medsearch() + " stats --json 2> " + quoted(errors));
+        CHECK(stats.status == 0);
+        CHECK(nlohmann::json::parse(stats.out)["generation"] == "gen-000001");
+        CHECK(read_file(errors).find(row.warning) != std::string::npos);
+        CHECK(fs::exists(index / "CURRENT") == (row.current != "-"));  // readers write nothing
+    }
+}

@@ -5,6 +5,7 @@
 #include "medsearch/indexer/builder.hpp"
 #include "medsearch/indexer/check.hpp"
 #include "medsearch/indexer/markdown.hpp"
+#include "http_support.hpp"
 #include "support.hpp"
 
 #include <sys/resource.h>
@@ -14,9 +15,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <csignal>
 #include <cstdlib>
 #include <set>
+#include <thread>
 
 using namespace medsearch;
 using namespace medsearch::test;
@@ -98,6 +101,60 @@ TEST_CASE("a damaged, missing or dangling CURRENT is recovered from the newest c
         // Unfinished and unnamed: removed. The one that serves: kept.
         CHECK(entries(dir / "index") == std::set<std::string>{".lock", ".source-hashes", "CURRENT", "gen-000001"});
     }
+}
+
+TEST_CASE("readers open the newest complete generation when CURRENT is damaged or missing, and write nothing",
+          "[reliability][integration]") {
+    struct Row {
+        const char* damage;
+        std::string current;  // what CURRENT holds; "-" for no CURRENT at all
+        const char* reported;
+    };
+    const Row rows[] = {
+        {"garbage", "not a generation\n", "does not name a generation"},
+        {"missing", "-", "index/CURRENT is missing"},
+        {"dangling", "gen-000009\n", "gen-000009"},
+    };
+    TempDir dir;
+    REQUIRE(build_index(fixture_build(fixtures() / "corpus", dir / "index")).ok());
+    const auto before = served(dir / "index");
+    for (const auto& row : rows) {
+        CAPTURE(row.damage);
+        if (row.current == "-") fs::remove(dir / "index/CURRENT");
+        else write_file(dir / "index/CURRENT", row.current);
+        const auto folder = entries(dir / "index");
+
+        auto opened = open_current_index(dir / "index");
+        REQUIRE(opened.ok());
+        CHECK(opened.value().generation.name == "gen-000001");
+        CHECK(opened.value().fallback.find(row.reported) != std::string::npos);
+        CHECK(opened.value().fallback.find("serving gen-000001, the newest complete generation") != std::string::npos);
+        CHECK(served(dir / "index") == before);
+        auto stats = read_index_stats(dir / "index");
+        REQUIRE(stats.ok());
+        CHECK(stats.value().generation == "gen-000001");
+        {
+            TestServer server(dir / "index", [](ServerOptions& options) {
+                options.reload_interval = std::chrono::milliseconds(10);
+            });
+            auto answer = server.client().Get("/search?q=metformin");
+            REQUIRE(answer);
+            CHECK(answer->status == 200);
+            CHECK(answer->body.find("\"path\":\"m/metformin.md\"") != std::string::npos);
+            // Its watcher keeps the generation it has: no reload at each poll.
+            auto first = server.http().watcher().latest();
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+            CHECK(server.http().watcher().latest() == first);
+        }
+        // Readers never repair: CURRENT is the writer's.
+        CHECK(entries(dir / "index") == folder);
+        if (row.current != "-") CHECK(read_file(dir / "index/CURRENT") == row.current);
+    }
+    // With no complete generation, readers fail as before.
+    fs::remove_all(dir / "index/gen-000001");
+    auto opened = open_current_index(dir / "index");
+    REQUIRE_FALSE(opened.ok());
+    CHECK(opened.error().message.find("gen-000009") != std::string::npos);
 }
 
 TEST_CASE("with nothing complete to recover, no generation is removed before a new one serves",

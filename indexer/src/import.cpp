@@ -36,7 +36,7 @@ static Result<ImportReport> copy_and_publish(const fs::path& from_dir, const fs:
     std::error_code ec;
     fs::copy(source.value().path, generation.value().db(), fs::copy_options::recursive, ec);
     if (ec) return Error{Errc::index, "copying " + source.value().path.string() + ": " + ec.message()};
-    if (!detail::is_complete_database(generation.value().db()))
+    if (!is_complete_generation(generation.value().db()))
         return Error{Errc::index, "copying " + source.value().path.string() + ": the copy does not open"};
     auto published = generation.value().publish();
     if (!published) return published.error();

@@ -57,19 +57,6 @@ bool is_generation_name(std::string_view name) {
            name.find('/') == std::string_view::npos;
 }
 
-// Generation folders of `index_dir`, newest first.
-std::vector<std::string> list_generations(const fs::path& index_dir) {
-    std::vector<std::string> generations;
-    std::error_code ec;
-    for (const auto& entry : fs::directory_iterator(index_dir, ec)) {
-        auto name = entry.path().filename().string();
-        if (is_generation_name(name) && entry.is_directory(ec)) generations.push_back(name);
-    }
-    std::sort(generations.begin(), generations.end(),
-              [](const auto& a, const auto& b) { return generation_number(a) > generation_number(b); });
-    return generations;
-}
-
 const char* step_name(PublishStep step) {
     switch (step) {
         case PublishStep::sync_files: return "syncing the new index";
@@ -106,22 +93,12 @@ bool placed_recently(const fs::path& generation) {
 
 }  // namespace
 
-bool is_complete_database(const fs::path& database) {
-    try {
-        Xapian::Database db(database.string(), Xapian::DB_BACKEND_GLASS);
-        auto build = nlohmann::json::parse(db.get_metadata(schema::kMetaBuild), nullptr, false);
-        return build.is_object() && build.contains("content_hash");
-    } catch (const Xapian::Error&) {
-        return false;
-    }
-}
-
 Result<ServingGeneration> find_serving_generation(const fs::path& index_dir) {
     ServingGeneration serving;
     auto current = read_current_generation(index_dir);
     std::string problem;
     if (current) {
-        if (is_generation_name(current.value().name) && is_complete_database(current.value().path)) {
+        if (is_generation_name(current.value().name) && is_complete_generation(current.value().path)) {
             serving.generation = current.value();
             return serving;
         }
@@ -132,19 +109,17 @@ Result<ServingGeneration> find_serving_generation(const fs::path& index_dir) {
     } else {
         problem = current.error().message;
     }
-    auto generations = list_generations(index_dir);
-    auto newest = std::find_if(generations.begin(), generations.end(),
-                               [&](const auto& name) { return is_complete_database(index_dir / name); });
-    if (newest == generations.end()) {
+    auto newest = newest_complete_generation(index_dir);
+    if (!newest) {
         // A folder without CURRENT and without generations is simply new.
-        if (!generations.empty() || (!current && current.error().code != Errc::not_found))
+        if (!list_generations(index_dir).empty() || (!current && current.error().code != Errc::not_found))
             serving.recovered = problem + "; no complete generation to recover";
         return serving;
     }
-    auto republished = publish(index_dir, *newest);
+    auto republished = publish(index_dir, newest->name);
     if (!republished) return republished.error();
-    serving.generation = IndexGeneration{*newest, index_dir / *newest, generation_number(*newest)};
-    serving.recovered = problem + "; recovered " + *newest + ", the newest complete generation";
+    serving.generation = *newest;
+    serving.recovered = problem + "; recovered " + newest->name + ", the newest complete generation";
     return serving;
 }
 

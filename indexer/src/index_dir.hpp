@@ -27,10 +27,6 @@ class IndexLock {
 
 std::string generation_name(unsigned long number);
 
-// Whether a database can serve: it opens and its metadata holds the build
-// facts that a build writes last (of whatever schema).
-bool is_complete_database(const std::filesystem::path& database);
-
 // The generation that serves, as the writer sees it: the one CURRENT names,
 // or, when CURRENT is missing, damaged or names a generation that cannot
 // serve, the newest complete generation, which is published again (and

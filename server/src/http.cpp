@@ -117,6 +117,7 @@ void IndexWatcher::refresh() {
     auto current = read_current_generation(index_dir_);
     if (!current || current.value().name == latest()->generation().name) return;
     auto opened = open_current_index(index_dir_);
+    if (opened && opened.value().generation.name == latest()->generation().name) return;  // CURRENT dangles
     if (!opened) {
         log_warn("index", "cannot open the new index, still serving " + latest()->generation().name + ": " +
                               opened.error().message);
