@@ -230,6 +230,9 @@ int main(int argc, char** argv) {
         return app.exit(e) == 0 ? kOk : kUsage;
     }
     set_log_level(quiet ? LogLevel::error : verbose ? LogLevel::debug : LogLevel::info);
+    // Past a file size limit (ulimit -f) a write fails with EFBIG, which the
+    // writers report ("File too large"), instead of killing the process.
+    if (*index || *publish) std::signal(SIGXFSZ, SIG_IGN);
 
     auto settings = load_settings(flags);
     if (!settings) return fail(settings.error());

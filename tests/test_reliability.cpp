@@ -55,6 +55,48 @@ class ScopedEnv {
     const char* name_;
 };
 
+// A config file for the fixtures' dictionaries and `source`, indexed into dir/index.
+fs::path write_config(const TempDir& dir, const fs::path& source) {
+    auto config = dir / "config.yaml";
+    write_file(config, "source: " + source.string() + "\nindex: " + (dir / "index").string() +
+                           "\nsynonyms: " + (fixtures() / "synonyms.yaml").string() + "\nmedicines: " +
+                           (fixtures() / "everyday-medicines.yaml").string() + "\n");
+    return config;
+}
+
+// How the medsearch program is started: with `args`, SIGXFSZ at its default
+// disposition and a limit on the size of the files it writes.
+struct Spawn {
+    std::vector<std::string> args;
+    rlim_t file_size_limit = RLIM_INFINITY;
+};
+
+struct Ran {
+    int status = -1;  // -1: killed by a signal
+    std::string errors;
+};
+
+Ran spawn_medsearch(const Spawn& spawn, const fs::path& log) {
+    std::vector<char*> argv{const_cast<char*>("medsearch")};
+    for (const auto& arg : spawn.args) argv.push_back(const_cast<char*>(arg.c_str()));
+    argv.push_back(nullptr);
+    pid_t child = ::fork();
+    REQUIRE(child >= 0);
+    if (child == 0) {
+        ::signal(SIGXFSZ, SIG_DFL);
+        rlimit limit{spawn.file_size_limit, spawn.file_size_limit};
+        if (::setrlimit(RLIMIT_FSIZE, &limit) != 0) ::_exit(124);
+        if (!std::freopen(log.c_str(), "w", stderr)) ::_exit(126);
+        ::execv(program().c_str(), argv.data());
+        ::_exit(127);
+    }
+    int status = 0;
+    ::waitpid(child, &status, 0);
+    Ran ran{WIFEXITED(status) ? WEXITSTATUS(status) : -1, read_file(log)};
+    REQUIRE(ran.status != 124);
+    return ran;
+}
+
 const Diagnostic* diagnostic_for(const BuildReport& report, const std::string& path) {
     for (const auto& d : report.diagnostics)
         if (d.path == path && d.severity == Severity::error) return &d;
@@ -253,40 +295,27 @@ TEST_CASE("publish fails cleanly at each step and the served index stays", "[rel
     }
 }
 
-TEST_CASE("a full disk fails the build with what ran out, and the previous index serves",
+TEST_CASE("a file size limit fails the build with what ran out, and the previous index serves",
           "[reliability][integration]") {
     TempDir dir;
-    auto index = dir / "index";
-    write_file(dir / "config.yaml", "source: " + (fixtures() / "corpus").string() + "\nindex: " + index.string() +
-                                        "\nsynonyms: " + (fixtures() / "synonyms.yaml").string() + "\n");
-    auto run_index = [&](rlim_t file_size_limit) {
-        auto log = dir / "stderr";
-        pid_t child = ::fork();
-        REQUIRE(child >= 0);
-        if (child == 0) {
-            // Files may not grow past the limit: writes fail with EFBIG, as on
-            // a full disk they fail with ENOSPC (SIGXFSZ would kill instead).
-            ::signal(SIGXFSZ, SIG_IGN);
-            rlimit limit{file_size_limit, file_size_limit};
-            ::setrlimit(RLIMIT_FSIZE, &limit);
-            if (!std::freopen(log.c_str(), "w", stderr)) ::_exit(126);
-            ::execl(program().c_str(), "medsearch", "-q", "--config", (dir / "config.yaml").c_str(), "index",
-                    "--full", nullptr);
-            ::_exit(127);
-        }
-        int status = 0;
-        ::waitpid(child, &status, 0);
-        return std::pair{WIFEXITED(status) ? WEXITSTATUS(status) : -1, read_file(log)};
-    };
-    REQUIRE(run_index(RLIM_INFINITY).first == 0);
+    copy_tree(fixtures() / "corpus", dir / "src");
+    const auto config = write_config(dir, dir / "src");
+    const auto index = dir / "index";
+    const auto log = dir / "stderr";
+    // Files may not grow past the limit; SIGXFSZ at its default would kill
+    // the program: it must ignore the signal itself to report EFBIG.
+    const Spawn full{{"-q", "--config", config.string(), "index", "--full"}, 64 * 1024};
+    REQUIRE(spawn_medsearch({{"-q", "--config", config.string(), "index"}}, log).status == 0);
     const auto before = served(index);
-    auto [status, errors] = run_index(64 * 1024);
-    CHECK(status == 1);
-    CAPTURE(errors);
-    CHECK(errors.find("File too large") != std::string::npos);
-    CHECK(errors.find("disk full or file size limit reached") != std::string::npos);
+    write_file(dir / "src/m/metformin.md", read_file(fixtures() / "corpus/m/metformin.md") + "\nzebrafish\n");
+    auto ran = spawn_medsearch(full, log);
+    CAPTURE(ran.errors);
+    CHECK(ran.status == 1);
+    CHECK(ran.errors.find("File too large") != std::string::npos);
+    CHECK(ran.errors.find("(disk full or file size limit reached; the previous index still serves)") !=
+          std::string::npos);
     CHECK(served(index) == before);
-    CHECK(run_index(RLIM_INFINITY).first == 0);  // and the next build cleans up after it
+    REQUIRE(spawn_medsearch({{"-q", "--config", config.string(), "index"}}, log).status == 0);
     for (const auto& name : entries(index)) CHECK_FALSE(name.starts_with("tmp-"));
 }
 
