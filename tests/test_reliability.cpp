@@ -6,8 +6,11 @@
 #include "medsearch/indexer/check.hpp"
 #include "medsearch/indexer/markdown.hpp"
 #include "http_support.hpp"
+#include "index_dir.hpp"
 #include "support.hpp"
 
+#include <linux/capability.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -65,10 +68,13 @@ fs::path write_config(const TempDir& dir, const fs::path& source) {
 }
 
 // How the medsearch program is started: with `args`, SIGXFSZ at its default
-// disposition and a limit on the size of the files it writes.
+// disposition, a limit on the size of the files it writes, and, when
+// `bound_by_modes`, without the capabilities that let root ignore file modes
+// (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH), as any other user.
 struct Spawn {
     std::vector<std::string> args;
     rlim_t file_size_limit = RLIM_INFINITY;
+    bool bound_by_modes = false;
 };
 
 struct Ran {
@@ -86,6 +92,11 @@ Ran spawn_medsearch(const Spawn& spawn, const fs::path& log) {
         ::signal(SIGXFSZ, SIG_DFL);
         rlimit limit{spawn.file_size_limit, spawn.file_size_limit};
         if (::setrlimit(RLIMIT_FSIZE, &limit) != 0) ::_exit(124);
+        // Dropped from the bounding set, they are not regained by exec.
+        if (spawn.bound_by_modes && ::geteuid() == 0 &&
+            (::prctl(PR_CAPBSET_DROP, CAP_DAC_OVERRIDE, 0, 0, 0) != 0 ||
+             ::prctl(PR_CAPBSET_DROP, CAP_DAC_READ_SEARCH, 0, 0, 0) != 0))
+            ::_exit(125);
         if (!std::freopen(log.c_str(), "w", stderr)) ::_exit(126);
         ::execv(program().c_str(), argv.data());
         ::_exit(127);
@@ -94,6 +105,7 @@ Ran spawn_medsearch(const Spawn& spawn, const fs::path& log) {
     ::waitpid(child, &status, 0);
     Ran ran{WIFEXITED(status) ? WEXITSTATUS(status) : -1, read_file(log)};
     REQUIRE(ran.status != 124);
+    REQUIRE(ran.status != 125);  // the test needs a user bound by file modes
     return ran;
 }
 
@@ -305,18 +317,106 @@ TEST_CASE("a file size limit fails the build with what ran out, and the previous
     // Files may not grow past the limit; SIGXFSZ at its default would kill
     // the program: it must ignore the signal itself to report EFBIG.
     const Spawn full{{"-q", "--config", config.string(), "index", "--full"}, 64 * 1024};
+    const Spawn incremental{{"-q", "--config", config.string(), "index"}, 64 * 1024};
     REQUIRE(spawn_medsearch({{"-q", "--config", config.string(), "index"}}, log).status == 0);
     const auto before = served(index);
-    write_file(dir / "src/m/metformin.md", read_file(fixtures() / "corpus/m/metformin.md") + "\nzebrafish\n");
-    auto ran = spawn_medsearch(full, log);
-    CAPTURE(ran.errors);
-    CHECK(ran.status == 1);
-    CHECK(ran.errors.find("File too large") != std::string::npos);
-    CHECK(ran.errors.find("(disk full or file size limit reached; the previous index still serves)") !=
-          std::string::npos);
-    CHECK(served(index) == before);
+    for (const auto* run : {&full, &incremental}) {
+        CAPTURE(run->args.back());
+        write_file(dir / "src/m/metformin.md", read_file(fixtures() / "corpus/m/metformin.md") + "\nzebrafish\n");
+        auto ran = spawn_medsearch(*run, log);
+        CAPTURE(ran.errors);
+        CHECK(ran.status == 1);
+        CHECK(ran.errors.find("File too large") != std::string::npos);
+        CHECK(ran.errors.find("(disk full or file size limit reached; the previous index still serves)") !=
+              std::string::npos);
+        CHECK(served(index) == before);
+    }
+    // The incremental one failed copying the generation it starts from.
+    CHECK(read_file(log).find("error: medsearch: copying ") != std::string::npos);
     REQUIRE(spawn_medsearch({{"-q", "--config", config.string(), "index"}}, log).status == 0);
     for (const auto& name : entries(index)) CHECK_FALSE(name.starts_with("tmp-"));
+}
+
+TEST_CASE("a full disk or a failing disk during a copy says so", "[reliability][unit]") {
+    TempDir dir;
+    write_file(dir / "table", std::string(100000, 't'));
+    auto copied = detail::copy_file_contents(dir / "table", "/dev/full");  // every write: ENOSPC
+    REQUIRE_FALSE(copied.ok());
+    CHECK(detail::explain_storage_error(copied.error()).message ==
+          "copying /dev/full: No space left on device (disk full or file size limit reached; the previous index "
+          "still serves)");
+    struct Row {
+        const char* message;
+        const char* hint;
+    };
+    const Row rows[] = {
+        {"writing the index: DatabaseError: Error writing block 8 (File too large)", "disk full or file size limit"},
+        {"copying a/b: Disk quota exceeded", "disk full or file size limit"},
+        {"copying a/b: Input/output error", "the disk may be full or failing"},
+        {"copying a/b: Permission denied", ""},
+    };
+    for (const auto& row : rows) {
+        CAPTURE(row.message);
+        auto explained = detail::explain_storage_error(detail::explain_storage_error({Errc::index, row.message}));
+        auto hint = explained.message.substr(std::string_view(row.message).size());
+        CHECK(hint.find(row.hint) != std::string::npos);
+        CHECK((hint.empty() || hint.find('(') == hint.rfind('(')));  // said once
+    }
+}
+
+TEST_CASE("a read-only generation is updated through a writable copy, and removed when its time comes",
+          "[reliability][integration]") {
+    TempDir dir;
+    copy_tree(fixtures() / "corpus", dir / "src");
+    const auto config = write_config(dir, dir / "src");
+    const auto index = dir / "index", log = dir / "stderr";
+    REQUIRE(build_index(fixture_build(dir / "src", index)).ok());
+    fs::create_directories(index / "tmp-gen-000007/db");
+    write_file(index / "tmp-gen-000007/db/postlist.glass", "half written");
+    REQUIRE(std::system(("chmod -R a-w " + quoted(index / "gen-000001") + " " + quoted(index / "tmp-gen-000007")).c_str()) == 0);
+
+    const Spawn update{{"--config", config.string(), "index"}, RLIM_INFINITY, true};
+    write_file(dir / "src/m/metformin.md", read_file(fixtures() / "corpus/m/metformin.md") + "\nzebrafish\n");
+    auto ran = spawn_medsearch(update, log);
+    CAPTURE(ran.errors);
+    CHECK(ran.status == 0);
+    CHECK(ran.errors.find("published gen-000002: 25 pages (0 added, 1 changed, 0 removed, 24 unchanged)") !=
+          std::string::npos);
+    CHECK(ran.errors.find("full build") == std::string::npos);
+    CHECK(served(index).find("m/metformin.md") != std::string::npos);
+    CHECK_FALSE(fs::exists(index / "tmp-gen-000007"));  // a read-only leftover goes too
+
+    // Two builds on, the read-only generation is no reader's any more.
+    std::this_thread::sleep_for(std::chrono::milliseconds(2100));
+    write_file(dir / "src/m/metformin.md", read_file(fixtures() / "corpus/m/metformin.md"));
+    ran = spawn_medsearch(update, log);
+    CHECK(ran.status == 0);
+    CHECK(entries(index) == std::set<std::string>{".lock", ".source-hashes", "CURRENT", "gen-000002", "gen-000003"});
+}
+
+TEST_CASE("a generation that cannot be copied is rebuilt in full", "[reliability][integration]") {
+    TempDir dir;
+    copy_tree(fixtures() / "corpus", dir / "src");
+    const auto config = write_config(dir, dir / "src");
+    const auto index = dir / "index", log = dir / "stderr";
+    REQUIRE(build_index(fixture_build(dir / "src", index)).ok());
+    // A file readers never open, unreadable: the copy fails, the generation serves.
+    fs::permissions(index / "gen-000001/flintlock", fs::perms::none);
+    write_file(dir / "src/m/metformin.md", read_file(fixtures() / "corpus/m/metformin.md") + "\nzebrafish\n");
+    auto ran = spawn_medsearch({{"--config", config.string(), "index"}, RLIM_INFINITY, true}, log);
+    CAPTURE(ran.errors);
+    CHECK(ran.status == 0);
+    CHECK(ran.errors.find("published gen-000002: 25 pages (25 added, 0 changed, 0 removed, 0 unchanged)") !=
+          std::string::npos);
+    CHECK(ran.errors.find("; full build (the current index could not be updated: copying " +
+                          (index / "gen-000001/flintlock").string() + ": Permission denied)") != std::string::npos);
+    for (const auto& name : entries(index)) CHECK_FALSE(name.starts_with("tmp-"));
+    auto searcher = Searcher::open(index, SearchSettings{});
+    REQUIRE(searcher.ok());
+    auto page = searcher.value()->search({"zebrafish", 0, 10});
+    REQUIRE(page.ok());
+    REQUIRE(page.value().hits.size() == 1);
+    CHECK(page.value().hits[0].path == "m/metformin.md");
 }
 
 // ---- hostile files ----------------------------------------------------------

@@ -33,11 +33,11 @@ static Result<ImportReport> copy_and_publish(const fs::path& from_dir, const fs:
     auto generation = detail::NewGeneration::start(index_dir, current);
     if (!generation) return generation.error();
     report.generation = generation.value().name();
-    std::error_code ec;
-    fs::copy(source.value().path, generation.value().db(), fs::copy_options::recursive, ec);
-    if (ec) return Error{Errc::index, "copying " + source.value().path.string() + ": " + ec.message()};
+    auto copied = detail::copy_database(source.value().path, generation.value().db());
+    if (!copied) return copied.error();
     if (!is_complete_generation(generation.value().db()))
         return Error{Errc::index, "copying " + source.value().path.string() + ": the copy does not open"};
+
     auto published = generation.value().publish();
     if (!published) return published.error();
     return report;

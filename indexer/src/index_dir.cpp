@@ -1,5 +1,6 @@
 #include "index_dir.hpp"
 
+#include "medsearch/common/log.hpp"
 #include "medsearch/common/schema.hpp"
 
 #include <fcntl.h>
@@ -91,6 +92,21 @@ bool placed_recently(const fs::path& generation) {
     return now.tv_sec - info.st_ctim.tv_sec < kReaderGraceSeconds;
 }
 
+// write(2) until all of `size` bytes are written; false with errno set.
+bool write_all(int fd, const char* data, std::size_t size) {
+    while (size > 0) {
+        auto wrote = ::write(fd, data, size);
+        if (wrote < 0 && errno == EINTR) continue;
+        if (wrote <= 0) {
+            if (wrote == 0) errno = EIO;
+            return false;
+        }
+        data += wrote;
+        size -= static_cast<std::size_t>(wrote);
+    }
+    return true;
+}
+
 }  // namespace
 
 Result<ServingGeneration> find_serving_generation(const fs::path& index_dir) {
@@ -123,13 +139,40 @@ Result<ServingGeneration> find_serving_generation(const fs::path& index_dir) {
     return serving;
 }
 
+Status remove_tree(const fs::path& path) {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+    if (!ec) return Ok{};
+    // A folder made read-only (chmod -R a-w) keeps its files: its owner may
+    // still make it writable again, and then remove it.
+    std::error_code ignored;
+    fs::permissions(path, fs::perms::owner_all, fs::perm_options::add, ignored);
+    for (auto it = fs::recursive_directory_iterator(path, ignored); it != fs::recursive_directory_iterator();
+         it.increment(ignored))
+        if (it->is_directory(ignored)) fs::permissions(it->path(), fs::perms::owner_all, fs::perm_options::add, ignored);
+    ec.clear();
+    fs::remove_all(path, ec);
+    if (ec) return Error{Errc::index, path.string() + ": cannot remove: " + ec.message()};
+    return Ok{};
+}
+
+namespace {
+
+// Removes what the index folder no longer needs; what cannot go is said once
+// per build, and the next build tries again.
+void remove_leftover(const fs::path& path) {
+    if (auto removed = remove_tree(path); !removed) log_warn("index", removed.error().message);
+}
+
+}  // namespace
+
 unsigned long clean_index_dir(const fs::path& index_dir, const std::string& keep_current) {
     unsigned long highest = 0;
     std::error_code ec;
     for (const auto& entry : fs::directory_iterator(index_dir, ec)) {
         auto name = entry.path().filename().string();
         if (name.starts_with("tmp-")) {
-            fs::remove_all(entry.path(), ec);
+            remove_leftover(entry.path());
         } else if (name == std::string(kCurrentFileName) + ".tmp") {
             fs::remove(entry.path(), ec);  // a publish stopped before its rename
         }
@@ -151,7 +194,7 @@ unsigned long clean_index_dir(const fs::path& index_dir, const std::string& keep
         // moments ago (generations published faster than a server polls).
         if (number < current_number && i > 0 && placed_recently(index_dir / generations[i - 1])) continue;
         // Newer than CURRENT: moved into place by a publish that did not finish.
-        fs::remove_all(index_dir / name, ec);
+        remove_leftover(index_dir / name);
     }
     return highest;
 }
@@ -213,8 +256,7 @@ NewGeneration::NewGeneration(NewGeneration&& other) noexcept
 }
 
 NewGeneration::~NewGeneration() {
-    std::error_code ignored;
-    if (!scratch_.empty()) fs::remove_all(scratch_, ignored);
+    if (!scratch_.empty()) (void)remove_tree(scratch_);  // else the next build's clean-up tries again
 }
 
 Result<NewGeneration> NewGeneration::start(const fs::path& index_dir, const std::string& current) {
@@ -245,12 +287,73 @@ Status NewGeneration::publish() {
     return Ok{};
 }
 
-Error explain_storage_error(Error error) {
-    for (const char* cause : {"No space left on device", "File too large", "Disk quota exceeded"})
-        if (error.message.find(cause) != std::string::npos) {
-            error.message += " (disk full or file size limit reached; the previous index still serves)";
+Status copy_database(const fs::path& from, const fs::path& to) {
+    auto failed = [](const fs::path& file, int error) {
+        return Error{Errc::index, "copying " + file.string() + ": " + std::strerror(error)};
+    };
+    // The copy is the writer's own, whatever the modes of the original.
+    if (::mkdir(to.c_str(), 0755) != 0) return failed(to, errno);
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(from, ec)) {
+        if (!entry.is_regular_file(ec)) continue;  // a glass database is a folder of files
+        auto copied = copy_file_contents(entry.path(), to / entry.path().filename());
+        if (!copied) return copied;
+    }
+    if (ec) return Error{Errc::index, "copying " + from.string() + ": " + ec.message()};
+    return Ok{};
+}
+
+Status copy_file_contents(const fs::path& from, const fs::path& to) {
+    auto failed = [](const fs::path& file, int error) {
+        return Error{Errc::index, "copying " + file.string() + ": " + std::strerror(error)};
+    };
+    int in = ::open(from.c_str(), O_RDONLY | O_CLOEXEC);
+    if (in < 0) return failed(from, errno);
+    int out = ::open(to.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (out < 0) {
+        int error = errno;
+        ::close(in);
+        return failed(to, error);
+    }
+    // read/write keeps the cause of a failure (std::filesystem::copy_file
+    // reports a short copy as EIO, hiding a full disk or a file size limit).
+    std::vector<char> buffer(1 << 16);
+    int error = 0;
+    const fs::path* where = &from;
+    for (;;) {
+        auto got = ::read(in, buffer.data(), buffer.size());
+        if (got < 0 && errno == EINTR) continue;
+        if (got <= 0) {
+            if (got < 0) error = errno;
             break;
         }
+        if (!write_all(out, buffer.data(), static_cast<std::size_t>(got))) {
+            error = errno;
+            where = &to;
+            break;
+        }
+    }
+    ::close(in);
+    if (::close(out) != 0 && error == 0) {
+        error = errno;
+        where = &to;
+    }
+    if (error != 0) return failed(*where, error);
+    return Ok{};
+}
+
+std::string_view storage_hint(std::string_view message) {
+    for (const char* cause : {"No space left on device", "File too large", "Disk quota exceeded"})
+        if (message.find(cause) != std::string_view::npos)
+            return " (disk full or file size limit reached; the previous index still serves)";
+    if (message.find("Input/output error") != std::string_view::npos)
+        return " (the disk may be full or failing; the previous index still serves)";
+    return {};
+}
+
+Error explain_storage_error(Error error) {
+    auto hint = storage_hint(error.message);
+    if (!hint.empty() && error.message.find(hint) == std::string::npos) error.message += hint;
     return error;
 }
 

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace medsearch::detail {
 
@@ -49,8 +50,22 @@ Status sync_tree(const std::filesystem::path& dir);
 // Points CURRENT at `generation` with an atomic rename.
 Status publish(const std::filesystem::path& index_dir, const std::string& generation);
 
-// Says so when `error` comes from a full disk or a file size limit.
+// " (disk full or file size limit reached; ...)" when `message` says that a
+// disk or a limit ran out (or gave an I/O error, as some full disks do);
+// empty for any other failure.
+std::string_view storage_hint(std::string_view message);
+
+// Adds storage_hint() to the message, once.
 Error explain_storage_error(Error error);
+
+// A copy of the files of a database folder in `to` (created), writable by this
+// process whatever the originals' modes; a failure names the file and keeps
+// its cause ("No space left on device", "File too large").
+Status copy_database(const std::filesystem::path& from, const std::filesystem::path& to);
+Status copy_file_contents(const std::filesystem::path& from, const std::filesystem::path& to);
+
+// remove_all, making read-only folders of this owner writable first if need be.
+Status remove_tree(const std::filesystem::path& path);
 
 // The steps of publishing, in order. MEDSEARCH_FAULT_PUBLISH=N makes step N
 // fail with an error, and MEDSEARCH_FAULT_PUBLISH=N:kill kills the process
