@@ -246,6 +246,24 @@ TEST_CASE("publish recovers a damaged CURRENT and keeps the generation that serv
     CHECK(read_file(dir / "served/CURRENT") == "gen-000002\n");
 }
 
+TEST_CASE("publish refuses an index with damaged tables", "[reliability][integration]") {
+    TempDir dir;
+    REQUIRE(build_index(fixture_build(fixtures() / "corpus", dir / "built")).ok());
+    REQUIRE(build_index(fixture_build(fixtures() / "corpus", dir / "served")).ok());
+    const auto before = served(dir / "served");
+    auto table = dir / "built/gen-000001/postlist.glass";
+    auto bytes = read_file(table);
+    auto middle = bytes.size() / 8192 / 2 * 8192;
+    bytes.replace(middle, 8192, std::string(8192, '\0'));
+    write_file(table, bytes);
+    auto report = import_index(dir / "built", dir / "served");
+    REQUIRE_FALSE(report.ok());
+    CHECK(report.error().message.find("gen-000001: damaged: DatabaseCorruptError: ") != std::string::npos);
+    CHECK(report.error().message.ends_with("; not published"));
+    CHECK(served(dir / "served") == before);
+    CHECK(entries(dir / "served") == std::set<std::string>{".lock", ".source-hashes", "CURRENT", "gen-000001"});
+}
+
 // ---- faults while publishing ------------------------------------------------
 
 TEST_CASE("a failure at any step of publishing leaves an index that serves and a folder the next build cleans",
@@ -374,6 +392,11 @@ TEST_CASE("a read-only generation is updated through a writable copy, and remove
     fs::create_directories(index / "tmp-gen-000007/db");
     write_file(index / "tmp-gen-000007/db/postlist.glass", "half written");
     REQUIRE(std::system(("chmod -R a-w " + quoted(index / "gen-000001") + " " + quoted(index / "tmp-gen-000007")).c_str()) == 0);
+
+    // Xapian's check opens tables for writing: a read-only one is checked through a copy.
+    auto checked = spawn_medsearch({{"check", "--db", index.string()}, RLIM_INFINITY, true}, log);
+    CHECK(checked.status == 0);
+    CHECK(checked.errors.find("/gen-000001: 25 pages, sound") != std::string::npos);
 
     const Spawn update{{"--config", config.string(), "index"}, RLIM_INFINITY, true};
     write_file(dir / "src/m/metformin.md", read_file(fixtures() / "corpus/m/metformin.md") + "\nzebrafish\n");

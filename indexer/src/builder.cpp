@@ -539,9 +539,9 @@ Status apply_changes(const fs::path& current, const fs::path& target, Changes& c
     return Ok{};
 }
 
-// An update that failed for a reason other than storage (a generation that
-// cannot be read, copied or written) is done again as a full build: what it
-// counted and reported goes.
+// An update from a damaged generation, or one that failed for a reason other
+// than storage (a generation that cannot be read, copied or written), is done
+// again as a full build: what it counted and reported goes.
 void start_over(BuildReport& report, std::size_t diagnostics_before, std::string why, const fs::path& target) {
     report.diagnostics.erase(report.diagnostics.begin() + static_cast<std::ptrdiff_t>(diagnostics_before),
                              report.diagnostics.end());
@@ -629,11 +629,16 @@ static Result<BuildReport> build_and_publish(const BuildOptions& options) {
     try {
         if (!report.full) {
             const auto diagnostics_before = report.diagnostics.size();
+            // An update copies the generation, damage included: Xapian checks
+            // it while the pages are read.
+            auto damage = std::async(std::launch::async, [&] { return database_damage(current->path, scratch); });
             const PageCodec codec(page_dictionary);  // outlives the builders in `changes`
             auto changes = find_changes(sources, reuse.previous, options, report);
             parse_changes(changes, sources, options, inputs.value(), codec, threads, report);
             std::string why_full;
-            if (changes.pending.empty() && changes.stale.empty() && !reuse.synonyms_changed) {
+            if (auto found = damage.get(); !found.empty()) {
+                why_full = "current index damaged: " + found;
+            } else if (changes.pending.empty() && changes.stale.empty() && !reuse.synonyms_changed) {
                 save_source_hashes(options.index_dir, files.value(), stamps, reuse.previous, looked_ns);
                 return finish(reuse.previous, current->name, false);
             } else if (auto applied = apply_changes(current->path, target, changes, vocabulary); applied) {

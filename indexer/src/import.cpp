@@ -2,6 +2,7 @@
 #include "medsearch/common/log.hpp"
 #include "medsearch/common/schema.hpp"
 #include "medsearch/indexer/builder.hpp"
+#include "medsearch/indexer/check.hpp"
 
 #include <xapian.h>
 
@@ -37,7 +38,9 @@ static Result<ImportReport> copy_and_publish(const fs::path& from_dir, const fs:
     if (!copied) return copied.error();
     if (!is_complete_generation(generation.value().db()))
         return Error{Errc::index, "copying " + source.value().path.string() + ": the copy does not open"};
-
+    // A damaged artifact would serve its damage.
+    if (auto damage = database_damage(generation.value().db(), generation.value().scratch()); !damage.empty())
+        return Error{Errc::index, source.value().path.string() + ": damaged: " + damage + "; not published"};
     auto published = generation.value().publish();
     if (!published) return published.error();
     return report;
