@@ -586,12 +586,6 @@ static Result<BuildReport> build_and_publish(const BuildOptions& options) {
         return report;
     };
 
-    // Sizes and times of the files before any of them is read (hash_cache.hpp).
-    const auto looked_ns = wall_clock_ns();
-    std::vector<FileStamp> stamps;
-    stamps.reserve(files.value().size());
-    for (const auto& file : files.value()) stamps.push_back(stamp_file(file.absolute));
-
     // The published index, if any, and whether its documents can be reused.
     std::optional<IndexGeneration> current;
     auto serving = detail::find_serving_generation(options.index_dir);
@@ -603,6 +597,17 @@ static Result<BuildReport> build_and_publish(const BuildOptions& options) {
     if (!generation) return generation.error();
     const auto& scratch = generation.value().scratch();
     const auto target = generation.value().db();
+    // An update copies the generation, damage included: Xapian checks it
+    // while the pages are read and the copy changed, before anything is published.
+    std::future<std::string> damage;
+    if (current && options.mode == BuildMode::incremental)
+        damage = std::async(std::launch::async, [&] { return database_damage(current->path, scratch); });
+
+    // Sizes and times of the files before any of them is read (hash_cache.hpp).
+    const auto looked_ns = wall_clock_ns();
+    std::vector<FileStamp> stamps;
+    stamps.reserve(files.value().size());
+    for (const auto& file : files.value()) stamps.push_back(stamp_file(file.absolute));
 
     Reuse reuse;
     Vocabulary vocabulary;
@@ -629,19 +634,18 @@ static Result<BuildReport> build_and_publish(const BuildOptions& options) {
     try {
         if (!report.full) {
             const auto diagnostics_before = report.diagnostics.size();
-            // An update copies the generation, damage included: Xapian checks
-            // it while the pages are read.
-            auto damage = std::async(std::launch::async, [&] { return database_damage(current->path, scratch); });
             const PageCodec codec(page_dictionary);  // outlives the builders in `changes`
             auto changes = find_changes(sources, reuse.previous, options, report);
             parse_changes(changes, sources, options, inputs.value(), codec, threads, report);
+            const bool unchanged = changes.pending.empty() && changes.stale.empty() && !reuse.synonyms_changed;
+            auto applied = unchanged ? Status(Ok{}) : apply_changes(current->path, target, changes, vocabulary);
             std::string why_full;
             if (auto found = damage.get(); !found.empty()) {
                 why_full = "current index damaged: " + found;
-            } else if (changes.pending.empty() && changes.stale.empty() && !reuse.synonyms_changed) {
+            } else if (unchanged) {
                 save_source_hashes(options.index_dir, files.value(), stamps, reuse.previous, looked_ns);
                 return finish(reuse.previous, current->name, false);
-            } else if (auto applied = apply_changes(current->path, target, changes, vocabulary); applied) {
+            } else if (applied) {
                 catalog = std::move(changes.kept);
             } else if (!detail::storage_hint(applied.error().message).empty()) {
                 return applied.error();  // a full build would run out too
