@@ -190,13 +190,10 @@ struct Metadata {
     int threads;
 };
 
-std::string content_hash(const IndexInputs& inputs, const std::string& catalog) {
-    return hex64(hash_bytes(inputs.document_hash + inputs.synonyms_hash + catalog));
-}
 
 void write_metadata(Xapian::WritableDatabase& db, const Metadata& m) {
     auto catalog = encode_catalog(m.catalog);
-    auto hash = content_hash(m.inputs, catalog);
+    auto hash = content_hash(m.inputs.document_hash, m.inputs.synonyms_hash, catalog);
     nlohmann::json build = {
         {"generation", m.generation},
         {"build_id", std::to_string(generation_number(m.generation)) + "-" + hash.substr(0, 8)},

@@ -19,7 +19,7 @@ namespace medsearch {
 namespace fs = std::filesystem;
 namespace {
 
-constexpr std::size_t kMostProblems = 10;  // per kind: one damaged block can spoil thousands of pages
+constexpr std::size_t kMostProblems = 10;  // pages named one by one: one damaged block can spoil thousands
 
 // The build facts and what they must agree with.
 void check_metadata(const Xapian::Database& db, std::vector<std::string>& problems) {
@@ -33,9 +33,8 @@ void check_metadata(const Xapian::Database& db, std::vector<std::string>& proble
     if (build.value("pages", std::size_t{0}) != db.get_doccount())
         problems.push_back("its build facts count " + build.value("pages", nlohmann::json()).dump() +
                            " pages, the database holds " + std::to_string(db.get_doccount()));
-    // What the builder hashes (builder.cpp: content_hash).
-    auto hash = hex64(hash_bytes(db.get_metadata(schema::kMetaDerivation) + db.get_metadata(schema::kMetaSynonymsHash) +
-                                 db.get_metadata(schema::kMetaCatalog)));
+    auto hash = content_hash(db.get_metadata(schema::kMetaDerivation), db.get_metadata(schema::kMetaSynonymsHash),
+                             db.get_metadata(schema::kMetaCatalog));
     if (build.value("content_hash", "") != hash)
         problems.push_back("its catalog or derivation does not match the content hash of its build facts");
 }
@@ -57,7 +56,7 @@ void check_documents(const Xapian::Database& db, std::vector<std::string>& probl
         auto id = schema::id_term(entry.path);
         std::string problem;
         if (db.get_termfreq(id) != 1) {
-            problem = std::to_string(db.get_termfreq(id)) + " documents";
+            problem = "in the catalog, with " + std::to_string(db.get_termfreq(id)) + " documents";
         } else {
             auto doc = db.get_document(*db.postlist_begin(id));
             if (doc.get_value(schema::kSlotPath) != entry.path) problem = "a document of another path";
@@ -81,6 +80,13 @@ std::string xapian_check(const fs::path& path) {
 }
 
 }  // namespace
+
+std::string content_hash(std::string_view derivation, std::string_view synonyms_hash, std::string_view catalog) {
+    std::string hashed(derivation);
+    hashed.append(synonyms_hash);
+    hashed.append(catalog);
+    return hex64(hash_bytes(hashed));
+}
 
 std::string database_damage(const std::filesystem::path& path, const std::filesystem::path& scratch) {
     try {

@@ -8,7 +8,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <nlohmann/json.hpp>
 #include <xapian.h>
 
 #include <algorithm>
@@ -287,12 +286,17 @@ Status NewGeneration::publish() {
     return Ok{};
 }
 
+namespace {
+
+Error copy_error(const fs::path& file, int error) {
+    return Error{Errc::index, "copying " + file.string() + ": " + std::strerror(error)};
+}
+
+}  // namespace
+
 Status copy_database(const fs::path& from, const fs::path& to) {
-    auto failed = [](const fs::path& file, int error) {
-        return Error{Errc::index, "copying " + file.string() + ": " + std::strerror(error)};
-    };
     // The copy is the writer's own, whatever the modes of the original.
-    if (::mkdir(to.c_str(), 0755) != 0) return failed(to, errno);
+    if (::mkdir(to.c_str(), 0755) != 0) return copy_error(to, errno);
     std::error_code ec;
     for (const auto& entry : fs::directory_iterator(from, ec)) {
         if (!entry.is_regular_file(ec)) continue;  // a glass database is a folder of files
@@ -304,16 +308,13 @@ Status copy_database(const fs::path& from, const fs::path& to) {
 }
 
 Status copy_file_contents(const fs::path& from, const fs::path& to) {
-    auto failed = [](const fs::path& file, int error) {
-        return Error{Errc::index, "copying " + file.string() + ": " + std::strerror(error)};
-    };
     int in = ::open(from.c_str(), O_RDONLY | O_CLOEXEC);
-    if (in < 0) return failed(from, errno);
+    if (in < 0) return copy_error(from, errno);
     int out = ::open(to.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (out < 0) {
         int error = errno;
         ::close(in);
-        return failed(to, error);
+        return copy_error(to, error);
     }
     // read/write keeps the cause of a failure (std::filesystem::copy_file
     // reports a short copy as EIO, hiding a full disk or a file size limit).
@@ -338,7 +339,7 @@ Status copy_file_contents(const fs::path& from, const fs::path& to) {
         error = errno;
         where = &to;
     }
-    if (error != 0) return failed(*where, error);
+    if (error != 0) return copy_error(*where, error);
     return Ok{};
 }
 

@@ -10,6 +10,7 @@
 
 #include <filesystem>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace medsearch {
@@ -54,6 +55,10 @@ struct IndexCheckReport {
 };
 // An error only when there is no index to check.
 Result<IndexCheckReport> check_index(const std::filesystem::path& index_dir);
+
+// The content hash of an index's build facts: of what its documents depend on
+// besides pages (schema::kMetaDerivation), its dictionaries' hash and its catalog.
+std::string content_hash(std::string_view derivation, std::string_view synonyms_hash, std::string_view catalog);
 
 // What Xapian's Database::check finds wrong in the database at `path` (its
 // first findings), or empty. The check opens tables for writing: a database
