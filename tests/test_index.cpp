@@ -538,7 +538,7 @@ TEST_CASE("a term longer than Xapian takes keeps its start and a hash of all of 
     CHECK(schema::id_term(start) == schema::bounded_term("Q" + start));
 }
 
-TEST_CASE("pages with names longer than a Xapian term are indexed and found by them; check agrees",
+TEST_CASE("pages with names longer than a Xapian term are indexed and found by them, and check agrees",
           "[index][integration]") {
     TempDir dir;
     copy_tree(fixtures() / "corpus", dir / "src");
