@@ -136,6 +136,22 @@ void print_page(const SearchPage& page) {
     }
 }
 
+// `check --db`: each problem on stdout, the verdict on stderr.
+int check_index_dir(const std::filesystem::path& index_dir) {
+    auto report = check_index(index_dir);
+    if (!report) return fail(report.error());
+    const auto& r = report.value();
+    auto where = (index_dir / r.generation).string();
+    for (const auto& problem : r.problems) std::cout << where << ": error: " << problem << "\n";
+    std::cout.flush();
+    if (!r.problems.empty()) {
+        std::cerr << where << ": damaged (" << r.problems.size() << (r.problems.size() == 1 ? " problem" : " problems")
+                  << "); the next medsearch index repairs it\n";
+        return kFailed;
+    }
+    std::cerr << where << ": " << r.pages << " pages, sound (" << static_cast<int>(r.seconds * 1000) << " ms)\n";
+    return kOk;
+}
 
 }  // namespace
 
@@ -158,10 +174,11 @@ int main(int argc, char** argv) {
     index->add_option("--threads", flags.threads, "Indexing threads (default: one per core)")->check(CLI::Range(0, 256));
 
     // check
-    auto* check = app.add_subcommand("check", "Check monographs without indexing them");
+    auto* check = app.add_subcommand("check", "Check monographs without indexing them, or an index");
     std::string format = "text", path_prefix;
     bool strict = false;
-    check->add_option("--source", flags.source, "Folder of Markdown monographs");
+    auto* source_flag = check->add_option("--source", flags.source, "Folder of Markdown monographs");
+    auto* db_flag = check->add_option("--db", flags.db, "Check this index instead (with --source: as well)");
     check->add_option("--format", format, "text, json or github (GitHub Actions annotations)")
         ->check(CLI::IsMember({"text", "json", "github"}));
     check->add_option("--path-prefix", path_prefix,
@@ -235,6 +252,9 @@ int main(int argc, char** argv) {
         return app.exit(e) == 0 ? kOk : kUsage;
     }
     set_log_level(quiet ? LogLevel::error : verbose ? LogLevel::debug : LogLevel::info);
+    // Past a file size limit (ulimit -f) a write fails with EFBIG, which the
+    // writers report ("File too large"), instead of killing the process.
+    if (*index || *publish) std::signal(SIGXFSZ, SIG_IGN);
 
     auto settings = load_settings(flags);
     if (!settings) return fail(settings.error());
@@ -271,6 +291,11 @@ int main(int argc, char** argv) {
         return r.skipped > 0 || r.errors() > 0 ? kFailed : kOk;
     }
 
+    int index_status = kOk;
+    if (*check && *db_flag) {
+        index_status = check_index_dir(config.index_dir);
+        if (!*source_flag) return index_status;
+    }
     if (*check) {
         CheckOptions options{config.source_dir, config.permalink, config.index_threads, {}, config.max_page_bytes};
         if (!quiet && format == "text") options.progress = progress_bar();
@@ -288,7 +313,7 @@ int main(int argc, char** argv) {
         if (format != "json")
             std::cerr << r.pages << " pages checked: " << r.errors() << " errors, " << r.warnings()
                       << " warnings (" << static_cast<int>(r.seconds * 1000) << " ms)\n";
-        return r.errors() > 0 || (strict && r.warnings() > 0) ? kFailed : kOk;
+        return r.errors() > 0 || (strict && r.warnings() > 0) ? kFailed : index_status;
     }
 
     if (*search || *suggest) {

@@ -4,7 +4,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <xapian.h>
+
 #include <algorithm>
+#include <fstream>
 #include <thread>
 
 using namespace medsearch;
@@ -140,4 +143,98 @@ TEST_CASE("index --threads overrides the configuration file even with 0 for one 
     REQUIRE(opened.ok());
     auto build = nlohmann::json::parse(opened.value().db.get_metadata(schema::kMetaBuild));
     CHECK(build["threads"] == std::max(1u, std::thread::hardware_concurrency()));
+}
+
+namespace {
+
+// Overwrites one 8 KiB block in the middle of a table file with zeros.
+void zero_middle_block(const fs::path& table) {
+    constexpr std::size_t kBlock = 8192;
+    auto blocks = fs::file_size(table) / kBlock;
+    REQUIRE(blocks >= 3);
+    std::fstream file(table, std::ios::in | std::ios::out | std::ios::binary);
+    file.seekp(static_cast<std::streamoff>(blocks / 2 * kBlock));
+    const std::string zeros(kBlock, '\0');
+    file.write(zeros.data(), static_cast<std::streamsize>(zeros.size()));
+    REQUIRE(file.good());
+}
+
+}  // namespace
+
+TEST_CASE_METHOD(CliFixture, "search and stats answer from the newest complete generation when CURRENT is damaged",
+                 "[cli][integration]") {
+    struct Row {
+        const char* damage;
+        std::string current;  // "-": no CURRENT
+        const char* warning;
+    };
+    const Row rows[] = {
+        {"garbage", "junk\n", "CURRENT: does not name a generation: 'junk'; serving gen-000001"},
+        {"missing", "-", "CURRENT is missing; serving gen-000001, the newest complete generation"},
+    };
+    auto errors = dir / "stderr";
+    for (const auto& row : rows) {
+        CAPTURE(row.damage);
+        if (row.current == "-") fs::remove(index / "CURRENT");
+        else write_file(index / "CURRENT", row.current);
+        auto searched = run(medsearch() + " search --json metformin 2> " + quoted(errors));
+        CHECK(searched.status == 0);
+        CHECK(nlohmann::json::parse(searched.out)["hits"][0]["path"] == "m/metformin.md");
+        CHECK(read_file(errors).find(std::string("warning: index: ") + index.string() + "/" + row.warning) !=
+              std::string::npos);
+        auto stats = run(medsearch() + " stats --json 2> " + quoted(errors));
+        CHECK(stats.status == 0);
+        CHECK(nlohmann::json::parse(stats.out)["generation"] == "gen-000001");
+        CHECK(read_file(errors).find(row.warning) != std::string::npos);
+        CHECK(fs::exists(index / "CURRENT") == (row.current != "-"));  // readers write nothing
+    }
+}
+
+TEST_CASE_METHOD(CliFixture, "check --db finds zeroed blocks, and the next build is a full one that checks sound",
+                 "[cli][integration]") {
+    auto errors = dir / "stderr";
+    auto sound = run(medsearch() + " check --db " + quoted(index) + " 2> " + quoted(errors));
+    CHECK(sound.status == 0);
+    CHECK(sound.out.empty());
+    CHECK(read_file(errors).find("/gen-000001: 25 pages, sound") != std::string::npos);
+
+    zero_middle_block(index / "gen-000001/postlist.glass");
+    auto damaged = run(medsearch() + " check --db " + quoted(index) + " 2> " + quoted(errors));
+    CHECK(damaged.status == 1);
+    CHECK(damaged.out.starts_with((index / "gen-000001").string() + ": error: DatabaseCorruptError: "));
+    CHECK(read_file(errors).find("/gen-000001: damaged (1 problem); the next medsearch index repairs it") !=
+          std::string::npos);
+
+    // Nothing changed in the pages, yet the build does not say "up to date".
+    auto rebuilt = run(medsearch() + " index 2> " + quoted(errors));
+    CHECK(rebuilt.status == 0);
+    CAPTURE(read_file(errors));
+    CHECK(read_file(errors).find("info: index: published gen-000002: 25 pages (25 added") != std::string::npos);
+    CHECK(read_file(errors).find("; full build (current index damaged: DatabaseCorruptError: ") != std::string::npos);
+    auto repaired = run(medsearch() + " check --db " + quoted(index) + " 2> " + quoted(errors));
+    CHECK(repaired.status == 0);
+    CHECK(read_file(errors).find("/gen-000002: 25 pages, sound") != std::string::npos);
+}
+
+TEST_CASE_METHOD(CliFixture, "check --db compares the catalog with the documents and the content hash",
+                 "[cli][integration]") {
+    {
+        Xapian::WritableDatabase db((index / "gen-000001").string(), Xapian::DB_OPEN);
+        db.delete_document(schema::id_term("m/metformin.md"));
+        db.commit();
+    }
+    auto damaged = run(medsearch() + " check --db " + quoted(index));
+    CHECK(damaged.status == 1);
+    const auto where = (index / "gen-000001").string() + ": error: ";
+    CHECK(damaged.out == where + "its build facts count 25 pages, the database holds 24\n" + where +
+                             "its catalog lists 25 pages, the database holds 24\n" + where +
+                             "m/metformin.md: in the catalog, with 0 documents\n");
+    {
+        Xapian::WritableDatabase db((index / "gen-000001").string(), Xapian::DB_OPEN);
+        db.set_metadata(schema::kMetaCatalog, db.get_metadata(schema::kMetaCatalog) + " ");
+        db.commit();
+    }
+    auto tampered = run(medsearch() + " check --db " + quoted(index));
+    CHECK(tampered.status == 1);
+    CHECK(tampered.out.find("does not match the content hash of its build facts") != std::string::npos);
 }

@@ -2,8 +2,11 @@
 #include "medsearch/common/schema.hpp"
 #include "medsearch/common/vocabulary.hpp"
 #include "medsearch/indexer/builder.hpp"
+#include "medsearch/common/text.hpp"
 #include "medsearch/indexer/check.hpp"
+#include "medsearch/indexer/document.hpp"
 #include "medsearch/indexer/hash_cache.hpp"
+#include "medsearch/indexer/text_indexer.hpp"
 #include "support.hpp"
 
 #include <fcntl.h>
@@ -14,6 +17,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <set>
 #include <thread>
 
 using namespace medsearch;
@@ -483,4 +487,152 @@ TEST_CASE("an index of enough pages compresses them with a dictionary that incre
     REQUIRE(untouched.ok());
     REQUIRE(untouched.value().hits.size() == 1);
     CHECK(untouched.value().hits[0].snippet.find("blood pressure") != std::string::npos);
+}
+
+// ---- names longer than a Xapian term ----------------------------------------
+
+namespace {
+
+// One word of `letters` letters: the stem repeated, then `tail`.
+std::string long_word(const std::string& stem, std::size_t letters, const std::string& tail) {
+    std::string word;
+    while (word.size() + tail.size() < letters) word += stem;
+    word.resize(letters - tail.size());
+    return word + tail;
+}
+
+}  // namespace
+
+TEST_CASE("a term longer than Xapian takes keeps its start and a hash of all of it", "[index][unit]") {
+    const std::string start(300, 'x');
+    struct Row {
+        std::string term;
+        bool whole;
+    };
+    const Row rows[] = {
+        {"XCmetformin", true},
+        {"XC" + std::string(schema::kMaxTermBytes - 2, 'a'), true},
+        {"XC" + std::string(schema::kMaxTermBytes - 1, 'a'), false},
+        {"XC" + start + "mab", false},
+        {"XC" + start + "vir", false},
+        {"XC" + std::string(100, 'a') + long_word("\xC3\xA9", 400, ""), false},  // 'é's: cut between characters
+    };
+    std::set<std::string> bounded;
+    for (const auto& row : rows) {
+        CAPTURE(row.term.size());
+        auto term = schema::bounded_term(row.term);
+        CHECK(term == schema::bounded_term(row.term));
+        CHECK(term.size() <= schema::kMaxTermBytes);
+        CHECK_FALSE(find_invalid_utf8(term));
+        if (row.whole) {
+            CHECK(term == row.term);
+        } else {
+            CHECK(term.size() >= schema::kMaxTermBytes - 1);
+            CHECK(row.term.starts_with(term.substr(0, term.size() - 17)));
+            CHECK(term[term.size() - 17] == '#');
+        }
+        bounded.insert(term);
+    }
+    CHECK(bounded.size() == std::size(rows));  // two names alike for 300 letters stay apart
+    CHECK(schema::prefixed_term("XC", start) == schema::bounded_term("XC" + start));
+    CHECK(schema::id_term(start) == schema::bounded_term("Q" + start));
+}
+
+TEST_CASE("pages with names longer than a Xapian term are indexed and found by them, and check agrees",
+          "[index][integration]") {
+    TempDir dir;
+    copy_tree(fixtures() / "corpus", dir / "src");
+    const auto name_a = long_word("Xylo", 300, "mab"), name_b = long_word("Xylo", 300, "vir");
+    const auto folded = long_word("Folded", 260, "ine"), member = long_word("Quino", 250, "zine");
+    write_file(dir / "src/x/long-a.md", "---\ntitle: " + name_a + "\n---\n### Usage\nPain.\n");
+    write_file(dir / "src/x/long-b.md", "---\ntitle: " + name_b + "\n---\n### Usage\nFever.\n");
+    write_file(dir / "src/x/folded.md", "---\ntitle: >\n  " + folded + "\n---\n### Usage\nCough.\n");
+    write_file(dir / "src/x/combination.md",
+               "---\ntitle: Paracetamol + " + member + "\n---\n### Usage\nPain and fever.\n");
+    write_file(dir / "src/l/longword.md", "---\ntitle: Longword\n---\n### Usage\nTreats " + long_word("ab", 300, "") +
+                                              " and " + long_word("cd", 70, "") + ".\n");
+
+    auto report = build_index(fixture_build(dir / "src", dir / "index"));
+    REQUIRE(report.ok());
+    CHECK(report.value().errors() == 0);
+    CHECK(report.value().skipped == 0);
+    CHECK(report.value().pages == 30);
+
+    auto searcher = Searcher::open(dir / "index", SearchSettings{});
+    REQUIRE(searcher.ok());
+    struct Row {
+        std::string query;
+        std::vector<std::string> paths;  // the first hits
+    };
+    const Row rows[] = {
+        {name_a, {"x/long-a.md"}},
+        {name_b, {"x/long-b.md"}},
+        {folded, {"x/folded.md"}},
+        {member, {"x/combination.md"}},
+        {"longword", {"l/longword.md"}},
+    };
+    for (const auto& row : rows) {
+        CAPTURE(row.query);
+        auto page = searcher.value()->search({row.query, 0, 10});
+        REQUIRE(page.ok());
+        std::vector<std::string> paths;
+        for (const auto& hit : page.value().hits) paths.push_back(hit.path);
+        paths.resize(std::min(paths.size(), row.paths.size() + 1));
+        CHECK(paths == row.paths);  // and nothing else: the other long name is apart
+    }
+
+    auto checked = check_sources({dir / "src", "/composition/:path/", 1, {}, kDefaultMaxPageBytes});
+    REQUIRE(checked.ok());
+    CHECK(checked.value().errors() == 0);
+}
+
+TEST_CASE("a document Xapian would refuse is an error at the line its text comes from", "[index][unit]") {
+    Monograph page;
+    page.path = "a/aspirin.md";
+    page.title = std::string(250, 'A') + "spirin";
+    page.sections.push_back({"usage", "Usage", "usage", 7, "Pain and " + std::string(300, 'z') + "."});
+    struct Row {
+        const char* what;
+        std::string term;
+        std::size_t value_bytes;
+        int line;  // 0: accepted
+        const char* message;
+    };
+    const Row rows[] = {
+        {"terms and a value that fit", "XCaspirin", 1000, 0, ""},
+        {"a term of the title", "XC" + std::string(250, 'a') + "spirin", 10, 3, "a term of 258 bytes ('XCaaaa"},
+        {"a term of a section", "Z" + std::string(300, 'z'), 10, 7, "a term of 301 bytes ('Zzzzz"},
+        {"a term from nowhere", "XS" + std::string(250, 'q'), 10, 1, "is longer than the index takes (245)"},
+        {"a stored page too large", "XCaspirin", schema::kMaxValueBytes + 1, 1,
+         "its stored form is 67108865 bytes, more than the index takes (67108864)"},
+    };
+    for (const auto& row : rows) {
+        CAPTURE(row.what);
+        Xapian::Document doc;
+        doc.add_boolean_term(row.term);
+        doc.add_value(schema::kSlotPage, std::string(row.value_bytes, 'v'));
+        auto refused = check_document(doc, page, 3);
+        if (row.line == 0) {
+            CHECK_FALSE(refused);
+            continue;
+        }
+        REQUIRE(refused);
+        CHECK(refused->path == "a/aspirin.md");
+        CHECK(refused->line == row.line);
+        CHECK(refused->severity == Severity::error);
+        CHECK(refused->message.find(row.message) != std::string::npos);
+    }
+}
+
+TEST_CASE("a page taken back leaves no words in the vocabulary", "[index][unit]") {
+    TextIndexer text({});
+    Xapian::Document kept, dropped;
+    text.start_page();
+    text.index(kept, "aspirin relieves pain", {}, 0);
+    text.start_page();
+    text.index(dropped, "paracetamol relieves fever", {}, 0);
+    text.drop_page();
+    Vocabulary vocabulary;
+    text.add_vocabulary_to(vocabulary);
+    CHECK(vocabulary == Vocabulary{{"aspirin", 1}, {"pain", 1}, {"relieves", 1}});
 }

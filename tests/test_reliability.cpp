@@ -5,8 +5,12 @@
 #include "medsearch/indexer/builder.hpp"
 #include "medsearch/indexer/check.hpp"
 #include "medsearch/indexer/markdown.hpp"
+#include "http_support.hpp"
+#include "index_dir.hpp"
 #include "support.hpp"
 
+#include <linux/capability.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -14,9 +18,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <csignal>
 #include <cstdlib>
 #include <set>
+#include <thread>
 
 using namespace medsearch;
 using namespace medsearch::test;
@@ -51,6 +57,57 @@ class ScopedEnv {
   private:
     const char* name_;
 };
+
+// A config file for the fixtures' dictionaries and `source`, indexed into dir/index.
+fs::path write_config(const TempDir& dir, const fs::path& source) {
+    auto config = dir / "config.yaml";
+    write_file(config, "source: " + source.string() + "\nindex: " + (dir / "index").string() +
+                           "\nsynonyms: " + (fixtures() / "synonyms.yaml").string() + "\nmedicines: " +
+                           (fixtures() / "everyday-medicines.yaml").string() + "\n");
+    return config;
+}
+
+// How the medsearch program is started: with `args`, SIGXFSZ at its default
+// disposition, a limit on the size of the files it writes, and, when
+// `bound_by_modes`, without the capabilities that let root ignore file modes
+// (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH), as any other user.
+struct Spawn {
+    std::vector<std::string> args;
+    rlim_t file_size_limit = RLIM_INFINITY;
+    bool bound_by_modes = false;
+};
+
+struct Ran {
+    int status = -1;  // -1: killed by a signal
+    std::string errors;
+};
+
+Ran spawn_medsearch(const Spawn& spawn, const fs::path& log) {
+    std::vector<char*> argv{const_cast<char*>("medsearch")};
+    for (const auto& arg : spawn.args) argv.push_back(const_cast<char*>(arg.c_str()));
+    argv.push_back(nullptr);
+    pid_t child = ::fork();
+    REQUIRE(child >= 0);
+    if (child == 0) {
+        ::signal(SIGXFSZ, SIG_DFL);
+        rlimit limit{spawn.file_size_limit, spawn.file_size_limit};
+        if (::setrlimit(RLIMIT_FSIZE, &limit) != 0) ::_exit(124);
+        // Dropped from the bounding set, they are not regained by exec.
+        if (spawn.bound_by_modes && ::geteuid() == 0 &&
+            (::prctl(PR_CAPBSET_DROP, CAP_DAC_OVERRIDE, 0, 0, 0) != 0 ||
+             ::prctl(PR_CAPBSET_DROP, CAP_DAC_READ_SEARCH, 0, 0, 0) != 0))
+            ::_exit(125);
+        if (!std::freopen(log.c_str(), "w", stderr)) ::_exit(126);
+        ::execv(program().c_str(), argv.data());
+        ::_exit(127);
+    }
+    int status = 0;
+    ::waitpid(child, &status, 0);
+    Ran ran{WIFEXITED(status) ? WEXITSTATUS(status) : -1, read_file(log)};
+    REQUIRE(ran.status != 124);
+    REQUIRE(ran.status != 125);  // the test needs a user bound by file modes
+    return ran;
+}
 
 const Diagnostic* diagnostic_for(const BuildReport& report, const std::string& path) {
     for (const auto& d : report.diagnostics)
@@ -100,6 +157,60 @@ TEST_CASE("a damaged, missing or dangling CURRENT is recovered from the newest c
     }
 }
 
+TEST_CASE("readers open the newest complete generation when CURRENT is damaged or missing, and write nothing",
+          "[reliability][integration]") {
+    struct Row {
+        const char* damage;
+        std::string current;  // what CURRENT holds; "-" for no CURRENT at all
+        const char* reported;
+    };
+    const Row rows[] = {
+        {"garbage", "not a generation\n", "does not name a generation"},
+        {"missing", "-", "index/CURRENT is missing"},
+        {"dangling", "gen-000009\n", "gen-000009"},
+    };
+    TempDir dir;
+    REQUIRE(build_index(fixture_build(fixtures() / "corpus", dir / "index")).ok());
+    const auto before = served(dir / "index");
+    for (const auto& row : rows) {
+        CAPTURE(row.damage);
+        if (row.current == "-") fs::remove(dir / "index/CURRENT");
+        else write_file(dir / "index/CURRENT", row.current);
+        const auto folder = entries(dir / "index");
+
+        auto opened = open_current_index(dir / "index");
+        REQUIRE(opened.ok());
+        CHECK(opened.value().generation.name == "gen-000001");
+        CHECK(opened.value().fallback.find(row.reported) != std::string::npos);
+        CHECK(opened.value().fallback.find("serving gen-000001, the newest complete generation") != std::string::npos);
+        CHECK(served(dir / "index") == before);
+        auto stats = read_index_stats(dir / "index");
+        REQUIRE(stats.ok());
+        CHECK(stats.value().generation == "gen-000001");
+        {
+            TestServer server(dir / "index", [](ServerOptions& options) {
+                options.reload_interval = std::chrono::milliseconds(10);
+            });
+            auto answer = server.client().Get("/search?q=metformin");
+            REQUIRE(answer);
+            CHECK(answer->status == 200);
+            CHECK(answer->body.find("\"path\":\"m/metformin.md\"") != std::string::npos);
+            // Its watcher keeps the generation it has: no reload at each poll.
+            auto loaded = server.http().generations_loaded();
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+            CHECK(server.http().generations_loaded() == loaded);
+        }
+        // Readers never repair: CURRENT is the writer's.
+        CHECK(entries(dir / "index") == folder);
+        if (row.current != "-") CHECK(read_file(dir / "index/CURRENT") == row.current);
+    }
+    // With no complete generation, readers fail as before.
+    fs::remove_all(dir / "index/gen-000001");
+    auto opened = open_current_index(dir / "index");
+    REQUIRE_FALSE(opened.ok());
+    CHECK(opened.error().message.find("gen-000009") != std::string::npos);
+}
+
 TEST_CASE("with nothing complete to recover, no generation is removed before a new one serves",
           "[reliability][integration]") {
     TempDir dir;
@@ -133,6 +244,24 @@ TEST_CASE("publish recovers a damaged CURRENT and keeps the generation that serv
     CHECK(report.value().generation == "gen-000002");
     CHECK(fs::exists(dir / "served/gen-000001"));  // the previous one, for readers still on it
     CHECK(read_file(dir / "served/CURRENT") == "gen-000002\n");
+}
+
+TEST_CASE("publish refuses an index with damaged tables", "[reliability][integration]") {
+    TempDir dir;
+    REQUIRE(build_index(fixture_build(fixtures() / "corpus", dir / "built")).ok());
+    REQUIRE(build_index(fixture_build(fixtures() / "corpus", dir / "served")).ok());
+    const auto before = served(dir / "served");
+    auto table = dir / "built/gen-000001/postlist.glass";
+    auto bytes = read_file(table);
+    auto middle = bytes.size() / 8192 / 2 * 8192;
+    bytes.replace(middle, 8192, std::string(8192, '\0'));
+    write_file(table, bytes);
+    auto report = import_index(dir / "built", dir / "served");
+    REQUIRE_FALSE(report.ok());
+    CHECK(report.error().message.find("gen-000001: damaged: DatabaseCorruptError: ") != std::string::npos);
+    CHECK(report.error().message.ends_with("; not published"));
+    CHECK(served(dir / "served") == before);
+    CHECK(entries(dir / "served") == std::set<std::string>{".lock", ".source-hashes", "CURRENT", "gen-000001"});
 }
 
 // ---- faults while publishing ------------------------------------------------
@@ -196,41 +325,121 @@ TEST_CASE("publish fails cleanly at each step and the served index stays", "[rel
     }
 }
 
-TEST_CASE("a full disk fails the build with what ran out, and the previous index serves",
+TEST_CASE("a file size limit fails the build with what ran out, and the previous index serves",
           "[reliability][integration]") {
     TempDir dir;
-    auto index = dir / "index";
-    write_file(dir / "config.yaml", "source: " + (fixtures() / "corpus").string() + "\nindex: " + index.string() +
-                                        "\nsynonyms: " + (fixtures() / "synonyms.yaml").string() + "\n");
-    auto run_index = [&](rlim_t file_size_limit) {
-        auto log = dir / "stderr";
-        pid_t child = ::fork();
-        REQUIRE(child >= 0);
-        if (child == 0) {
-            // Files may not grow past the limit: writes fail with EFBIG, as on
-            // a full disk they fail with ENOSPC (SIGXFSZ would kill instead).
-            ::signal(SIGXFSZ, SIG_IGN);
-            rlimit limit{file_size_limit, file_size_limit};
-            ::setrlimit(RLIMIT_FSIZE, &limit);
-            if (!std::freopen(log.c_str(), "w", stderr)) ::_exit(126);
-            ::execl(program().c_str(), "medsearch", "-q", "--config", (dir / "config.yaml").c_str(), "index",
-                    "--full", nullptr);
-            ::_exit(127);
-        }
-        int status = 0;
-        ::waitpid(child, &status, 0);
-        return std::pair{WIFEXITED(status) ? WEXITSTATUS(status) : -1, read_file(log)};
-    };
-    REQUIRE(run_index(RLIM_INFINITY).first == 0);
+    copy_tree(fixtures() / "corpus", dir / "src");
+    const auto config = write_config(dir, dir / "src");
+    const auto index = dir / "index";
+    const auto log = dir / "stderr";
+    // Files may not grow past the limit; SIGXFSZ at its default would kill
+    // the program: it must ignore the signal itself to report EFBIG.
+    const Spawn full{{"-q", "--config", config.string(), "index", "--full"}, 64 * 1024};
+    const Spawn incremental{{"-q", "--config", config.string(), "index"}, 64 * 1024};
+    REQUIRE(spawn_medsearch({{"-q", "--config", config.string(), "index"}}, log).status == 0);
     const auto before = served(index);
-    auto [status, errors] = run_index(64 * 1024);
-    CHECK(status == 1);
-    CAPTURE(errors);
-    CHECK(errors.find("File too large") != std::string::npos);
-    CHECK(errors.find("disk full or file size limit reached") != std::string::npos);
-    CHECK(served(index) == before);
-    CHECK(run_index(RLIM_INFINITY).first == 0);  // and the next build cleans up after it
+    for (const auto* run : {&full, &incremental}) {
+        CAPTURE(run->args.back());
+        write_file(dir / "src/m/metformin.md", read_file(fixtures() / "corpus/m/metformin.md") + "\nzebrafish\n");
+        auto ran = spawn_medsearch(*run, log);
+        CAPTURE(ran.errors);
+        CHECK(ran.status == 1);
+        CHECK(ran.errors.find("File too large") != std::string::npos);
+        CHECK(ran.errors.find("(disk full or file size limit reached; the previous index still serves)") !=
+              std::string::npos);
+        CHECK(served(index) == before);
+    }
+    // The incremental one failed copying the generation it starts from.
+    CHECK(read_file(log).find("error: medsearch: copying ") != std::string::npos);
+    REQUIRE(spawn_medsearch({{"-q", "--config", config.string(), "index"}}, log).status == 0);
     for (const auto& name : entries(index)) CHECK_FALSE(name.starts_with("tmp-"));
+}
+
+TEST_CASE("a full disk or a failing disk during a copy says so", "[reliability][unit]") {
+    TempDir dir;
+    write_file(dir / "table", std::string(100000, 't'));
+    auto copied = detail::copy_file_contents(dir / "table", "/dev/full");  // every write: ENOSPC
+    REQUIRE_FALSE(copied.ok());
+    CHECK(detail::explain_storage_error(copied.error()).message ==
+          "copying /dev/full: No space left on device (disk full or file size limit reached; the previous index "
+          "still serves)");
+    struct Row {
+        const char* message;
+        const char* hint;
+    };
+    const Row rows[] = {
+        {"writing the index: DatabaseError: Error writing block 8 (File too large)", "disk full or file size limit"},
+        {"copying a/b: Disk quota exceeded", "disk full or file size limit"},
+        {"copying a/b: Input/output error", "the disk may be full or failing"},
+        {"copying a/b: Permission denied", ""},
+    };
+    for (const auto& row : rows) {
+        CAPTURE(row.message);
+        auto explained = detail::explain_storage_error(detail::explain_storage_error({Errc::index, row.message}));
+        auto hint = explained.message.substr(std::string_view(row.message).size());
+        CHECK(hint.find(row.hint) != std::string::npos);
+        CHECK((hint.empty() || hint.find('(') == hint.rfind('(')));  // said once
+    }
+}
+
+TEST_CASE("a read-only generation is updated through a writable copy, and removed when its time comes",
+          "[reliability][integration]") {
+    TempDir dir;
+    copy_tree(fixtures() / "corpus", dir / "src");
+    const auto config = write_config(dir, dir / "src");
+    const auto index = dir / "index", log = dir / "stderr";
+    REQUIRE(build_index(fixture_build(dir / "src", index)).ok());
+    fs::create_directories(index / "tmp-gen-000007/db");
+    write_file(index / "tmp-gen-000007/db/postlist.glass", "half written");
+    REQUIRE(std::system(("chmod -R a-w " + quoted(index / "gen-000001") + " " + quoted(index / "tmp-gen-000007")).c_str()) == 0);
+
+    // Xapian's check opens tables for writing: a read-only one is checked through a copy.
+    auto checked = spawn_medsearch({{"check", "--db", index.string()}, RLIM_INFINITY, true}, log);
+    CHECK(checked.status == 0);
+    CHECK(checked.errors.find("/gen-000001: 25 pages, sound") != std::string::npos);
+
+    const Spawn update{{"--config", config.string(), "index"}, RLIM_INFINITY, true};
+    write_file(dir / "src/m/metformin.md", read_file(fixtures() / "corpus/m/metformin.md") + "\nzebrafish\n");
+    auto ran = spawn_medsearch(update, log);
+    CAPTURE(ran.errors);
+    CHECK(ran.status == 0);
+    CHECK(ran.errors.find("published gen-000002: 25 pages (0 added, 1 changed, 0 removed, 24 unchanged)") !=
+          std::string::npos);
+    CHECK(ran.errors.find("full build") == std::string::npos);
+    CHECK(served(index).find("m/metformin.md") != std::string::npos);
+    CHECK_FALSE(fs::exists(index / "tmp-gen-000007"));  // a read-only leftover goes too
+
+    // Two builds on, the read-only generation is no reader's any more.
+    std::this_thread::sleep_for(std::chrono::milliseconds(2100));
+    write_file(dir / "src/m/metformin.md", read_file(fixtures() / "corpus/m/metformin.md"));
+    ran = spawn_medsearch(update, log);
+    CHECK(ran.status == 0);
+    CHECK(entries(index) == std::set<std::string>{".lock", ".source-hashes", "CURRENT", "gen-000002", "gen-000003"});
+}
+
+TEST_CASE("a generation that cannot be copied is rebuilt in full", "[reliability][integration]") {
+    TempDir dir;
+    copy_tree(fixtures() / "corpus", dir / "src");
+    const auto config = write_config(dir, dir / "src");
+    const auto index = dir / "index", log = dir / "stderr";
+    REQUIRE(build_index(fixture_build(dir / "src", index)).ok());
+    // A file readers never open, unreadable: the copy fails, the generation serves.
+    fs::permissions(index / "gen-000001/flintlock", fs::perms::none);
+    write_file(dir / "src/m/metformin.md", read_file(fixtures() / "corpus/m/metformin.md") + "\nzebrafish\n");
+    auto ran = spawn_medsearch({{"--config", config.string(), "index"}, RLIM_INFINITY, true}, log);
+    CAPTURE(ran.errors);
+    CHECK(ran.status == 0);
+    CHECK(ran.errors.find("published gen-000002: 25 pages (25 added, 0 changed, 0 removed, 0 unchanged)") !=
+          std::string::npos);
+    CHECK(ran.errors.find("; full build (the current index could not be updated: copying " +
+                          (index / "gen-000001/flintlock").string() + ": Permission denied)") != std::string::npos);
+    for (const auto& name : entries(index)) CHECK_FALSE(name.starts_with("tmp-"));
+    auto searcher = Searcher::open(index, SearchSettings{});
+    REQUIRE(searcher.ok());
+    auto page = searcher.value()->search({"zebrafish", 0, 10});
+    REQUIRE(page.ok());
+    REQUIRE(page.value().hits.size() == 1);
+    CHECK(page.value().hits[0].path == "m/metformin.md");
 }
 
 // ---- hostile files ----------------------------------------------------------

@@ -1,11 +1,15 @@
 #include "medsearch/common/index_layout.hpp"
 
+#include "medsearch/common/log.hpp"
+#include "medsearch/common/schema.hpp"
 #include "medsearch/common/text.hpp"
 
 #include <xapian.h>
 
+#include <algorithm>
 #include <charconv>
 #include <fstream>
+#include <mutex>
 
 namespace medsearch {
 
@@ -35,21 +39,92 @@ Result<IndexGeneration> read_current_generation(const std::filesystem::path& ind
     return IndexGeneration{name, index_dir / name, generation_number(name)};
 }
 
-Result<OpenedIndex> open_current_index(const std::filesystem::path& index_dir) {
-    std::string last_error;
+bool is_complete_generation(const std::filesystem::path& database) {
+    try {
+        Xapian::Database db(database.string(), Xapian::DB_BACKEND_GLASS);
+        return db.get_metadata(schema::kMetaBuild).find("\"content_hash\"") != std::string::npos;
+    } catch (const Xapian::Error&) {
+        return false;
+    }
+}
+
+std::vector<std::string> list_generations(const std::filesystem::path& index_dir) {
+    std::vector<std::string> generations;
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator(index_dir, ec)) {
+        auto name = entry.path().filename().string();
+        if (generation_number(name) > 0 && entry.is_directory(ec)) generations.push_back(name);
+    }
+    std::sort(generations.begin(), generations.end(),
+              [](const auto& a, const auto& b) { return generation_number(a) > generation_number(b); });
+    return generations;
+}
+
+std::optional<IndexGeneration> newest_complete_generation(const std::filesystem::path& index_dir) {
+    for (const auto& name : list_generations(index_dir))
+        if (is_complete_generation(index_dir / name))
+            return IndexGeneration{name, index_dir / name, generation_number(name)};
+    return std::nullopt;
+}
+
+namespace {
+
+// A server polls CURRENT a few times a second: a damaged one is reported once.
+void warn_once(const std::string& message) {
+    static std::mutex mutex;
+    static std::string last;
+    std::lock_guard lock(mutex);
+    if (message == last) return;
+    last = message;
+    log_warn("index", message);
+}
+
+// The published generation, or why it cannot be opened (`problem`).
+std::optional<OpenedIndex> open_named_generation(const std::filesystem::path& index_dir, std::string& problem) {
     for (int attempt = 0; attempt < 5; ++attempt) {
         auto generation = read_current_generation(index_dir);
-        if (!generation) return generation.error();
+        if (!generation) {
+            bool missing = generation.error().code == Errc::not_found;
+            problem = missing ? (index_dir / kCurrentFileName).string() + " is missing" : generation.error().message;
+            return std::nullopt;
+        }
+        const auto& path = generation.value().path;
+        const auto names = (index_dir / kCurrentFileName).string() + " names " + generation.value().name;
         try {
-            Xapian::Database db(generation.value().path.string(), Xapian::DB_BACKEND_GLASS);
-            return OpenedIndex{std::move(db), std::move(generation.value())};
-        } catch (const Xapian::DatabaseNotFoundError& e) {
-            last_error = e.get_description();  // replaced and removed meanwhile: read again
+            Xapian::Database db(path.string(), Xapian::DB_BACKEND_GLASS);
+            if (db.get_metadata(schema::kMetaBuild).empty()) {
+                problem = names + ", which is not complete (no build facts)";
+                return std::nullopt;
+            }
+            return OpenedIndex{std::move(db), std::move(generation.value()), {}};
+        } catch (const Xapian::DatabaseNotFoundError&) {
+            problem = names + ", which does not exist";  // replaced and removed meanwhile: read again
         } catch (const Xapian::Error& e) {
-            return Error{Errc::index, generation.value().path.string() + ": " + e.get_description()};
+            problem = names + ", which cannot be opened: " + e.get_description();
+            return std::nullopt;
         }
     }
-    return Error{Errc::index, index_dir.string() + ": cannot open the current index: " + last_error};
+    return std::nullopt;
+}
+
+}  // namespace
+
+Result<OpenedIndex> open_current_index(const std::filesystem::path& index_dir) {
+    std::string problem;
+    if (auto opened = open_named_generation(index_dir, problem)) return std::move(*opened);
+    auto newest = newest_complete_generation(index_dir);
+    if (!newest) {
+        auto current = read_current_generation(index_dir);
+        return current ? Error{Errc::index, problem} : current.error();
+    }
+    try {
+        OpenedIndex opened{Xapian::Database(newest->path.string(), Xapian::DB_BACKEND_GLASS), *newest,
+                           problem + "; serving " + newest->name + ", the newest complete generation"};
+        warn_once(opened.fallback);
+        return opened;
+    } catch (const Xapian::Error& e) {
+        return Error{Errc::index, newest->path.string() + ": " + e.get_description()};
+    }
 }
 
 }  // namespace medsearch

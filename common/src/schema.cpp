@@ -49,6 +49,22 @@ std::string schema_mismatch(const Xapian::Database& db) {
 }  // namespace medsearch::schema
 
 namespace medsearch::schema {
+std::string bounded_term(std::string term) {
+    if (term.size() <= kMaxTermBytes) return term;
+    const auto hash = "#" + hex64(hash_bytes(term));
+    auto keep = kMaxTermBytes - hash.size();
+    // Not within a character: terms stay valid UTF-8 for anything that lists them.
+    while (keep > 0 && (static_cast<unsigned char>(term[keep]) & 0xC0) == 0x80) --keep;
+    term.resize(keep);
+    return term + hash;
+}
+
+std::string prefixed_term(std::string_view prefix, std::string_view body) {
+    std::string term(prefix);
+    term.append(body);
+    return bounded_term(std::move(term));
+}
+
 std::string set_term(std::string_view prefix, std::vector<std::string> keys, std::string_view qualifier) {
     std::sort(keys.begin(), keys.end());
     keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
@@ -61,27 +77,15 @@ std::string set_term(std::string_view prefix, std::vector<std::string> keys, std
         term.push_back('|');
         term.append(qualifier);
     }
-    return term;
+    return bounded_term(std::move(term));
 }
-}  // namespace medsearch::schema
 
-namespace medsearch::schema {
 std::string search_term(std::string_view prefix, std::string_view stem_or_word, bool stemmed) {
     std::string term = stemmed ? "Z" : "";
     term += prefix;
     term += stem_or_word;
-    return term;
+    return bounded_term(std::move(term));
 }
 
-std::string id_term(std::string_view relative_path) {
-    std::string term(kIdPrefix);
-    if (relative_path.size() + term.size() <= 240) {
-        term.append(relative_path);
-    } else {
-        term.append(relative_path.substr(0, 200));
-        term += "#";
-        term += hex64(hash_bytes(relative_path));
-    }
-    return term;
-}
+std::string id_term(std::string_view relative_path) { return prefixed_term(kIdPrefix, relative_path); }
 }  // namespace medsearch::schema

@@ -121,7 +121,12 @@ PageOutcome process_page(const SourceFile& file, std::string bytes, std::uint64_
     outcome.diagnostics = std::move(parsed.diagnostics);
     if (!parsed.page) return outcome;
     const auto& page = *parsed.page;
-    outcome.document = builder.build(page);
+    auto built = builder.build(page, parsed.title_line);
+    if (built.refused) {
+        outcome.diagnostics.push_back(std::move(*built.refused));
+        return outcome;
+    }
+    outcome.document = std::move(built.document);
     outcome.entry = CatalogEntry{page.path, page.title, page.url, hash, page.components};
     return outcome;
 }
@@ -164,9 +169,9 @@ void write_dictionaries(Xapian::WritableDatabase& db, const Dictionaries& dictio
     for (const auto& key : old_keys) db.clear_synonyms(key);
     std::string kinds;
     for (const auto& [key, values] : table.expansions) {
-        if (key.size() > 200) continue;
+        if (key.size() > schema::kMaxSynonymBytes) continue;
         for (const auto& value : values)
-            if (value.size() <= 200) db.add_synonym(key, value);
+            if (value.size() <= schema::kMaxSynonymBytes) db.add_synonym(key, value);
         kinds += key + "\t" + std::string(to_string(table.kinds.at(key))) + "\n";
     }
     db.set_metadata(schema::kMetaSynonymKinds, kinds);
@@ -185,13 +190,10 @@ struct Metadata {
     int threads;
 };
 
-std::string content_hash(const IndexInputs& inputs, const std::string& catalog) {
-    return hex64(hash_bytes(inputs.document_hash + inputs.synonyms_hash + catalog));
-}
 
 void write_metadata(Xapian::WritableDatabase& db, const Metadata& m) {
     auto catalog = encode_catalog(m.catalog);
-    auto hash = content_hash(m.inputs, catalog);
+    auto hash = content_hash(m.inputs.document_hash, m.inputs.synonyms_hash, catalog);
     nlohmann::json build = {
         {"generation", m.generation},
         {"build_id", std::to_string(generation_number(m.generation)) + "-" + hash.substr(0, 8)},
@@ -369,6 +371,194 @@ std::size_t BuildReport::errors() const {
 
 std::size_t BuildReport::warnings() const { return diagnostics.size() - errors(); }
 
+namespace {
+
+// What an incremental build starts from, when the published generation can be
+// updated: its catalog and page dictionary.
+struct Reuse {
+    std::vector<CatalogEntry> previous;
+    std::string page_dictionary;  // an incremental build compresses pages as the current index did
+    bool synonyms_changed = true;
+    std::string full_reason;  // empty: the generation can be updated
+};
+
+Reuse reuse_current(const IndexGeneration& current, const IndexInputs& inputs) {
+    Reuse reuse;
+    try {
+        Xapian::Database db(current.path.string());
+        if (!schema::schema_mismatch(db).empty()) {
+            reuse.full_reason = "index schema changed";
+        } else if (db.get_metadata(schema::kMetaDerivation) != inputs.document_hash) {
+            reuse.full_reason = "permalink or stopwords changed";
+        } else if (auto catalog = decode_catalog(db.get_metadata(schema::kMetaCatalog)); !catalog) {
+            reuse.full_reason = catalog.error().message;
+        } else {
+            reuse.previous = std::move(catalog.value());
+            reuse.page_dictionary = db.get_metadata(schema::kMetaPageDictionary);
+            reuse.synonyms_changed = db.get_metadata(schema::kMetaSynonymsHash) != inputs.synonyms_hash;
+        }
+    } catch (const Xapian::Error& e) {
+        reuse.full_reason = "current index unreadable: " + e.get_description();
+    }
+    return reuse;
+}
+
+// The source files of a build and what was learnt of them before reading.
+struct Sources {
+    const std::vector<SourceFile>& files;
+    const std::vector<FileStamp>& stamps;  // sizes and times (hash_cache.hpp)
+    const std::vector<bool>& clash;        // find_url_clashes
+};
+
+// What an incremental build changes: pages kept as they are, pages read
+// again (parsed into `outcomes`), and paths whose documents go.
+struct Changes {
+    struct Pending {
+        std::size_t file;
+        std::string bytes;
+        std::uint64_t hash;
+        bool is_new;
+    };
+    std::vector<Pending> pending;
+    std::vector<PageOutcome> outcomes;  // one per pending page
+    std::vector<CatalogEntry> kept;
+    std::vector<std::string> stale;
+    std::vector<std::unique_ptr<DocumentBuilder>> builders;
+};
+
+// Which pages changed: compare the bytes' hash with the catalog's, without
+// reading a file whose hash is remembered for its size and time.
+Changes find_changes(const Sources& sources, const std::vector<CatalogEntry>& previous,
+                     const BuildOptions& options, BuildReport& report) {
+    Changes changes;
+    auto hash_cache = HashCache::load(options.index_dir);
+    std::map<std::string, const CatalogEntry*> known;
+    for (const auto& entry : previous) known.emplace(entry.path, &entry);
+    for (std::size_t i = 0; i < sources.files.size(); ++i) {
+        const auto& file = sources.files[i];
+        auto old = known.find(file.relative);
+        bool in_index = old != known.end();
+        if (sources.clash[i]) {
+            ++report.skipped;
+            if (in_index) changes.stale.push_back(file.relative);
+            continue;
+        }
+        if (in_index && hash_cache.find(file.relative, sources.stamps[i]) == old->second->source_hash) {
+            changes.kept.push_back(*old->second);
+            ++report.unchanged;
+            known.erase(old);
+            continue;
+        }
+        auto bytes = read_source(file, options.max_page_bytes);
+        if (!bytes) {
+            report.diagnostics.push_back(unreadable(file, bytes.error().message));
+            ++report.skipped;
+            if (in_index) changes.stale.push_back(file.relative);
+            continue;
+        }
+        auto hash = hash_bytes(bytes.value());
+        if (in_index && old->second->source_hash == hash) {
+            changes.kept.push_back(*old->second);
+            ++report.unchanged;
+        } else {
+            changes.pending.push_back({i, std::move(bytes.value()), hash, !in_index});
+        }
+        if (in_index) known.erase(old);
+    }
+    for (const auto& [path, entry] : known) changes.stale.push_back(path);
+    return changes;
+}
+
+// Parses the pending pages into documents, and counts them.
+void parse_changes(Changes& changes, const Sources& sources, const BuildOptions& options,
+                   const IndexInputs& inputs, const PageCodec& codec, int threads, BuildReport& report) {
+    auto& pending = changes.pending;
+    changes.outcomes.resize(pending.size());
+    int parse_threads = pending.size() > 32 ? threads : 1;
+    for (int t = 0; t < parse_threads; ++t)
+        changes.builders.push_back(std::make_unique<DocumentBuilder>(inputs.stopwords, codec));
+    detail::parallel_for(pending.size(), parse_threads, options.progress, [&](std::size_t k, int worker) {
+        auto& p = pending[k];
+        changes.outcomes[k] = process_page(sources.files[p.file], std::move(p.bytes), p.hash, options.permalink,
+                                           *changes.builders[static_cast<std::size_t>(worker)]);
+    });
+    std::size_t failed_before = 0;
+    for (std::size_t k = 0; k < pending.size(); ++k) {
+        auto& outcome = changes.outcomes[k];
+        std::move(outcome.diagnostics.begin(), outcome.diagnostics.end(), std::back_inserter(report.diagnostics));
+        if (!outcome.entry) {
+            ++report.skipped;
+            if (!pending[k].is_new) {
+                changes.stale.push_back(sources.files[pending[k].file].relative);
+                ++failed_before;
+            }
+            continue;
+        }
+        (pending[k].is_new ? report.added : report.changed) += 1;
+    }
+    report.removed = changes.stale.size() - failed_before;
+}
+
+// Copies the published generation to `target` and changes the copy: the
+// original stays untouched for readers and for a build that does not finish.
+// The vocabulary loses the words of the pages replaced or removed and gains
+// those of the pages indexed now.
+Status apply_changes(const fs::path& current, const fs::path& target, Changes& changes, Vocabulary& vocabulary) {
+    auto copied = detail::copy_database(current, target);
+    if (!copied) return copied;
+    try {
+        Xapian::WritableDatabase db(target.string(), kOpenScratch);
+        vocabulary = decode_vocabulary(db.get_metadata(schema::kMetaVocabulary));
+        auto& words = *changes.builders.front();
+        auto forget = [&](const std::string& id_term) {
+            auto found = db.postlist_begin(id_term);
+            if (found != db.postlist_end(id_term)) remove_words(vocabulary, words.vocabulary_of(db.get_document(*found)));
+        };
+        for (const auto& path : changes.stale) {
+            auto id_term = schema::id_term(path);
+            forget(id_term);
+            db.delete_document(id_term);
+        }
+        for (std::size_t k = 0; k < changes.pending.size(); ++k) {
+            auto& outcome = changes.outcomes[k];
+            if (!outcome.entry) continue;
+            auto id_term = schema::id_term(outcome.entry->path);
+            if (!changes.pending[k].is_new) forget(id_term);
+            db.replace_document(id_term, outcome.document);
+            changes.kept.push_back(std::move(*outcome.entry));
+        }
+        for (const auto& builder : changes.builders) builder->add_vocabulary_to(vocabulary);
+        db.commit();
+    } catch (const Xapian::Error& e) {
+        return Error{Errc::index, "updating a copy of " + current.string() + ": " + e.get_description()};
+    }
+    std::sort(changes.kept.begin(), changes.kept.end(), [](const auto& a, const auto& b) { return a.path < b.path; });
+    return Ok{};
+}
+
+// An update from a damaged generation, or one that failed for a reason other
+// than storage (a generation that cannot be read, copied or written), is done
+// again as a full build: what it counted and reported goes.
+void start_over(BuildReport& report, std::size_t diagnostics_before, std::string why, const fs::path& target) {
+    report.diagnostics.erase(report.diagnostics.begin() + static_cast<std::ptrdiff_t>(diagnostics_before),
+                             report.diagnostics.end());
+    report.added = report.changed = report.removed = report.unchanged = report.skipped = 0;
+    report.full = true;
+    report.full_reason = std::move(why);
+    (void)detail::remove_tree(target);
+}
+
+// The dictionaries, parsed (and checked) when the index needs them written.
+Status parse_dictionaries_once(std::optional<Dictionaries>& dictionaries, const IndexInputs& inputs) {
+    if (dictionaries) return Ok{};
+    auto parsed = parse_dictionaries(inputs);
+    if (!parsed) return parsed.error();
+    dictionaries = std::move(parsed.value());
+    return Ok{};
+}
+
+}  // namespace
+
 static Result<BuildReport> build_and_publish(const BuildOptions& options) {
     auto started = std::chrono::steady_clock::now();
     BuildReport report;
@@ -393,69 +583,77 @@ static Result<BuildReport> build_and_publish(const BuildOptions& options) {
         return report;
     };
 
+    // The published index, if any, and whether its documents can be reused.
+    std::optional<IndexGeneration> current;
+    auto serving = detail::find_serving_generation(options.index_dir);
+    if (!serving) return serving.error();
+    report.recovered = serving.value().recovered;
+    if (!report.recovered.empty()) log_warn("index", report.recovered);
+    if (serving.value().generation) current = serving.value().generation;
+    auto generation = detail::NewGeneration::start(options.index_dir, current ? current->name : "");
+    if (!generation) return generation.error();
+    const auto& scratch = generation.value().scratch();
+    const auto target = generation.value().db();
+    // An update copies the generation, damage included: Xapian checks it
+    // while the pages are read and the copy changed, before anything is published.
+    std::future<std::string> damage;
+    if (current && options.mode == BuildMode::incremental)
+        damage = std::async(std::launch::async, [&] { return database_damage(current->path, scratch); });
+
     // Sizes and times of the files before any of them is read (hash_cache.hpp).
     const auto looked_ns = wall_clock_ns();
     std::vector<FileStamp> stamps;
     stamps.reserve(files.value().size());
     for (const auto& file : files.value()) stamps.push_back(stamp_file(file.absolute));
 
-    // The published index, if any, and whether its documents can be reused.
-    std::optional<IndexGeneration> current;
-    std::vector<CatalogEntry> previous;
+    Reuse reuse;
     Vocabulary vocabulary;
-    std::string page_dictionary;  // an incremental build compresses pages as the current index did
-    bool synonyms_changed = true;
     report.full = true;
-    auto serving = detail::find_serving_generation(options.index_dir);
-    if (!serving) return serving.error();
-    report.recovered = serving.value().recovered;
-    if (!report.recovered.empty()) log_warn("index", report.recovered);
-    if (serving.value().generation) {
-        current = serving.value().generation;
-        if (options.mode == BuildMode::full) {
-            report.full_reason = "--full";
-        } else {
-            try {
-                Xapian::Database db(current->path.string());
-                if (!schema::schema_mismatch(db).empty()) {
-                    report.full_reason = "index schema changed";
-                } else if (db.get_metadata(schema::kMetaDerivation) != inputs.value().document_hash) {
-                    report.full_reason = "permalink or stopwords changed";
-                } else if (auto catalog = decode_catalog(db.get_metadata(schema::kMetaCatalog))) {
-                    previous = std::move(catalog.value());
-                    page_dictionary = db.get_metadata(schema::kMetaPageDictionary);
-                    report.full = false;
-                    synonyms_changed = db.get_metadata(schema::kMetaSynonymsHash) != inputs.value().synonyms_hash;
-                } else {
-                    report.full_reason = catalog.error().message;
-                }
-            } catch (const Xapian::Error& e) {
-                report.full_reason = "current index unreadable: " + e.get_description();
-            }
-        }
-    } else {
+    if (!current) {
         report.full_reason = report.recovered.empty() ? "no index yet" : "no complete generation";
+    } else if (options.mode == BuildMode::full) {
+        report.full_reason = "--full";
+    } else {
+        reuse = reuse_current(*current, inputs.value());
+        report.full = !reuse.full_reason.empty();
+        report.full_reason = reuse.full_reason;
     }
-
-    // The dictionaries are parsed, and checked, when the index needs them written.
     std::optional<Dictionaries> dictionaries;
-    if (report.full || synonyms_changed) {
-        auto parsed = parse_dictionaries(inputs.value());
-        if (!parsed) return parsed.error();
-        dictionaries = std::move(parsed.value());
-    }
-
-    auto generation = detail::NewGeneration::start(options.index_dir, current ? current->name : "");
-    if (!generation) return generation.error();
-    const auto& scratch = generation.value().scratch();
-    const auto target = generation.value().db();
-    std::error_code ec;
+    if (report.full || reuse.synonyms_changed)
+        if (auto parsed = parse_dictionaries_once(dictionaries, inputs.value()); !parsed) return parsed.error();
 
     auto clash = find_url_clashes(files.value(), options.permalink, report.diagnostics);
+    const Sources sources{files.value(), stamps, clash};
     const int threads = detail::thread_count(options.threads);
     std::vector<CatalogEntry> catalog;
+    std::string page_dictionary = reuse.page_dictionary;
 
     try {
+        if (!report.full) {
+            const auto diagnostics_before = report.diagnostics.size();
+            const PageCodec codec(page_dictionary);  // outlives the builders in `changes`
+            auto changes = find_changes(sources, reuse.previous, options, report);
+            parse_changes(changes, sources, options, inputs.value(), codec, threads, report);
+            const bool unchanged = changes.pending.empty() && changes.stale.empty() && !reuse.synonyms_changed;
+            auto applied = unchanged ? Status(Ok{}) : apply_changes(current->path, target, changes, vocabulary);
+            std::string why_full;
+            if (auto found = damage.get(); !found.empty()) {
+                why_full = "current index damaged: " + found;
+            } else if (unchanged) {
+                save_source_hashes(options.index_dir, files.value(), stamps, reuse.previous, looked_ns);
+                return finish(reuse.previous, current->name, false);
+            } else if (applied) {
+                catalog = std::move(changes.kept);
+            } else if (!detail::storage_hint(applied.error().message).empty()) {
+                return applied.error();  // a full build would run out too
+            } else {
+                why_full = "the current index could not be updated: " + applied.error().message;
+            }
+            if (!why_full.empty()) {
+                start_over(report, diagnostics_before, std::move(why_full), target);
+                if (auto parsed = parse_dictionaries_once(dictionaries, inputs.value()); !parsed) return parsed.error();
+            }
+        }
         if (report.full) {
             auto built = build_full(files.value(), clash, options, inputs.value(), target, scratch, threads);
             if (!built) return built.error();
@@ -466,118 +664,6 @@ static Result<BuildReport> build_and_publish(const BuildOptions& options) {
                       std::back_inserter(report.diagnostics));
             report.skipped = built.value().skipped;
             report.added = catalog.size();
-        } else {
-            // Which pages changed: compare the bytes' hash with the catalog's,
-            // without reading a file whose hash is remembered for its size and time.
-            auto hash_cache = HashCache::load(options.index_dir);
-            std::map<std::string, const CatalogEntry*> known;
-            for (const auto& entry : previous) known.emplace(entry.path, &entry);
-            struct Pending {
-                std::size_t file;
-                std::string bytes;
-                std::uint64_t hash;
-                bool is_new;
-            };
-            std::vector<Pending> pending;
-            std::vector<CatalogEntry> kept;
-            std::vector<std::string> stale;  // in the index, to delete
-            for (std::size_t i = 0; i < files.value().size(); ++i) {
-                const auto& file = files.value()[i];
-                auto old = known.find(file.relative);
-                bool in_index = old != known.end();
-                if (clash[i]) {
-                    ++report.skipped;
-                    if (in_index) stale.push_back(file.relative);
-                    continue;
-                }
-                if (in_index && hash_cache.find(file.relative, stamps[i]) == old->second->source_hash) {
-                    kept.push_back(*old->second);
-                    ++report.unchanged;
-                    known.erase(old);
-                    continue;
-                }
-                auto bytes = read_source(file, options.max_page_bytes);
-                if (!bytes) {
-                    report.diagnostics.push_back(unreadable(file, bytes.error().message));
-                    ++report.skipped;
-                    if (in_index) stale.push_back(file.relative);
-                    continue;
-                }
-                auto hash = hash_bytes(bytes.value());
-                if (in_index && old->second->source_hash == hash) {
-                    kept.push_back(*old->second);
-                    ++report.unchanged;
-                } else {
-                    pending.push_back({i, std::move(bytes.value()), hash, !in_index});
-                }
-                if (in_index) known.erase(old);
-            }
-            for (const auto& [path, entry] : known) stale.push_back(path);
-
-            std::vector<PageOutcome> outcomes(pending.size());
-            int parse_threads = pending.size() > 32 ? threads : 1;
-            const PageCodec codec(page_dictionary);
-            std::vector<std::unique_ptr<DocumentBuilder>> builders;
-            for (int t = 0; t < parse_threads; ++t)
-                builders.push_back(std::make_unique<DocumentBuilder>(inputs.value().stopwords, codec));
-            detail::parallel_for(pending.size(), parse_threads, options.progress, [&](std::size_t k, int worker) {
-                auto& p = pending[k];
-                outcomes[k] = process_page(files.value()[p.file], std::move(p.bytes), p.hash,
-                                           options.permalink, *builders[static_cast<std::size_t>(worker)]);
-            });
-
-            std::size_t failed_before = 0;
-            for (std::size_t k = 0; k < pending.size(); ++k) {
-                auto& outcome = outcomes[k];
-                std::move(outcome.diagnostics.begin(), outcome.diagnostics.end(),
-                          std::back_inserter(report.diagnostics));
-                if (!outcome.entry) {
-                    ++report.skipped;
-                    if (!pending[k].is_new) {
-                        stale.push_back(files.value()[pending[k].file].relative);
-                        ++failed_before;
-                    }
-                    continue;
-                }
-                (pending[k].is_new ? report.added : report.changed) += 1;
-            }
-            report.removed = stale.size() - failed_before;
-
-            if (pending.empty() && stale.empty() && !synonyms_changed) {
-                save_source_hashes(options.index_dir, files.value(), stamps, previous, looked_ns);
-                return finish(previous, current->name, false);
-            }
-
-            // Copy the published generation and change the copy: the original
-            // stays untouched for readers and for a build that does not finish.
-            fs::copy(current->path, target, fs::copy_options::recursive, ec);
-            if (ec) return Error{Errc::index, "copying the current index: " + ec.message()};
-            Xapian::WritableDatabase db(target.string(), kOpenScratch);
-            // The vocabulary loses the words of the pages replaced or removed
-            // and gains those of the pages indexed now.
-            vocabulary = decode_vocabulary(db.get_metadata(schema::kMetaVocabulary));
-            auto forget = [&](const std::string& id_term) {
-                auto found = db.postlist_begin(id_term);
-                if (found != db.postlist_end(id_term))
-                    remove_words(vocabulary, builders.front()->vocabulary_of(db.get_document(*found)));
-            };
-            for (const auto& path : stale) {
-                auto id_term = schema::id_term(path);
-                forget(id_term);
-                db.delete_document(id_term);
-            }
-            for (std::size_t k = 0; k < pending.size(); ++k) {
-                if (!outcomes[k].entry) continue;
-                auto id_term = schema::id_term(outcomes[k].entry->path);
-                if (!pending[k].is_new) forget(id_term);
-                db.replace_document(id_term, outcomes[k].document);
-                kept.push_back(std::move(*outcomes[k].entry));
-            }
-            for (const auto& builder : builders) builder->add_vocabulary_to(vocabulary);
-            db.commit();
-            std::sort(kept.begin(), kept.end(),
-                      [](const auto& a, const auto& b) { return a.path < b.path; });
-            catalog = std::move(kept);
         }
 
         // Synonyms and metadata. Commits here need not reach the disk: publishing

@@ -2,6 +2,7 @@
 
 #include "medsearch/common/config.hpp"
 #include "medsearch/common/text.hpp"
+#include "medsearch/indexer/document.hpp"
 #include "medsearch/indexer/markdown.hpp"
 #include "medsearch/indexer/sources.hpp"
 #include "parallel.hpp"
@@ -11,6 +12,7 @@
 #include <algorithm>
 #include <chrono>
 #include <map>
+#include <memory>
 
 namespace medsearch {
 
@@ -49,6 +51,34 @@ std::vector<bool> find_url_clashes(const std::vector<SourceFile>& files, const s
     return clash;
 }
 
+namespace {
+
+struct PageCheck {
+    std::vector<Diagnostic> diagnostics;
+    std::optional<CatalogEntry> entry;  // set when index would index the page
+};
+
+PageCheck check_page(const SourceFile& file, const CheckOptions& options, DocumentBuilder& builder) {
+    PageCheck outcome;
+    auto bytes = read_source(file, options.max_page_bytes);
+    if (!bytes) {
+        outcome.diagnostics.push_back({Severity::error, file.relative, 0, "unreadable", bytes.error().message});
+        return outcome;
+    }
+    auto parsed = parse_monograph(file.relative, std::move(bytes.value()), ParseOptions{options.permalink});
+    outcome.diagnostics = std::move(parsed.diagnostics);
+    if (!parsed.page) return outcome;
+    auto built = builder.build(*parsed.page, parsed.title_line);
+    if (built.refused) {
+        outcome.diagnostics.push_back(std::move(*built.refused));
+        return outcome;
+    }
+    outcome.entry = CatalogEntry{parsed.page->path, parsed.page->title, parsed.page->url, 0, {}};
+    return outcome;
+}
+
+}  // namespace
+
 Result<CheckReport> check_sources(const CheckOptions& options) {
     auto started = std::chrono::steady_clock::now();
     auto files = scan_sources(options.source_dir);
@@ -59,25 +89,15 @@ Result<CheckReport> check_sources(const CheckOptions& options) {
 
     find_url_clashes(list, options.permalink, report.diagnostics);
 
-    struct Outcome {
-        std::vector<Diagnostic> diagnostics;
-        std::optional<CatalogEntry> entry;
-    };
-    std::vector<Outcome> outcomes(list.size());
-    detail::parallel_for(list.size(), detail::thread_count(options.threads), options.progress,
-                         [&](std::size_t i, int) {
-        auto bytes = read_source(list[i], options.max_page_bytes);
-        if (!bytes) {
-            outcomes[i].diagnostics.push_back(
-                {Severity::error, list[i].relative, 0, "unreadable", bytes.error().message});
-            return;
-        }
-        auto parsed = parse_monograph(list[i].relative, std::move(bytes.value()),
-                                      ParseOptions{options.permalink});
-        outcomes[i].diagnostics = std::move(parsed.diagnostics);
-        if (parsed.page)
-            outcomes[i].entry = CatalogEntry{parsed.page->path, parsed.page->title,
-                                             parsed.page->url, 0, {}};
+    // Pages are turned into documents as `index` does, so that check refuses
+    // what index would (document.hpp: check_document).
+    const PageCodec codec;
+    const int threads = detail::thread_count(options.threads);
+    std::vector<std::unique_ptr<DocumentBuilder>> builders;
+    for (int t = 0; t < threads; ++t) builders.push_back(std::make_unique<DocumentBuilder>(std::vector<std::string>{}, codec));
+    std::vector<PageCheck> outcomes(list.size());
+    detail::parallel_for(list.size(), threads, options.progress, [&](std::size_t i, int worker) {
+        outcomes[i] = check_page(list[i], options, *builders[static_cast<std::size_t>(worker)]);
     });
 
     std::vector<CatalogEntry> pages;

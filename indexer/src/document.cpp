@@ -10,10 +10,71 @@
 
 namespace medsearch {
 
+namespace {
+
+// Exact-name terms: which ingredients, under any of their names, and the
+// exact set, so that "metformin" finds the page of exactly metformin first.
+void add_name_terms(Xapian::Document& doc, const Monograph& page) {
+    std::vector<std::string> main_keys, base_keys;
+    std::string qualifier;
+    for (const auto& component : page.components) {
+        if (!component.qualifier.empty() && qualifier.empty()) qualifier = name_key(component.qualifier);
+        auto keys = component_keys(component);
+        main_keys.push_back(keys.front());
+        base_keys.push_back(base_key(keys.front()));
+        for (const auto& key : keys) {
+            doc.add_boolean_term(schema::prefixed_term(schema::kComponentPrefix, key));
+            doc.add_boolean_term(schema::prefixed_term(schema::kBasePrefix, base_key(key)));
+        }
+    }
+    // A qualified page ("Cetirizine (Ophthalmic)") is the exact page only for a
+    // query that names the qualifier; otherwise it ranks as a variant.
+    // A title left untidy by the site's scraper ("Clonazepam .") is a copy of
+    // the drug's page, not the page: it ranks as a variant too.
+    auto title = trim(page.title);
+    bool tidy = !title.empty() && std::string_view(".,;-+").find(title.back()) == std::string_view::npos;
+    if (tidy) doc.add_boolean_term(schema::set_term(schema::kExactSetPrefix, main_keys, qualifier));
+    doc.add_boolean_term(schema::set_term(schema::kBaseSetPrefix, base_keys));
+    auto ingredients = std::clamp<std::size_t>(page.components.size(), 1, schema::kMaxIngredientCount);
+    doc.add_boolean_term(std::string(schema::kIngredientCountPrefix) + std::to_string(ingredients));
+}
+
+// The line of `page` that a term's text comes from: the title's, else the
+// first section that has it, else 1.
+int line_of_term(std::string_view term, const Monograph& page, int title_line) {
+    // Prefixes are upper-case ASCII; a set term's first key stands for it.
+    auto start = term.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ");
+    auto text = term.substr(std::min(start, term.size()));
+    text = text.substr(0, text.find_first_of("+|#"));
+    if (text.empty()) return title_line;
+    auto in = [&](std::string_view haystack) {
+        return fold_case(haystack).find(text) != std::string::npos || name_key(haystack).find(text) != std::string::npos;
+    };
+    if (in(page.title) || in(page.path)) return title_line;
+    for (const auto& section : page.sections)
+        if (section.line > 0 && in(section.text)) return section.line;
+    return 1;
+}
+
+}  // namespace
+
 DocumentBuilder::DocumentBuilder(const std::vector<std::string>& stopwords, const PageCodec& codec)
     : text_(stopwords), codec_(codec) {}
 
-Xapian::Document DocumentBuilder::build(const Monograph& page) {
+DocumentBuilder::Built DocumentBuilder::build(const Monograph& page, int title_line) {
+    Built built;
+    try {
+        built.document = make_document(page);
+        built.refused = check_document(built.document, page, title_line);
+    } catch (const Xapian::Error& e) {
+        built.refused = Diagnostic{Severity::error, page.path, std::max(title_line, 1), "unindexable",
+                                   "cannot be indexed: " + e.get_description()};
+    }
+    if (built.refused) text_.drop_page();
+    return built;
+}
+
+Xapian::Document DocumentBuilder::make_document(const Monograph& page) {
     Xapian::Document doc;
     text_.start_page();
     // A gap between fields and sections, so that no phrase spans two of them.
@@ -53,41 +114,14 @@ Xapian::Document DocumentBuilder::build(const Monograph& page) {
             text_.add_stems_to(clauses.treats, treats);
             text_.add_stems_to(clauses.other, other);
             for (const auto& stem : other)
-                if (!treats.count(stem)) doc.add_boolean_term(std::string(schema::kUsageOnlyCausedPrefix) + stem);
+                if (!treats.count(stem))
+                    doc.add_boolean_term(schema::prefixed_term(schema::kUsageOnlyCausedPrefix, stem));
         }
     }
 
-    // Exact-name terms: which ingredients, under any of their names, and the
-    // exact set, so that "metformin" finds the page of exactly metformin first.
-    std::vector<std::string> main_keys, base_keys;
-    std::string qualifier;
-    for (const auto& component : page.components) {
-        if (!component.qualifier.empty() && qualifier.empty()) qualifier = name_key(component.qualifier);
-        auto keys = component_keys(component);
-        main_keys.push_back(keys.front());
-        base_keys.push_back(base_key(keys.front()));
-        for (const auto& key : keys) {
-            doc.add_boolean_term(std::string(schema::kComponentPrefix) + key);
-            doc.add_boolean_term(std::string(schema::kBasePrefix) + base_key(key));
-        }
-    }
-    // A qualified page ("Cetirizine (Ophthalmic)") is the exact page only for a
-    // query that names the qualifier; otherwise it ranks as a variant.
-    auto add_set_term = [&](std::string_view prefix, std::vector<std::string> keys) {
-        auto term = schema::set_term(prefix, std::move(keys), prefix == schema::kExactSetPrefix ? qualifier : "");
-        if (term.size() < 240) doc.add_boolean_term(term);  // Xapian terms are at most 245 bytes
-    };
-    // A title left untidy by the site's scraper ("Clonazepam .") is a copy of
-    // the drug's page, not the page: it ranks as a variant too.
-    auto title = trim(page.title);
-    bool tidy = !title.empty() && std::string_view(".,;-+").find(title.back()) == std::string_view::npos;
-    if (tidy) add_set_term(schema::kExactSetPrefix, main_keys);
-    add_set_term(schema::kBaseSetPrefix, base_keys);
+    add_name_terms(doc, page);
     doc.add_boolean_term(schema::id_term(page.path));
-
     doc.add_value(schema::kSlotPath, page.path);
-    auto ingredients = std::clamp<std::size_t>(page.components.size(), 1, schema::kMaxIngredientCount);
-    doc.add_boolean_term(std::string(schema::kIngredientCountPrefix) + std::to_string(ingredients));
 
     Monograph stored;
     stored.path = page.path;
@@ -98,6 +132,24 @@ Xapian::Document DocumentBuilder::build(const Monograph& page) {
             stored.sections.push_back(section);
     doc.add_value(schema::kSlotPage, codec_.encode(stored));
     return doc;
+}
+
+std::optional<Diagnostic> check_document(const Xapian::Document& doc, const Monograph& page, int title_line) {
+    auto refuse = [&](int line, std::string message) {
+        return Diagnostic{Severity::error, page.path, std::max(line, 1), "unindexable", std::move(message)};
+    };
+    for (auto term = doc.termlist_begin(); term != doc.termlist_end(); ++term) {
+        const auto& text = *term;
+        if (text.size() > schema::kMaxTermBytes)
+            return refuse(line_of_term(text, page, title_line),
+                          "a term of " + std::to_string(text.size()) + " bytes ('" + text.substr(0, 40) +
+                              "...') is longer than the index takes (" + std::to_string(schema::kMaxTermBytes) + ")");
+    }
+    for (auto value = doc.values_begin(); value != doc.values_end(); ++value)
+        if ((*value).size() > schema::kMaxValueBytes)
+            return refuse(1, "its stored form is " + std::to_string((*value).size()) +
+                                 " bytes, more than the index takes (" + std::to_string(schema::kMaxValueBytes) + ")");
+    return std::nullopt;
 }
 
 std::set<std::string> DocumentBuilder::vocabulary_of(const Xapian::Document& built) {

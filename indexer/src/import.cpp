@@ -2,6 +2,7 @@
 #include "medsearch/common/log.hpp"
 #include "medsearch/common/schema.hpp"
 #include "medsearch/indexer/builder.hpp"
+#include "medsearch/indexer/check.hpp"
 
 #include <xapian.h>
 
@@ -33,11 +34,13 @@ static Result<ImportReport> copy_and_publish(const fs::path& from_dir, const fs:
     auto generation = detail::NewGeneration::start(index_dir, current);
     if (!generation) return generation.error();
     report.generation = generation.value().name();
-    std::error_code ec;
-    fs::copy(source.value().path, generation.value().db(), fs::copy_options::recursive, ec);
-    if (ec) return Error{Errc::index, "copying " + source.value().path.string() + ": " + ec.message()};
-    if (!detail::is_complete_database(generation.value().db()))
+    auto copied = detail::copy_database(source.value().path, generation.value().db());
+    if (!copied) return copied.error();
+    if (!is_complete_generation(generation.value().db()))
         return Error{Errc::index, "copying " + source.value().path.string() + ": the copy does not open"};
+    // A damaged artifact would serve its damage.
+    if (auto damage = database_damage(generation.value().db(), generation.value().scratch()); !damage.empty())
+        return Error{Errc::index, source.value().path.string() + ": damaged: " + damage + "; not published"};
     auto published = generation.value().publish();
     if (!published) return published.error();
     return report;

@@ -1,5 +1,6 @@
 #include "index_dir.hpp"
 
+#include "medsearch/common/log.hpp"
 #include "medsearch/common/schema.hpp"
 
 #include <fcntl.h>
@@ -7,7 +8,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <nlohmann/json.hpp>
 #include <xapian.h>
 
 #include <algorithm>
@@ -57,19 +57,6 @@ bool is_generation_name(std::string_view name) {
            name.find('/') == std::string_view::npos;
 }
 
-// Generation folders of `index_dir`, newest first.
-std::vector<std::string> list_generations(const fs::path& index_dir) {
-    std::vector<std::string> generations;
-    std::error_code ec;
-    for (const auto& entry : fs::directory_iterator(index_dir, ec)) {
-        auto name = entry.path().filename().string();
-        if (is_generation_name(name) && entry.is_directory(ec)) generations.push_back(name);
-    }
-    std::sort(generations.begin(), generations.end(),
-              [](const auto& a, const auto& b) { return generation_number(a) > generation_number(b); });
-    return generations;
-}
-
 const char* step_name(PublishStep step) {
     switch (step) {
         case PublishStep::sync_files: return "syncing the new index";
@@ -104,24 +91,29 @@ bool placed_recently(const fs::path& generation) {
     return now.tv_sec - info.st_ctim.tv_sec < kReaderGraceSeconds;
 }
 
-}  // namespace
-
-bool is_complete_database(const fs::path& database) {
-    try {
-        Xapian::Database db(database.string(), Xapian::DB_BACKEND_GLASS);
-        auto build = nlohmann::json::parse(db.get_metadata(schema::kMetaBuild), nullptr, false);
-        return build.is_object() && build.contains("content_hash");
-    } catch (const Xapian::Error&) {
-        return false;
+// write(2) until all of `size` bytes are written; false with errno set.
+bool write_all(int fd, const char* data, std::size_t size) {
+    while (size > 0) {
+        auto wrote = ::write(fd, data, size);
+        if (wrote < 0 && errno == EINTR) continue;
+        if (wrote <= 0) {
+            if (wrote == 0) errno = EIO;
+            return false;
+        }
+        data += wrote;
+        size -= static_cast<std::size_t>(wrote);
     }
+    return true;
 }
+
+}  // namespace
 
 Result<ServingGeneration> find_serving_generation(const fs::path& index_dir) {
     ServingGeneration serving;
     auto current = read_current_generation(index_dir);
     std::string problem;
     if (current) {
-        if (is_generation_name(current.value().name) && is_complete_database(current.value().path)) {
+        if (is_generation_name(current.value().name) && is_complete_generation(current.value().path)) {
             serving.generation = current.value();
             return serving;
         }
@@ -132,21 +124,46 @@ Result<ServingGeneration> find_serving_generation(const fs::path& index_dir) {
     } else {
         problem = current.error().message;
     }
-    auto generations = list_generations(index_dir);
-    auto newest = std::find_if(generations.begin(), generations.end(),
-                               [&](const auto& name) { return is_complete_database(index_dir / name); });
-    if (newest == generations.end()) {
+    auto newest = newest_complete_generation(index_dir);
+    if (!newest) {
         // A folder without CURRENT and without generations is simply new.
-        if (!generations.empty() || (!current && current.error().code != Errc::not_found))
+        if (!list_generations(index_dir).empty() || (!current && current.error().code != Errc::not_found))
             serving.recovered = problem + "; no complete generation to recover";
         return serving;
     }
-    auto republished = publish(index_dir, *newest);
+    auto republished = publish(index_dir, newest->name);
     if (!republished) return republished.error();
-    serving.generation = IndexGeneration{*newest, index_dir / *newest, generation_number(*newest)};
-    serving.recovered = problem + "; recovered " + *newest + ", the newest complete generation";
+    serving.generation = *newest;
+    serving.recovered = problem + "; recovered " + newest->name + ", the newest complete generation";
     return serving;
 }
+
+Status remove_tree(const fs::path& path) {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+    if (!ec) return Ok{};
+    // A folder made read-only (chmod -R a-w) keeps its files: its owner may
+    // still make it writable again, and then remove it.
+    std::error_code ignored;
+    fs::permissions(path, fs::perms::owner_all, fs::perm_options::add, ignored);
+    for (auto it = fs::recursive_directory_iterator(path, ignored); it != fs::recursive_directory_iterator();
+         it.increment(ignored))
+        if (it->is_directory(ignored)) fs::permissions(it->path(), fs::perms::owner_all, fs::perm_options::add, ignored);
+    ec.clear();
+    fs::remove_all(path, ec);
+    if (ec) return Error{Errc::index, path.string() + ": cannot remove: " + ec.message()};
+    return Ok{};
+}
+
+namespace {
+
+// Removes what the index folder no longer needs; what cannot go is said once
+// per build, and the next build tries again.
+void remove_leftover(const fs::path& path) {
+    if (auto removed = remove_tree(path); !removed) log_warn("index", removed.error().message);
+}
+
+}  // namespace
 
 unsigned long clean_index_dir(const fs::path& index_dir, const std::string& keep_current) {
     unsigned long highest = 0;
@@ -154,7 +171,7 @@ unsigned long clean_index_dir(const fs::path& index_dir, const std::string& keep
     for (const auto& entry : fs::directory_iterator(index_dir, ec)) {
         auto name = entry.path().filename().string();
         if (name.starts_with("tmp-")) {
-            fs::remove_all(entry.path(), ec);
+            remove_leftover(entry.path());
         } else if (name == std::string(kCurrentFileName) + ".tmp") {
             fs::remove(entry.path(), ec);  // a publish stopped before its rename
         }
@@ -176,7 +193,7 @@ unsigned long clean_index_dir(const fs::path& index_dir, const std::string& keep
         // moments ago (generations published faster than a server polls).
         if (number < current_number && i > 0 && placed_recently(index_dir / generations[i - 1])) continue;
         // Newer than CURRENT: moved into place by a publish that did not finish.
-        fs::remove_all(index_dir / name, ec);
+        remove_leftover(index_dir / name);
     }
     return highest;
 }
@@ -238,8 +255,7 @@ NewGeneration::NewGeneration(NewGeneration&& other) noexcept
 }
 
 NewGeneration::~NewGeneration() {
-    std::error_code ignored;
-    if (!scratch_.empty()) fs::remove_all(scratch_, ignored);
+    if (!scratch_.empty()) (void)remove_tree(scratch_);  // else the next build's clean-up tries again
 }
 
 Result<NewGeneration> NewGeneration::start(const fs::path& index_dir, const std::string& current) {
@@ -270,12 +286,75 @@ Status NewGeneration::publish() {
     return Ok{};
 }
 
-Error explain_storage_error(Error error) {
-    for (const char* cause : {"No space left on device", "File too large", "Disk quota exceeded"})
-        if (error.message.find(cause) != std::string::npos) {
-            error.message += " (disk full or file size limit reached; the previous index still serves)";
+namespace {
+
+Error copy_error(const fs::path& file, int error) {
+    return Error{Errc::index, "copying " + file.string() + ": " + std::strerror(error)};
+}
+
+}  // namespace
+
+Status copy_database(const fs::path& from, const fs::path& to) {
+    // The copy is the writer's own, whatever the modes of the original.
+    if (::mkdir(to.c_str(), 0755) != 0) return copy_error(to, errno);
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(from, ec)) {
+        if (!entry.is_regular_file(ec)) continue;  // a glass database is a folder of files
+        auto copied = copy_file_contents(entry.path(), to / entry.path().filename());
+        if (!copied) return copied;
+    }
+    if (ec) return Error{Errc::index, "copying " + from.string() + ": " + ec.message()};
+    return Ok{};
+}
+
+Status copy_file_contents(const fs::path& from, const fs::path& to) {
+    int in = ::open(from.c_str(), O_RDONLY | O_CLOEXEC);
+    if (in < 0) return copy_error(from, errno);
+    int out = ::open(to.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (out < 0) {
+        int error = errno;
+        ::close(in);
+        return copy_error(to, error);
+    }
+    // read/write keeps the cause of a failure (std::filesystem::copy_file
+    // reports a short copy as EIO, hiding a full disk or a file size limit).
+    std::vector<char> buffer(1 << 16);
+    int error = 0;
+    const fs::path* where = &from;
+    for (;;) {
+        auto got = ::read(in, buffer.data(), buffer.size());
+        if (got < 0 && errno == EINTR) continue;
+        if (got <= 0) {
+            if (got < 0) error = errno;
             break;
         }
+        if (!write_all(out, buffer.data(), static_cast<std::size_t>(got))) {
+            error = errno;
+            where = &to;
+            break;
+        }
+    }
+    ::close(in);
+    if (::close(out) != 0 && error == 0) {
+        error = errno;
+        where = &to;
+    }
+    if (error != 0) return copy_error(*where, error);
+    return Ok{};
+}
+
+std::string_view storage_hint(std::string_view message) {
+    for (const char* cause : {"No space left on device", "File too large", "Disk quota exceeded"})
+        if (message.find(cause) != std::string_view::npos)
+            return " (disk full or file size limit reached; the previous index still serves)";
+    if (message.find("Input/output error") != std::string_view::npos)
+        return " (the disk may be full or failing; the previous index still serves)";
+    return {};
+}
+
+Error explain_storage_error(Error error) {
+    auto hint = storage_hint(error.message);
+    if (!hint.empty() && error.message.find(hint) == std::string::npos) error.message += hint;
     return error;
 }
 

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace medsearch::detail {
 
@@ -26,10 +27,6 @@ class IndexLock {
 };
 
 std::string generation_name(unsigned long number);
-
-// Whether a database can serve: it opens and its metadata holds the build
-// facts that a build writes last (of whatever schema).
-bool is_complete_database(const std::filesystem::path& database);
 
 // The generation that serves, as the writer sees it: the one CURRENT names,
 // or, when CURRENT is missing, damaged or names a generation that cannot
@@ -53,8 +50,22 @@ Status sync_tree(const std::filesystem::path& dir);
 // Points CURRENT at `generation` with an atomic rename.
 Status publish(const std::filesystem::path& index_dir, const std::string& generation);
 
-// Says so when `error` comes from a full disk or a file size limit.
+// " (disk full or file size limit reached; ...)" when `message` says that a
+// disk or a limit ran out (or gave an I/O error, as some full disks do);
+// empty for any other failure.
+std::string_view storage_hint(std::string_view message);
+
+// Adds storage_hint() to the message, once.
 Error explain_storage_error(Error error);
+
+// A copy of the files of a database folder in `to` (created), writable by this
+// process whatever the originals' modes; a failure names the file and keeps
+// its cause ("No space left on device", "File too large").
+Status copy_database(const std::filesystem::path& from, const std::filesystem::path& to);
+Status copy_file_contents(const std::filesystem::path& from, const std::filesystem::path& to);
+
+// remove_all, making read-only folders of this owner writable first if need be.
+Status remove_tree(const std::filesystem::path& path);
 
 // The steps of publishing, in order. MEDSEARCH_FAULT_PUBLISH=N makes step N
 // fail with an error, and MEDSEARCH_FAULT_PUBLISH=N:kill kills the process

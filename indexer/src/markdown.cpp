@@ -86,6 +86,7 @@ std::string text_of(cmark_node* node) {
 
 struct FrontMatter {
     std::string title;
+    int title_line = 2;
     int body_line = 1;  // line of the file where the Markdown body starts
     std::size_t body_offset = 0;
 };
@@ -149,6 +150,7 @@ std::optional<FrontMatter> read_front_matter(std::string_view text, Reporter& re
         return std::nullopt;
     }
     fm.title = collapse_whitespace(title.as<std::string>());
+    fm.title_line = 2 + title.Mark().line;
     return fm;
 }
 
@@ -288,6 +290,7 @@ ParsedPage parse_monograph(std::string_view relative_path, std::string bytes,
     page.url = expand_permalink(options.permalink, relative_path);
     page.title = front->title;
     page.components = parse_components(page.title);
+    result.title_line = front->title_line;
 
     std::string_view body = std::string_view(bytes).substr(front->body_offset);
     NodePtr document(cmark_parse_document(body.data(), body.size(), CMARK_OPT_DEFAULT));

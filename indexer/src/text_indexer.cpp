@@ -159,6 +159,15 @@ void TextIndexer::start_page() {
     page_terms_.clear();
 }
 
+void TextIndexer::drop_page() {
+    for (auto& [word, info] : words_)
+        if (info.page == page_) {
+            info.page = 0;
+            --info.pages;
+        }
+    page_terms_.clear();
+}
+
 Xapian::termpos TextIndexer::index(Xapian::Document& doc, std::string_view text, const Field& field,
                                    Xapian::termpos position) {
     constexpr auto unit = schema::kWdfUnit;

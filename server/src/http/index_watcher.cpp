@@ -45,6 +45,7 @@ void IndexWatcher::refresh() {
     auto current = read_current_generation(index_dir_);
     if (!current || current.value().name == latest()->generation().name) return;
     auto opened = open_current_index(index_dir_);
+    if (opened && opened.value().generation.name == latest()->generation().name) return;  // CURRENT dangles
     if (!opened) {
         log_warn("index", "cannot open the new index, still serving " + latest()->generation().name + ": " +
                               opened.error().message);
@@ -58,6 +59,7 @@ void IndexWatcher::refresh() {
     }
     log_info("index", "now serving " + snapshot.value()->generation().name + " (" +
                           std::to_string(snapshot.value()->pages().size()) + " pages)");
+    loads_.fetch_add(1, std::memory_order_relaxed);
     std::lock_guard lock(mutex_);
     latest_ = snapshot.value();
 }

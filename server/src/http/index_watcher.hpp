@@ -6,7 +6,9 @@
 
 #include "medsearch/common/result.hpp"
 
+#include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <condition_variable>
 #include <filesystem>
 #include <memory>
@@ -24,6 +26,8 @@ class IndexWatcher {
     std::shared_ptr<const Snapshot> latest() const;
     // Checks CURRENT now (the poll does it every interval).
     void refresh();
+    // Generations loaded so far, the first included.
+    std::uint64_t loads() const { return loads_.load(std::memory_order_relaxed); }
 
   private:
     IndexWatcher(std::filesystem::path index_dir, std::shared_ptr<const Snapshot> first,
@@ -36,6 +40,7 @@ class IndexWatcher {
     std::mutex stop_mutex_;
     std::condition_variable stop_signal_;
     bool stopping_ = false;
+    std::atomic<std::uint64_t> loads_{1};
     std::thread thread_;
 };
 

@@ -74,6 +74,8 @@ std::string HttpServer::generation() const { return parts_->watcher->latest()->g
 
 void HttpServer::refresh_index() { parts_->watcher->refresh(); }
 
+std::uint64_t HttpServer::generations_loaded() const { return parts_->watcher->loads(); }
+
 std::size_t HttpServer::max_connections() const { return parts_->server.limits().max_connections; }
 
 std::string HttpServer::metrics_text() const { return render_metrics(*parts_); }

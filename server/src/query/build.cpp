@@ -70,7 +70,7 @@ Xapian::Query any_of(const std::vector<Xapian::Query>& terms) {
 }
 
 std::string prefixed(std::string_view prefix, std::string_view key) {
-    return std::string(prefix) + std::string(key);
+    return schema::prefixed_term(prefix, key);
 }
 
 // Up to `limit` combinations of one alternative per concept, best first.

@@ -14,8 +14,10 @@
 #include <xapian.h>
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace medsearch {
 
@@ -35,12 +37,27 @@ unsigned long generation_number(std::string_view name);
 // What CURRENT names; not_found when the folder holds no published index.
 Result<IndexGeneration> read_current_generation(const std::filesystem::path& index_dir);
 
+// Whether a database can serve: it opens and its metadata holds the build
+// facts that a build writes last (of whatever schema).
+bool is_complete_generation(const std::filesystem::path& database);
+
+// The generation folders of `index_dir` ("gen-" and a number), newest first.
+std::vector<std::string> list_generations(const std::filesystem::path& index_dir);
+
+// The newest generation of `index_dir` that is complete, if any.
+std::optional<IndexGeneration> newest_complete_generation(const std::filesystem::path& index_dir);
+
 struct OpenedIndex {
     Xapian::Database db;
     IndexGeneration generation;
+    std::string fallback;  // why CURRENT was not followed, when it was not
 };
 
-// Opens the published generation, retrying if a newer one replaced it meanwhile.
+// Opens the published generation, retrying if a newer one replaced it
+// meanwhile. When CURRENT is missing, damaged or names a generation that
+// cannot serve, opens the newest complete generation instead and says so on
+// stderr (once per message and process). Readers never write: the next
+// `medsearch index` or `publish` repairs CURRENT.
 Result<OpenedIndex> open_current_index(const std::filesystem::path& index_dir);
 
 }  // namespace medsearch

@@ -18,7 +18,7 @@ class Stem;
 namespace medsearch::schema {
 
 // Bumped whenever documents would be indexed differently: forces a full rebuild.
-inline constexpr int kVersion = 14;
+inline constexpr int kVersion = 15;
 
 // Text terms count occurrences in units of kWdfUnit: the low bits of the wdf
 // (within-document frequency) of a search term (search_term: a stem, or a
@@ -199,17 +199,33 @@ std::string schema_mismatch(const Xapian::Database& db);
 }  // namespace medsearch::schema
 
 namespace medsearch::schema {
-// The unique id term of a page: "Qa/amitriptyline.md"; a path too long for a
-// Xapian term keeps its first 200 bytes and gets a hash.
+// What a glass database stores: longer terms are refused ("Term too long"), and
+// a value goes in at most 65536 pieces of a quarter block ("insanely large
+// tags"); half of that leaves room for the encoding.
+inline constexpr std::size_t kMaxTermBytes = 245;
+inline constexpr std::size_t kMaxValueBytes = std::size_t{64} << 20;
+// Synonym keys and values: Xapian keeps each value's length in a byte.
+inline constexpr std::size_t kMaxSynonymBytes = 200;
+
+// Every term the indexer writes and the searcher looks up, whole when it fits
+// in kMaxTermBytes, else its first bytes (whole UTF-8 characters) + '#' + a hash
+// of all of it: a long name is still found, and two long names stay apart.
+std::string bounded_term(std::string term);
+// bounded_term(prefix + body): "XC" + a name key, "XB" + a salt-free key.
+std::string prefixed_term(std::string_view prefix, std::string_view body);
+
+// The unique id term of a page: "Qa/amitriptyline.md" (bounded_term).
 std::string id_term(std::string_view relative_path);
 
 // The term naming a set of ingredients: prefix + sorted, distinct keys joined by
-// '+', then '|' + the page's qualifier key when it has one ("XScetirizine|ophthalmic").
+// '+', then '|' + the page's qualifier key when it has one ("XScetirizine|ophthalmic");
+// bounded_term.
 std::string set_term(std::string_view prefix, std::vector<std::string> keys,
                      std::string_view qualifier = {});
 
 // The term a query looks a word up by in a field (prefix "" for the default
 // field): "Z" + prefix + stem for a word with a stem (one that starts with a
-// letter: starts_with_letter, as Xapian's STEM_SOME), else prefix + the word.
+// letter: starts_with_letter, as Xapian's STEM_SOME), else prefix + the word;
+// bounded_term.
 std::string search_term(std::string_view prefix, std::string_view stem_or_word, bool stemmed);
 }  // namespace medsearch::schema

@@ -10,6 +10,7 @@
 
 #include <filesystem>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace medsearch {
@@ -41,6 +42,29 @@ std::vector<bool> find_url_clashes(const std::vector<SourceFile>& files, const s
 // Findings about the collection as a whole: duplicate titles.
 void add_collection_diagnostics(const std::vector<CatalogEntry>& pages,
                                 std::vector<Diagnostic>& diagnostics);
+
+// `medsearch check --db`: the generation readers open, checked by Xapian
+// (Database::check: every block of every table) and against our own
+// metadata: schema, build facts, content hash, and a document with a stored
+// page for each catalog entry. Reads only.
+struct IndexCheckReport {
+    std::string generation;             // the generation checked
+    std::size_t pages = 0;              // documents in it
+    std::vector<std::string> problems;  // empty: sound
+    double seconds = 0;
+};
+// An error only when there is no index to check.
+Result<IndexCheckReport> check_index(const std::filesystem::path& index_dir);
+
+// The content hash of an index's build facts: of what its documents depend on
+// besides pages (schema::kMetaDerivation), its dictionaries' hash and its catalog.
+std::string content_hash(std::string_view derivation, std::string_view synonyms_hash, std::string_view catalog);
+
+// What Xapian's Database::check finds wrong in the database at `path` (its
+// first findings), or empty. The check opens tables for writing: a database
+// this process may not write is checked through a copy in a folder made in
+// `scratch` and removed after.
+std::string database_damage(const std::filesystem::path& path, const std::filesystem::path& scratch);
 
 // {"pages": n, "errors": n, "warnings": n, "diagnostics": [{path, line, severity, code, message}]}
 std::string diagnostics_json(const std::vector<Diagnostic>& diagnostics, std::size_t pages);

@@ -2,11 +2,13 @@
 // Monograph -> Xapian::Document, following the schema table.
 
 #include "medsearch/common/monograph.hpp"
+#include "medsearch/indexer/diagnostics.hpp"
 #include "medsearch/indexer/text_indexer.hpp"
 
 #include <xapian.h>
 
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -19,7 +21,15 @@ class DocumentBuilder {
     // `codec` compresses the stored pages; it outlives the builder.
     DocumentBuilder(const std::vector<std::string>& stopwords, const PageCodec& codec);
 
-    Xapian::Document build(const Monograph& page);
+    // The page's document, or an error for the page when it cannot be stored
+    // (check_document, or anything Xapian refuses while building it); a
+    // refused page leaves nothing in the vocabulary. `title_line` is the
+    // front matter's title line, where problems of names and titles point.
+    struct Built {
+        Xapian::Document document;
+        std::optional<Diagnostic> refused;
+    };
+    Built build(const Monograph& page, int title_line);
 
     // The vocabulary of the pages built so far (vocabulary.hpp).
     void add_vocabulary_to(Vocabulary& vocabulary) const { text_.add_vocabulary_to(vocabulary); }
@@ -29,8 +39,14 @@ class DocumentBuilder {
     std::set<std::string> vocabulary_of(const Xapian::Document& built);
 
   private:
+    Xapian::Document make_document(const Monograph& page);
     TextIndexer text_;
     const PageCodec& codec_;
 };
+
+// Why a glass database would refuse `doc`: a term longer than
+// schema::kMaxTermBytes or a value larger than schema::kMaxValueBytes, as an
+// error at the line of `page` it comes from (the title's, a section's, else 1).
+std::optional<Diagnostic> check_document(const Xapian::Document& doc, const Monograph& page, int title_line);
 
 }  // namespace medsearch

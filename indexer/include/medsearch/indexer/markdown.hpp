@@ -20,6 +20,7 @@ struct ParseOptions {
 struct ParsedPage {
     std::optional<Monograph> page;         // empty when an error made the page unusable
     std::vector<Diagnostic> diagnostics;   // errors and warnings, in line order
+    int title_line = 1;                    // the front matter's title (where its value starts)
 };
 
 // `bytes` is the whole file; `relative_path` names it in diagnostics and results.

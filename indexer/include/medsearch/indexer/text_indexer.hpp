@@ -37,6 +37,9 @@ class TextIndexer {
 
     // Call before indexing each page: the vocabulary counts pages.
     void start_page();
+    // Takes the page indexed since start_page() out of the vocabulary: a page
+    // that is not stored after all. Walks every word seen: for the rare page.
+    void drop_page();
 
     // Indexes `text` into `doc` from position `start`; returns the next position.
     // In the default field, words get their stem ("Z" + stem) and, with

@@ -86,6 +86,8 @@ class HttpServer {
     std::string generation() const;
     // Checks for a newly published generation now, not at the next poll.
     void refresh_index();
+    // Index generations loaded since the start, the first included.
+    std::uint64_t generations_loaded() const;
     // The cap on open connections in force, after the fd limit.
     std::size_t max_connections() const;
     // The body of GET /metrics.

@@ -1,0 +1,140 @@
+#include "medsearch/common/catalog.hpp"
+#include "medsearch/common/index_layout.hpp"
+#include "medsearch/common/monograph.hpp"
+#include "medsearch/common/schema.hpp"
+#include "medsearch/indexer/check.hpp"
+#include "index_dir.hpp"
+
+#include <stdlib.h>
+
+#include <nlohmann/json.hpp>
+#include <xapian.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <sstream>
+
+namespace medsearch {
+namespace fs = std::filesystem;
+namespace {
+
+constexpr std::size_t kMostProblems = 10;  // pages named one by one: one damaged block can spoil thousands
+
+// The build facts and what they must agree with.
+void check_metadata(const Xapian::Database& db, std::vector<std::string>& problems) {
+    if (auto mismatch = schema::schema_mismatch(db); !mismatch.empty())
+        problems.push_back(mismatch + "; rebuild it with medsearch index --full");
+    auto build = nlohmann::json::parse(db.get_metadata(schema::kMetaBuild), nullptr, false);
+    if (build.is_discarded() || !build.is_object()) {
+        problems.push_back("its build facts (" + std::string(schema::kMetaBuild) + ") are not JSON");
+        return;
+    }
+    if (build.value("pages", std::size_t{0}) != db.get_doccount())
+        problems.push_back("its build facts count " + build.value("pages", nlohmann::json()).dump() +
+                           " pages, the database holds " + std::to_string(db.get_doccount()));
+    auto hash = content_hash(db.get_metadata(schema::kMetaDerivation), db.get_metadata(schema::kMetaSynonymsHash),
+                             db.get_metadata(schema::kMetaCatalog));
+    if (build.value("content_hash", "") != hash)
+        problems.push_back("its catalog or derivation does not match the content hash of its build facts");
+}
+
+// Each catalog entry: one document, whose path value and stored page name it.
+void check_documents(const Xapian::Database& db, std::vector<std::string>& problems) {
+    auto catalog = decode_catalog(db.get_metadata(schema::kMetaCatalog));
+    if (!catalog) {
+        problems.push_back("its catalog: " + catalog.error().message);
+        return;
+    }
+    if (catalog.value().size() != db.get_doccount())
+        problems.push_back("its catalog lists " + std::to_string(catalog.value().size()) + " pages, the database holds " +
+                           std::to_string(db.get_doccount()));
+    const PageCodec codec(db.get_metadata(schema::kMetaPageDictionary));
+    std::size_t bad = 0;
+    StoredPage stored;
+    for (const auto& entry : catalog.value()) {
+        auto id = schema::id_term(entry.path);
+        std::string problem;
+        if (db.get_termfreq(id) != 1) {
+            problem = "in the catalog, with " + std::to_string(db.get_termfreq(id)) + " documents";
+        } else {
+            auto doc = db.get_document(*db.postlist_begin(id));
+            if (doc.get_value(schema::kSlotPath) != entry.path) problem = "a document of another path";
+            else if (!codec.decode(doc.get_value(schema::kSlotPage), stored) || stored.path != entry.path)
+                problem = "a stored page that does not decode";
+        }
+        if (problem.empty()) continue;
+        if (++bad <= kMostProblems) problems.push_back(entry.path + ": " + problem);
+    }
+    if (bad > kMostProblems) problems.push_back(std::to_string(bad - kMostProblems) + " more pages like these");
+}
+
+// Xapian's findings about the database at `path`; throws what its check throws.
+std::string xapian_check(const fs::path& path) {
+    std::ostringstream findings;
+    auto errors = Xapian::Database::check(path.string(), 0, &findings);
+    if (errors == 0) return {};
+    auto text = findings.str();
+    auto first = text.substr(0, text.find('\n'));
+    return std::to_string(errors) + " errors in its tables" + (first.empty() ? "" : ", first: " + first);
+}
+
+}  // namespace
+
+std::string content_hash(std::string_view derivation, std::string_view synonyms_hash, std::string_view catalog) {
+    std::string hashed(derivation);
+    hashed.append(synonyms_hash);
+    hashed.append(catalog);
+    return hex64(hash_bytes(hashed));
+}
+
+std::string database_damage(const std::filesystem::path& path, const std::filesystem::path& scratch) {
+    try {
+        return xapian_check(path);
+    } catch (const Xapian::DatabaseOpeningError&) {
+        // Xapian's check opens tables for writing: a database this process may
+        // not write (read-only files) is checked through a copy.
+    } catch (const Xapian::Error& e) {
+        return e.get_description();
+    }
+    auto folder = scratch / "check-XXXXXX";
+    std::string name = folder.string();
+    if (!::mkdtemp(name.data())) return "cannot check " + path.string() + ": " + std::strerror(errno);
+    std::string damage;
+    if (auto copied = detail::copy_database(path, fs::path(name) / "db"); !copied) {
+        damage = copied.error().message;
+    } else {
+        try {
+            damage = xapian_check(fs::path(name) / "db");
+        } catch (const Xapian::Error& e) {
+            damage = e.get_description();
+        }
+    }
+    (void)detail::remove_tree(name);
+    return damage;
+}
+
+Result<IndexCheckReport> check_index(const std::filesystem::path& index_dir) {
+    auto started = std::chrono::steady_clock::now();
+    auto opened = open_current_index(index_dir);
+    if (!opened) return opened.error();
+    IndexCheckReport report;
+    const auto& generation = opened.value().generation;
+    report.generation = generation.name;
+    // Readers cope with a damaged CURRENT, but it is damage all the same.
+    if (!opened.value().fallback.empty()) report.problems.push_back(opened.value().fallback);
+    if (auto damage = database_damage(generation.path, fs::temp_directory_path()); !damage.empty())
+        report.problems.push_back(damage);
+    try {
+        const auto& db = opened.value().db;
+        report.pages = db.get_doccount();
+        check_metadata(db, report.problems);
+        check_documents(db, report.problems);
+    } catch (const Xapian::Error& e) {
+        report.problems.push_back(e.get_description());
+    }
+    report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    return report;
+}
+
+}  // namespace medsearch
