@@ -51,7 +51,7 @@ struct CliFixture {
 
 }  // namespace
 
-TEST_CASE_METHOD(CliFixture, "search --json prints the HTTP body; batch mode answers line by line",
+TEST_CASE_METHOD(CliFixture, "search --json prints the HTTP body, and batch mode answers line by line",
                  "[cli][integration]") {
     const std::string queries =
         "amitriptyline\nmetformin side effects\namitriptiline\nalbuterol\namitrip\nketamine amitriptyline\n"
@@ -113,7 +113,7 @@ TEST_CASE("warnings fail check only with --strict", "[cli][integration]") {
     CHECK(strict.status == 1);
 }
 
-TEST_CASE("index exits 1 when a page was skipped; usage errors exit 2", "[cli][integration]") {
+TEST_CASE("index exits 1 when a page was skipped, and usage errors exit 2", "[cli][integration]") {
     TempDir dir;
     write_file(dir / "src/a/aspirin.md", "---\ntitle: Aspirin\n---\n# Aspirin\n### Usage\nPain.\n");
     write_file(dir / "src/b/broken.md", "no front matter\n");

@@ -80,7 +80,7 @@ TEST_CASE_METHOD(IndexedFixtures, "bad requests get 400 and a JSON error", "[htt
     }
 }
 
-TEST_CASE_METHOD(IndexedFixtures, "GET /suggest completes names; brands resolve to the generic",
+TEST_CASE_METHOD(IndexedFixtures, "GET /suggest completes names, and brands resolve to the generic",
                  "[http][integration]") {
     auto response = handle_suggest(params({{"q", "amitr"}, {"limit", "3"}}), searcher());
     REQUIRE(response.status == 200);

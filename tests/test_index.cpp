@@ -90,7 +90,7 @@ TEST_CASE("a full build indexes every page and publishes a generation", "[index]
     CHECK(stats.value().bytes > 0);
 }
 
-TEST_CASE("a broken page is reported and skipped; the rest is indexed", "[index][integration]") {
+TEST_CASE("a broken page is reported and skipped, and the rest is indexed", "[index][integration]") {
     TempDir dir;
     copy_tree(fixtures() / "corpus", dir / "src");
     write_file(dir / "src/b/broken.md", "---\ntitle: [Unterminated\n---\n");

@@ -85,7 +85,7 @@ TEST_CASE_METHOD(IndexedFixtures, "a half-typed name finds the drug that complet
     CHECK(result.hits[0].snippet.find("<mark>Amitriptyline</mark>") != std::string::npos);
 }
 
-TEST_CASE_METHOD(IndexedFixtures, "other names find the drug; the typed name ranks first", "[search][integration]") {
+TEST_CASE_METHOD(IndexedFixtures, "other names find the drug, and the typed name ranks first", "[search][integration]") {
     auto albuterol = page("albuterol");
     REQUIRE_FALSE(albuterol.hits.empty());
     CHECK(albuterol.hits[0].path == "s/salbutamol.md");
@@ -144,7 +144,7 @@ TEST_CASE_METHOD(IndexedFixtures, "a question about one aspect answers from that
     CHECK(plain.hits[0].section == "usage");
 }
 
-TEST_CASE_METHOD(IndexedFixtures, "lay words find conditions; Usage counts over passing mentions",
+TEST_CASE_METHOD(IndexedFixtures, "lay words find conditions, and Usage counts over passing mentions",
                  "[search][integration]") {
     auto pressure = page("high blood pressure");
     REQUIRE(pressure.hits.size() >= 3);
