@@ -85,3 +85,33 @@ TEST_CASE("edit distance counts swaps of neighbours as one edit", "[names][unit]
     CHECK(allowed_typos(5) == 1);
     CHECK(allowed_typos(9) == 2);
 }
+
+TEST_CASE("names spelled by ear share a sound key", "[names][unit]") {
+    struct Row {
+        const char *heard, *written;
+    };
+    const Row same[] = {
+        {"fentermine", "phentermine"}, {"kloroquin", "chloroquine"},       {"jentamisin", "gentamicin"},
+        {"sefaleksin", "cefalexin"},   {"kwinine", "quinine"},             {"zilometazoline", "xylometazoline"},
+        {"oksibutinin", "oxybutynin"}, {"hemofilus", "haemophilus"},       {"lidokain", "lidocaine"},
+        {"budezonid", "budesonide"},   {"verrapamill", "verapamil"},       {"teofylline", "theophylline"},
+        {"efedrine", "ephedrine"},     {"sakaromises", "saccharomyces"},   {"neumovax", "pneumovax"},
+    };
+    for (const auto& row : same) {
+        CAPTURE(row.heard, row.written);
+        CHECK(sound_key(row.heard) == sound_key(row.written));
+    }
+    // Different drugs keep different keys.
+    CHECK(sound_key("hydroxyzine") != sound_key("hydralazine"));
+    CHECK(sound_key("clonidine") != sound_key("klonopin"));
+    CHECK(sound_key("celebrex") != sound_key("celexa"));
+}
+
+TEST_CASE("a vowel changed counts half in the sound distance", "[names][unit]") {
+    CHECK(sound_distance(sound_key("karbamazapine"), sound_key("carbamazepine"), 2) == 0.5);
+    CHECK(sound_distance(sound_key("olmisarten"), sound_key("olmesartan"), 2) == 1.0);
+    CHECK(sound_distance(sound_key("sudoefedrine"), sound_key("pseudoephedrine"), 2) == 0.5);
+    CHECK(sound_distance("abcd", "abdc", 2) == 1.0);  // a swap of neighbours
+    CHECK(sound_distance(sound_key("sinarest"), sound_key("synarel"), 1.5) > 1.5);
+    CHECK(sound_distance(sound_key("hydroxyzine"), sound_key("hydralazine"), 2) > 2);
+}

@@ -22,6 +22,8 @@ std::string reference_body(const SearchPage& page) {
         if (!hit.explain_json.empty()) item["explain"] = json::parse(hit.explain_json);
         hits.push_back(std::move(item));
     }
+    json did_you_mean = json::array();
+    for (const auto& d : page.did_you_mean) did_you_mean.push_back({{"text", d.text}, {"kind", d.kind}});
     json expanded = json::array();
     for (const auto& e : page.expanded) expanded.push_back({{"from", e.from}, {"to", e.to}, {"kind", e.kind}});
     json topic = nullptr;
@@ -34,6 +36,7 @@ std::string reference_body(const SearchPage& page) {
                  {"total", page.total},
                  {"took_ms", round3(page.took_ms)},
                  {"corrected", page.corrected ? json(*page.corrected) : json(nullptr)},
+                 {"did_you_mean", did_you_mean},
                  {"expanded", expanded},
                  {"intent", page.intent.empty() ? json(nullptr) : json(page.intent)},
                  {"topic", topic},
@@ -55,6 +58,7 @@ SearchPage page_with(const std::string& text, double score) {
     page.took_ms = 0.4567;
     page.corrected = text;
     page.expanded = {{text, "salbutamol", "name"}, {"b", text, "brand"}};
+    page.did_you_mean = {{text, "drug"}, {"x " + text, "word"}};
     page.intent = "side-effects";
     page.partial = score > 1000;
     page.explained = score < 1;
@@ -104,6 +108,6 @@ TEST_CASE("an empty search body has nulls and empty lists", "[json][unit]") {
     SearchPage page;
     page.query = "zzzz";
     CHECK(to_json(page) ==
-          R"({"corrected":null,"expanded":[],"hits":[],"intent":null,"partial":false,"query":"zzzz","took_ms":0.0,"topic":null,"total":0})");
+          R"({"corrected":null,"did_you_mean":[],"expanded":[],"hits":[],"intent":null,"partial":false,"query":"zzzz","took_ms":0.0,"topic":null,"total":0})");
     CHECK(to_json(page) == reference_body(page));
 }

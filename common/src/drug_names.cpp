@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cstdlib>
 #include <iterator>
+#include <utility>
+#include <vector>
 
 namespace medsearch {
 namespace {
@@ -218,6 +220,83 @@ std::string phonetic_key(std::string_view word) {
     for (char c : mapped)
         if (key.empty() || key.back() != c) key.push_back(c);
     return key;
+}
+
+namespace {
+
+// Initial clusters whose first letter is not heard ("pseudo", "pneumo").
+constexpr std::pair<std::string_view, std::string_view> kInitialSounds[] = {
+    {"ps", "s"}, {"pn", "n"}, {"pt", "t"}, {"kn", "n"}, {"gn", "n"}, {"wr", "r"}, {"rh", "r"}, {"mn", "n"}, {"x", "s"}};
+
+// The letters of `word` as they sound, one step: `i` is advanced past what was read.
+void append_sound(std::string_view word, std::size_t& i, std::string& out) {
+    char c = word[i];
+    char next = i + 1 < word.size() ? word[i + 1] : '\0';
+    auto take = [&](std::string_view sound, std::size_t letters) {
+        out += sound;
+        i += letters;
+    };
+    if (c == 'p' && next == 'h') return take("f", 2);
+    if (c == 's' && next == 'c' && i + 2 < word.size() && word[i + 2] == 'h') return take("sk", 3);
+    if (c == 'c' && (next == 'h' || next == 'k')) return take("k", 2);
+    if (c == 'q' && next == 'u') return take("kw", 2);
+    if ((c == 'a' || c == 'o') && next == 'e' && i + 2 < word.size()) return take("e", 2);  // haem-, oestr-
+    if (c == 'c') return take(next == 'e' || next == 'i' || next == 'y' ? "s" : "k", 1);
+    if (c == 'g' && (next == 'e' || next == 'i' || next == 'y')) return take("j", 1);
+    if (c == 'q') return take("k", 1);
+    if (c == 'y') return take("i", 1);
+    if (c == 'z') return take("s", 1);
+    if (c == 'x') return take("ks", 1);
+    // th, kh, rh, gh: the h is silent
+    if (c == 'h' && !out.empty() && !is_vowel(out.back())) return take("", 1);
+    take(std::string_view(&c, 1), 1);
+}
+
+}  // namespace
+
+std::string sound_key(std::string_view word) {
+    std::string letters;
+    for (char c : word)
+        if (c >= 'a' && c <= 'z' && (letters.empty() || letters.back() != c)) letters.push_back(c);
+    std::string_view rest(letters);
+    std::string mapped;
+    for (const auto& [cluster, sound] : kInitialSounds)
+        if (rest.size() > cluster.size() && rest.starts_with(cluster)) {
+            mapped = sound;
+            rest.remove_prefix(cluster.size());
+            break;
+        }
+    for (std::size_t i = 0; i < rest.size();) append_sound(rest, i, mapped);
+    std::string key;
+    key.reserve(mapped.size());
+    for (char c : mapped)
+        if (key.empty() || key.back() != c) key.push_back(c);
+    if (key.size() > 3 && key.back() == 'e') key.pop_back();
+    return key;
+}
+
+double sound_distance(std::string_view a, std::string_view b, double max_distance) {
+    const std::size_t n = a.size(), m = b.size();
+    auto cost = [](char c) { return is_vowel(c) ? 0.5 : 1.0; };
+    std::vector<double> before(m + 1), previous(m + 1), current(m + 1);
+    previous[0] = 0;
+    for (std::size_t j = 1; j <= m; ++j) previous[j] = previous[j - 1] + cost(b[j - 1]);
+    for (std::size_t i = 1; i <= n; ++i) {
+        current[0] = previous[0] + cost(a[i - 1]);
+        double row_min = current[0];
+        for (std::size_t j = 1; j <= m; ++j) {
+            double replace = a[i - 1] == b[j - 1] ? 0 : is_vowel(a[i - 1]) && is_vowel(b[j - 1]) ? 0.5 : 1;
+            double best = std::min({previous[j] + cost(a[i - 1]), current[j - 1] + cost(b[j - 1]),
+                                    previous[j - 1] + replace});
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) best = std::min(best, before[j - 2] + 1);
+            current[j] = best;
+            row_min = std::min(row_min, best);
+        }
+        if (row_min > max_distance) return max_distance + 1;
+        std::swap(before, previous);
+        std::swap(previous, current);
+    }
+    return std::min(previous[m], max_distance + 1);
 }
 
 std::string phonetic_phrase(std::string_view key) {

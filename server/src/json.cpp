@@ -98,7 +98,12 @@ class BodyWriter {
 
 std::string to_json(const SearchPage& page) {
     BodyWriter out(1024 + 512 * page.hits.size());
-    out.raw("{").key("corrected", true).string_or_null(page.corrected).key("expanded").raw("[");
+    out.raw("{").key("corrected", true).string_or_null(page.corrected).key("did_you_mean").raw("[");
+    for (std::size_t i = 0; i < page.did_you_mean.size(); ++i) {
+        if (i) out.raw(",");
+        out.raw("{").key("kind", true).string(page.did_you_mean[i].kind).key("text").string(page.did_you_mean[i].text).raw("}");
+    }
+    out.raw("]").key("expanded").raw("[");
     for (std::size_t i = 0; i < page.expanded.size(); ++i) {
         const auto& e = page.expanded[i];
         if (i) out.raw(",");

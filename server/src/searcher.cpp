@@ -128,11 +128,12 @@ Result<SearchPage> Searcher::run(const SearchRequest& request, Syntax syntax) {
     clock.lap(&StageTimes::build);
     page.query = request.query;
     page.corrected = plan.corrected;
+    page.did_you_mean = plan.did_you_mean;
     page.expanded = plan.expanded;
     page.partial = plan.cut_short;
     if (plan.intent) page.intent = std::string(plan.intent->id);
     page.topic = topic_block(plan, *snapshot_);
-    if (query.empty()) return page;
+    if (query.empty() || !plan.unknown_products.empty()) return page;
     auto mset = match(db_, query, request.offset, request.limit);
     page.total = mset.get_matches_estimated();
     clock.lap(&StageTimes::match);

@@ -22,6 +22,7 @@ Result<std::shared_ptr<const Snapshot>> Snapshot::load(const Xapian::Database& d
         std::vector<FuzzyIndex::Word> typo_words;
         s.words_ = WordIndex(db, s.names_, s.synonyms_, typo_words);
         s.typos_ = FuzzyIndex(std::move(typo_words));
+        s.sounds_ = PhoneticIndex(s.names_, s.synonyms_);
         s.topics_ = TopicIndex(db, s.pages_, s.names_, s.synonyms_);
         s.suggestions_ = SuggestionIndex(s.pages_, s.names_, s.synonyms_, s.topics_);
     } catch (const Xapian::Error& e) {

@@ -8,6 +8,7 @@
 #include "lexicon/drug_lexicon.hpp"
 #include "lexicon/fuzzy_index.hpp"
 #include "lexicon/page_catalog.hpp"
+#include "lexicon/phonetic_index.hpp"
 #include "lexicon/suggestion_index.hpp"
 #include "lexicon/synonym_index.hpp"
 #include "lexicon/topic_index.hpp"
@@ -38,6 +39,7 @@ class Snapshot {
     const TopicIndex& topics() const { return topics_; }
     const SuggestionIndex& suggestions() const { return suggestions_; }
     const FuzzyIndex& typos() const { return typos_; }
+    const PhoneticIndex& sounds() const { return sounds_; }
 
   private:
     Snapshot() = default;
@@ -51,6 +53,7 @@ class Snapshot {
     TopicIndex topics_;  // points into names_
     SuggestionIndex suggestions_;  // points into topics_
     FuzzyIndex typos_;
+    PhoneticIndex sounds_;
 };
 
 }  // namespace medsearch

@@ -170,6 +170,7 @@ QueryReader::QueryReader(std::string_view query, const Snapshot& snapshot) : sna
 // The passes in the order they take words: topics whose names hold a section's
 // word, the section, the name being typed, drug names, the other topics.
 QueryPlan QueryReader::read() {
+    find_strengths();
     correct_misspellings();
     // A topic's name may hold a section's word ("high blood pressure in pregnancy").
     find_topics(TopicPass::longer_than_names);
@@ -210,16 +211,21 @@ void QueryReader::find_intent() {
 // The user's words, as corrected, lead the text part. With a drug named,
 // the words asking for a section only choose the snippet: pages that
 // merely mention "side effects" are no answer to "metformin side effects".
+// A product's strength is not text to match, unless it is all there is.
 void QueryReader::finish() {
     std::string text;
+    bool all_strengths = std::all_of(words_.begin(), words_.end(), [](const Word& w) { return w.strength; });
     for (const auto& word : words_) {
         if (word.consumed && !snapshot_.words().is_known_word(word.text) && !snapshot_.names().find(word.text)) continue;
         if (word.intent && !plan_.concepts.empty()) continue;
+        if (word.strength && !word.consumed && !all_strengths) continue;
         text += (text.empty() ? "" : " ") + word.text;
     }
     if (!text.empty()) plan_.text.insert(plan_.text.begin(), TextPart{text, 1.0});
     for (const auto* parts : {&completion_text_, &condition_text_, &spelling_text_})
         plan_.text.insert(plan_.text.end(), parts->begin(), parts->end());
+    // A product no page has is answered by nothing, unless a drug or a topic is named beside it.
+    if (!plan_.concepts.empty() || plan_.topic) plan_.unknown_products.clear();
     bool corrected = std::any_of(words_.begin(), words_.end(), [](const Word& w) { return w.corrected; });
     if (corrected || !corrected_tail_.empty()) {
         std::size_t end = corrected_tail_.empty() ? words_.size() : corrected_tail_begin_;

@@ -49,6 +49,10 @@ struct QueryPlan {
     std::string qualifier;               // a page qualifier named in the query ("ophthalmic")
     std::vector<TextPart> text;          // the user's words (corrected) first
     std::optional<std::string> corrected;  // the query as corrected, when a word was
+    std::vector<DidYouMean> did_you_mean;  // readings offered, when a correction was not certain
+    // Words that look like the name of a product no page has (a brand the
+    // dictionaries do not know): nothing else answers for them.
+    std::vector<std::string> unknown_products;
     std::vector<Expansion> expanded;
     // A kind of medicine or a condition asked about ("allergy tablets",
     // "itching"), when no drug is named: its members answer it.

@@ -4,43 +4,201 @@
 #include "medsearch/common/text.hpp"
 
 #include <algorithm>
+#include <span>
+#include <tuple>
 
 namespace medsearch {
 
+namespace {
+
+// Units and the codes of a release or a form, as products write them after
+// the name: "dolo 650", "augmentin 625 duo", "montair lc", "glycomet sr 500".
+constexpr std::string_view kUnits[] = {"mg", "mcg", "g", "gm", "kg", "ml", "l", "iu", "unit", "units"};
+constexpr std::string_view kProductCodes[] = {"ds", "sp", "lc", "xr", "sr", "er", "cr", "mr", "od",
+                                              "dt", "xl", "la", "ir", "fc", "cv"};
+
+bool is_one_of(std::string_view word, std::span<const std::string_view> list) {
+    return std::find(list.begin(), list.end(), word) != list.end();
+}
+
+bool letters_only(std::string_view word) {
+    return !word.empty() && std::all_of(word.begin(), word.end(), [](char c) { return c >= 'a' && c <= 'z'; });
+}
+
+}  // namespace
+
+bool is_strength_word(std::string_view word) {
+    std::size_t digits = 0;
+    while (digits < word.size() && word[digits] >= '0' && word[digits] <= '9') ++digits;
+    if (digits > 0) return digits == word.size() || is_one_of(word.substr(digits), kUnits);
+    return is_one_of(word, kUnits) || is_one_of(word, kProductCodes);
+}
+
+// What a misspelled word may be read as: words of the pages and of English
+// within its typos, and drug names and brands that sound like it.
+struct QueryReader::Reading {
+    std::string text;
+    double distance = 0;  // the smaller of the two below: what orders readings
+    double sound = 0;     // in sound (sound_distance(), or phonetic_key()'s edits)
+    int plain = 0;        // plain edits
+    bool drug = false;   // a word of a drug name, another name or a brand
+    bool brand = false;  // of a brand only
+    std::uint32_t pages = 0;
+};
+
+// 0. Strengths and codes of a product ("500", "40mg", "xr"): not words to
+// correct or to match.
+void QueryReader::find_strengths() {
+    for (auto& word : words_) word.strength = is_strength_word(word.text);
+}
+
+std::vector<QueryReader::Reading> QueryReader::readings_of(const Word& word, bool drug_only) const {
+    std::vector<Reading> readings;
+    // Sounding alike forgives spelling, not everything: "zzzzqqq" sounds like
+    // "sk" once its letters are merged, but is nothing like a word.
+    const int most_edits = allowed_typos(word.text.size()) + 1;
+    auto add = [&](Reading reading) {
+        if ((drug_only && !reading.drug) || reading.plain > most_edits) return;
+        reading.distance = std::min(reading.sound, static_cast<double>(reading.plain));
+        for (auto& known : readings)
+            if (known.text == reading.text) {
+                known.sound = std::min(known.sound, reading.sound);
+                known.plain = std::min(known.plain, reading.plain);
+                known.distance = std::min(known.distance, reading.distance);
+                return;
+            }
+        readings.push_back(std::move(reading));
+    };
+    for (const auto& match : snapshot_.typos().lookup(word.text, 8))
+        add({match.word->text, 0, static_cast<double>(match.distance), match.raw_distance, match.word->drug_name, false,
+             match.word->weight});
+    for (const auto& match : snapshot_.sounds().lookup(word.text, 8))
+        add({match.entry->text, 0, match.sound, match.plain, true, match.entry->brand, match.entry->pages});
+    std::sort(readings.begin(), readings.end(), [](const Reading& a, const Reading& b) {
+        return std::make_tuple(a.distance, !a.drug, -static_cast<long>(a.pages), std::string_view(a.text)) <
+               std::make_tuple(b.distance, !b.drug, -static_cast<long>(b.pages), std::string_view(b.text));
+    });
+    return readings;
+}
+
+// Whether words_[index] read as `text` is part of a name of two or more
+// words with the words around it.
+bool QueryReader::forms_name(std::size_t index, const std::string& text) const {
+    const std::size_t longest = std::max(snapshot_.names().longest_words(), snapshot_.synonyms().longest_words());
+    for (std::size_t begin = index >= longest ? index - longest + 1 : 0; begin <= index; ++begin)
+        for (std::size_t end = std::max(begin + 2, index + 1); end <= std::min(words_.size(), begin + longest); ++end) {
+            auto words = std::vector<Word>(words_.begin() + static_cast<long>(begin), words_.begin() + static_cast<long>(end));
+            words[index - begin].text = text;
+            auto span = join(words, 0, words.size());
+            if (snapshot_.names().find(span) || snapshot_.synonyms().find(span)) return true;
+        }
+    return false;
+}
+
+// A reading is applied when it is certain: close for the word's length, and
+// no other reading of its kind (drug or everyday word) close behind it; the
+// same sound as typed is certain unless another has it too. Otherwise the
+// word is searched as typed and the readings are offered (did_you_mean).
+void QueryReader::correct(Word& word, std::size_t index, const std::vector<Reading>& readings) {
+    if (readings.empty()) return;
+    const Reading* best = &readings.front();
+    // Among everyday words, an everyday word as close as the nearest drug name.
+    bool everyday = std::any_of(words_.begin(), words_.end(), [&](const Word& other) {
+        return &other != &word && !other.text.empty() && !other.strength && !snapshot_.words().is_stopword(other.text) &&
+               (snapshot_.words().is_known_word(other.text) || snapshot_.words().is_english_word(other.text)) &&
+               !snapshot_.names().find(other.text) && !snapshot_.synonyms().find(other.text);
+    });
+    // Of readings as close, one that makes a name with the words beside it
+    // ("hemofilus influenza b": haemophilus, not hemophilus); else, among
+    // everyday words, an everyday word.
+    const Reading* naming = nullptr;
+    for (const auto& reading : readings)
+        if (reading.distance == best->distance && forms_name(index, reading.text)) {
+            naming = &reading;
+            break;
+        }
+    if (naming) {
+        best = naming;
+    } else if (everyday && best->drug) {
+        for (const auto& reading : readings)
+            if (reading.distance == best->distance && !reading.drug) {
+                best = &reading;
+                break;
+            }
+    }
+    // Spellings of one sound ("cefalexin", "cephalexin") and other names of
+    // one drug ("moracizine", "moricizine") are one drug, not rivals; nor is
+    // a name no page has beside one that pages have.
+    const auto best_sound = sound_key(best->text);
+    auto same_drug = [&](const Reading& other) {
+        auto linked = [&](const std::string& from, const std::string& to) {
+            const auto* values = snapshot_.synonyms().find(from);
+            return values && std::find(values->begin(), values->end(), to) != values->end();
+        };
+        return sound_key(other.text) == best_sound || linked(best->text, other.text) || linked(other.text, best->text);
+    };
+    auto has_page = [&](const Reading& reading) {
+        if (!reading.drug || snapshot_.names().is_drug_word(reading.text)) return true;
+        const auto* values = snapshot_.synonyms().find(reading.text);
+        return values && std::any_of(values->begin(), values->end(),
+                                     [&](const std::string& value) { return snapshot_.names().find(value) != nullptr; });
+    };
+    const Reading* rival = nullptr;
+    for (const auto& reading : readings)
+        if (&reading != best && reading.drug == best->drug && !same_drug(reading) &&
+            (has_page(reading) || !has_page(*best))) {
+            rival = &reading;
+            break;
+        }
+    // Close for its length: the typos its length allows, or its reach in sound.
+    bool within = best->plain <= allowed_typos(word.text.size()) || best->sound <= PhoneticIndex::reach(word.text.size());
+    bool clear = !rival || (best->distance == 0 && rival->distance > 0) || rival->distance >= best->distance + 1 ||
+                 (rival->distance >= best->distance + 0.5 && best->pages >= 4 * std::max<std::uint32_t>(1, rival->pages));
+    if (within && clear) {
+        word.text = best->text;
+        word.corrected = true;
+        return;
+    }
+    for (const auto& reading : readings) {
+        if (plan_.did_you_mean.size() == kMaxDidYouMean) break;
+        if (reading.distance > PhoneticIndex::reach(word.text.size()) + 0.5) break;
+        auto words = words_;
+        words[index].text = reading.text;
+        plan_.did_you_mean.push_back(
+            {join(words, 0, words.size()), reading.drug ? (reading.brand ? "brand" : "drug") : "word"});
+    }
+}
+
 // 1. A word unknown to the index and close to a known word is read as
-// that word. The last word, while being typed, may be a prefix instead.
-// Words of the pages, of English and of the topics' names are never corrected; a misspelled
-// word among everyday words is read as an everyday word when one is as
-// close as the nearest drug name.
+// that word, when certain (correct()). The last word, while being typed, may
+// be a prefix instead. Words of the pages, of English and of the topics'
+// names are never corrected; a word followed by a strength ("vicks 500")
+// names a product, and is only read as a drug name or a brand. A word that
+// looks like a product's name and is read as nothing no page has.
 void QueryReader::correct_misspellings() {
     const auto& last = words_.empty() ? "" : words_.back().text;
-    bool last_may_complete = typing_ && last.size() >= 2 &&
-                             (!snapshot_.names().with_prefix(last, 1).empty() ||
-                              !snapshot_.names().sounding_like(last, 1).empty());
+    bool last_may_complete = false;
+    if (typing_ && last.size() >= 2 && !is_strength_word(last)) {
+        auto sounding = snapshot_.names().sounding_like(last, kMaxCompletions);
+        last_may_complete = !snapshot_.names().with_prefix(last, 1).empty() ||
+                            std::any_of(sounding.begin(), sounding.end(),
+                                        [&](const DrugName* name) { return starts_like(last, name->key); });
+    }
     auto known = [&](const std::string& text) {
-        return snapshot_.words().is_stopword(text) || snapshot_.words().is_known_word(text) || snapshot_.words().is_english_word(text) ||
-               snapshot_.topics().is_topic_word(text);
+        return snapshot_.words().is_stopword(text) || snapshot_.words().is_known_word(text) ||
+               snapshot_.words().is_english_word(text) || snapshot_.topics().is_topic_word(text);
     };
+    bool product = std::any_of(words_.begin(), words_.end(), [](const Word& w) { return w.strength; });
     for (std::size_t i = 0; i < words_.size(); ++i) {
         auto& word = words_[i];
         if (i + 1 == words_.size() && last_may_complete) continue;
         bool has_letter = std::any_of(word.text.begin(), word.text.end(), [](char c) { return c >= 'a' && c <= 'z'; });
-        if (!has_letter || known(word.text)) continue;
-        auto matches = snapshot_.typos().lookup(word.text, 8);
-        if (matches.empty()) continue;
-        const auto* best = &matches.front();
-        bool everyday = std::any_of(words_.begin(), words_.end(), [&](const Word& other) {
-            return &other != &word && !other.text.empty() && !snapshot_.words().is_stopword(other.text) &&
-                   known(other.text) && !snapshot_.names().find(other.text) && !snapshot_.synonyms().find(other.text);
-        });
-        if (everyday && best->word->drug_name)
-            for (const auto& match : matches)
-                if (match.distance == best->distance && !match.word->drug_name) {
-                    best = &match;
-                    break;
-                }
-        word.text = best->word->text;
-        word.corrected = true;
+        if (!has_letter || word.strength || known(word.text)) continue;
+        correct(word, i, readings_of(word, product));
+        if (!word.corrected && letters_only(word.text) && word.text.size() >= 4 &&
+            snapshot_.words().pages_with(word.text) == 0 && !snapshot_.names().find(word.text) &&
+            !snapshot_.synonyms().find(word.text))
+            plan_.unknown_products.push_back(word.text);
     }
 }
 
@@ -95,6 +253,17 @@ std::size_t QueryReader::complete_typed_tail() {
         if (completions.empty() && tail.size() >= 4) {
             for (const auto* name : snapshot_.names().sounding_like(tail, kMaxCompletions))
                 if (starts_like(tail, name->key)) completions.push_back(name);
+            // A name that sounds like all that was typed ("piridoxin": pyridoxine)
+            // before the longer ones it starts ("pyridoxine hydrochloride").
+            auto whole = std::stable_partition(completions.begin(), completions.end(), [&](const DrugName* name) {
+                return sound_key(run_together(name->key)) == sound_key(run_together(tail));
+            });
+            // Then it is that name, misspelled: read as the name, not completed.
+            if (k == 1 && whole != completions.begin()) {
+                words_.back().text = completions.front()->key;
+                words_.back().corrected = true;
+                return words_.size();
+            }
             sounding = !completions.empty();
         }
         if (completions.empty()) continue;

@@ -56,6 +56,20 @@ std::string_view asked_route(const Words& words) {
 
 }  // namespace
 
+// Whether words [begin, end), or a run of words around them, is a drug's
+// name or another name or brand of one.
+bool QueryReader::inside_name(std::size_t begin, std::size_t end) const {
+    auto is_name = [&](const std::string& phrase) {
+        return snapshot_.names().find(phrase) ||
+               (snapshot_.synonyms().find(phrase) && snapshot_.synonyms().kind(phrase) != SynonymKind::condition);
+    };
+    const std::size_t longest = std::max(snapshot_.names().longest_words(), snapshot_.synonyms().longest_words());
+    for (std::size_t first = end > longest ? end - longest : 0; first <= begin; ++first)
+        for (std::size_t last = end; last <= std::min(words_.size(), first + longest); ++last)
+            if (is_name(join(words_, first, last))) return true;
+    return false;
+}
+
 const Xapian::Stem& topic_stemmer() {
     thread_local const Xapian::Stem stem = schema::make_stemmer();
     return stem;
@@ -74,10 +88,9 @@ void QueryReader::find_topics(TopicPass pass) {
             auto phrase = join(words_, i, i + n);
             const auto* topic = snapshot_.topics().find(topic_key(phrase, stem));
             if (!topic) continue;
-            if (pass == TopicPass::longer_than_names &&
-                (snapshot_.names().find(phrase) ||
-                 (snapshot_.synonyms().find(phrase) && snapshot_.synonyms().kind(phrase) != SynonymKind::condition)))
-                continue;
+            // A drug's name comes first when it holds the topic's name
+            // ("haemophilus influenza b" holds "influenza b").
+            if (pass == TopicPass::longer_than_names && inside_name(i, i + n)) continue;
             for (auto k = i; k < i + n; ++k) words_[k].topic = true;
             if (std::find(topics_.begin(), topics_.end(), topic) == topics_.end()) topics_.push_back(topic);
             i += n - 1;

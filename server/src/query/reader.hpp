@@ -26,6 +26,8 @@ inline constexpr std::size_t kTreatsWays = 6;
 // Extra text parts: other names and completions help highlight and rank text.
 inline constexpr double kExpansionTextWeight = 0.6;
 inline constexpr double kCompletionTextWeight = 0.3;
+// Readings of a misspelled word offered at most.
+inline constexpr std::size_t kMaxDidYouMean = 3;
 
 struct Word {
     std::string text;
@@ -33,7 +35,12 @@ struct Word {
     bool consumed = false;   // part of a drug name
     bool corrected = false;  // read as another word (a misspelling)
     bool topic = false;      // part of the name of a kind of medicine or a condition
+    bool strength = false;   // a strength or a form's code ("500", "40mg", "mg", "xr"): not text to match
 };
+
+// Whether a word says a product's strength or form rather than what it is:
+// a number, a number with a unit, a unit, a release code.
+bool is_strength_word(std::string_view word);
 
 // The words [begin, end) joined by spaces: a name_key().
 std::string join(const std::vector<Word>& words, std::size_t begin, std::size_t end);
@@ -51,7 +58,12 @@ class QueryReader {
 
   private:
     // read_spelling.cpp
+    void find_strengths();
     void correct_misspellings();
+    struct Reading;
+    std::vector<Reading> readings_of(const Word& word, bool drug_only) const;
+    void correct(Word& word, std::size_t index, const std::vector<Reading>& readings);
+    bool forms_name(std::size_t index, const std::string& text) const;
     bool drug_completion_fits_best(const std::string& tail);
     bool is_complete_word(const std::string& word) const;
     std::size_t complete_typed_tail();
@@ -62,6 +74,7 @@ class QueryReader {
     // read_topics.cpp
     enum class TopicPass { longer_than_names, rest };
     void find_topics(TopicPass pass);
+    bool inside_name(std::size_t begin, std::size_t end) const;
     void choose_topic();
     void fit_topic_to_form();
     void find_topic_combinations();

@@ -40,6 +40,19 @@ bool is_salt_word(std::string_view word);
 // ae/oe->e, z->s, x->ks, h after a consonant dropped, doubled letters collapsed.
 std::string phonetic_key(std::string_view word);
 
+// How a drug name's word sounds, for names spelled by ear: phonetic_key()'s
+// rules and more of how drug names are written (silent initial p of ps/pn/pt,
+// initial x as z, ch as k, c and g soft before e/i/y, qu as kw, ae/oe as e,
+// doubled letters once, a final e dropped): "fentermine", "phentermine" ->
+// "fentermin"; "jentamisin", "gentamicin" -> "jentamisin".
+std::string sound_key(std::string_view word);
+
+// A distance between two sound_key()s with adjacent transpositions, where
+// what changes a vowel (inserting, deleting, replacing it by another) counts
+// half: "karbamasapin" and "karbamasepin" are 0.5 apart. max_distance + 1
+// when larger than max_distance.
+double sound_distance(std::string_view a, std::string_view b, double max_distance);
+
 // phonetic_key() of each word of a name_key(), joined by spaces.
 std::string phonetic_phrase(std::string_view key);
 

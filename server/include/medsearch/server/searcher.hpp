@@ -40,6 +40,13 @@ struct Expansion {
     std::string kind;  // "name", "spelling", "brand", "condition"
 };
 
+// A reading of the query offered, not searched: a misspelling whose
+// correction is not certain enough to be applied silently.
+struct DidYouMean {
+    std::string text;  // the whole query as it would be searched
+    std::string kind;  // what the changed word was read as: "drug", "brand" or "word"
+};
+
 struct Hit {
     unsigned rank = 0;  // 1-based, counting from the first page of results
     std::string path;
@@ -82,6 +89,7 @@ struct SearchPage {
     std::size_t total = 0;  // estimated number of matching pages
     double took_ms = 0;
     std::optional<std::string> corrected;
+    std::vector<DidYouMean> did_you_mean;  // offered, not searched
     std::vector<Expansion> expanded;
     std::string intent;     // section id the query asked about, or empty
     std::optional<TopicBlock> topic;  // the kind of medicine or condition asked about
