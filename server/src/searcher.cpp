@@ -181,7 +181,9 @@ Result<Hit> Searcher::read_hit(const Xapian::MSetIterator& match, const HitConte
         hit.section = section->id;
         hit.section_label = section->label;
         hit.snippet = make_snippet(context.mset, section->text, choice.focus, settings_.snippet_bytes, stem_);
-        if (in_section && !section->anchor.empty()) hit.url.append("#").append(section->anchor);
+        // The section asked for, or the one that answers a question, is where the link points.
+        bool answers = in_section || (!plan.intent && !plan.question.empty());
+        if (answers && !section->anchor.empty()) hit.url.append("#").append(section->anchor);
         clock.lap(&StageTimes::snippet);
     }
     hit.matched = why_matched(plan, snapshot_->pages().page_index(stored.path), *snapshot_, in_section);

@@ -77,6 +77,9 @@ std::vector<PhoneticIndex::Match> PhoneticIndex::lookup(std::string_view typed, 
     if (reach(typed.size()) == 0 || typed.size() > kMaxFuzzyWordBytes || typed.size() > longest_ + 4 || !letters_only(typed))
         return matches;
     const auto key = sound_key(typed);
+    // Sounding alike forgives spelling, not everything: "zzzzqqq" is "sk" once
+    // its letters are merged, but sounds like no word.
+    if (key.size() * 2 < typed.size()) return matches;
     std::vector<std::uint32_t> candidates;
     for (const auto& variant : skeleton_variants(skeleton(key))) {
         auto h = hash_bytes(variant);

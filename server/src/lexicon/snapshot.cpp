@@ -23,6 +23,9 @@ Result<std::shared_ptr<const Snapshot>> Snapshot::load(const Xapian::Database& d
         s.words_ = WordIndex(db, s.names_, s.synonyms_, typo_words);
         s.typos_ = FuzzyIndex(std::move(typo_words));
         s.sounds_ = PhoneticIndex(s.names_, s.synonyms_);
+        auto questions = QuestionIndex::built_in();
+        if (!questions) return questions.error();
+        s.questions_ = std::move(questions.value());
         s.topics_ = TopicIndex(db, s.pages_, s.names_, s.synonyms_);
         s.suggestions_ = SuggestionIndex(s.pages_, s.names_, s.synonyms_, s.topics_);
     } catch (const Xapian::Error& e) {

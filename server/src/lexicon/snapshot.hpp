@@ -9,6 +9,7 @@
 #include "lexicon/fuzzy_index.hpp"
 #include "lexicon/page_catalog.hpp"
 #include "lexicon/phonetic_index.hpp"
+#include "lexicon/question_index.hpp"
 #include "lexicon/suggestion_index.hpp"
 #include "lexicon/synonym_index.hpp"
 #include "lexicon/topic_index.hpp"
@@ -40,6 +41,7 @@ class Snapshot {
     const SuggestionIndex& suggestions() const { return suggestions_; }
     const FuzzyIndex& typos() const { return typos_; }
     const PhoneticIndex& sounds() const { return sounds_; }
+    const QuestionIndex& questions() const { return questions_; }
 
   private:
     Snapshot() = default;
@@ -54,6 +56,7 @@ class Snapshot {
     SuggestionIndex suggestions_;  // points into topics_
     FuzzyIndex typos_;
     PhoneticIndex sounds_;
+    QuestionIndex questions_;
 };
 
 }  // namespace medsearch

@@ -187,6 +187,7 @@ QueryPlan QueryReader::read() {
     expand_conditions();
     find_treats();
     add_spellings();
+    read_question();
     finish();
     return std::move(plan_);
 }

@@ -66,6 +66,14 @@ struct QueryPlan {
     // The query asked for more than a search may cost (query_limits.hpp): more
     // than kMaxQueryWords words or kMaxWildcards wildcards; the rest were read as words or left out.
     bool cut_short = false;
+    // A question about the drug named, in the asker's words ("does prednisolone
+    // make you hungry"): what it asks about chooses the section of the answer.
+    struct Question {
+        std::vector<std::vector<std::string>> words;  // each word asked about, with the pages' words for it
+        std::vector<std::string> sections;            // section ids that answer what it asks, most likely first
+        bool only = false;                            // the first of `sections` a page has answers
+        bool empty() const { return words.empty() && sections.empty(); }
+    } question;
     std::size_t wildcards = 0;  // words with a wildcard ("amox*") in a query with Xapian syntax
 };
 

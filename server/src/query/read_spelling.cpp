@@ -54,11 +54,8 @@ void QueryReader::find_strengths() {
 
 std::vector<QueryReader::Reading> QueryReader::readings_of(const Word& word, bool drug_only) const {
     std::vector<Reading> readings;
-    // Sounding alike forgives spelling, not everything: "zzzzqqq" sounds like
-    // "sk" once its letters are merged, but is nothing like a word.
-    const int most_edits = allowed_typos(word.text.size()) + 1;
     auto add = [&](Reading reading) {
-        if ((drug_only && !reading.drug) || reading.plain > most_edits) return;
+        if (drug_only && !reading.drug) return;
         reading.distance = std::min(reading.sound, static_cast<double>(reading.plain));
         for (auto& known : readings)
             if (known.text == reading.text) {

@@ -80,6 +80,9 @@ class QueryReader {
     void find_topic_combinations();
     void expand_conditions();
     void find_treats();
+    // read_question.cpp
+    void read_question();
+    void drop_asked_concepts();
     // plan.cpp
     void find_intent();
     void finish();

@@ -150,8 +150,50 @@ std::vector<std::string> name_words(const QueryPlan& plan) {
 SectionWords::SectionWords(const QueryPlan& plan, const Snapshot& snapshot, const Xapian::Stem& stem)
     : words(query_words(plan, snapshot), stem), names(name_words(plan), stem) {}
 
+namespace {
+
+// A question's section: the first of the sections that answer what it asks
+// when one must answer ("how does ... lower ..."); else the section holding
+// most of what it asks about (the pages' words for it too), ties going to the
+// sections that answer what it asks; with none holding any, the first of those.
+SectionChoice question_section(const StoredPageView& page, const QueryPlan::Question& question,
+                               const Xapian::Stem& stem) {
+    using PageSection = StoredPageView::SectionView;
+    std::vector<std::string> all_words;
+    std::vector<SectionScorer> groups;
+    for (const auto& group : question.words) {
+        groups.emplace_back(group, stem);
+        all_words.insert(all_words.end(), group.begin(), group.end());
+    }
+    SectionScorer focus(all_words, stem);
+    auto rank = [&](std::string_view id) {
+        auto it = std::find(question.sections.begin(), question.sections.end(), id);
+        return it == question.sections.end() ? question.sections.size() : static_cast<std::size_t>(it - question.sections.begin());
+    };
+    const PageSection* best = nullptr;
+    int best_found = 0;
+    std::size_t best_rank = question.sections.size();
+    for (const auto& section : page.sections) {
+        int found = 0;
+        if (!question.only)
+            for (const auto& group : groups) found += group.score(section.text, stem).words > 0 ? 1 : 0;
+        auto section_rank = rank(section.id);
+        if (found > best_found || (found == best_found && section_rank < best_rank && (found > 0 || section_rank < question.sections.size()))) {
+            best = &section;
+            best_found = found;
+            best_rank = section_rank;
+        }
+    }
+    if (!best) return {};
+    return {best, focus.score(best->text, stem).focus};
+}
+
+}  // namespace
+
 SectionChoice choose_section(const StoredPageView& page, const QueryPlan& plan, const SectionWords& scorers,
                              const Xapian::Stem& stem) {
+    if (!plan.intent && !plan.question.empty())
+        if (auto answer = question_section(page, plan.question, stem); answer.section) return answer;
     using PageSection = StoredPageView::SectionView;
     auto find = [&](std::string_view id) -> const PageSection* {
         for (const auto& section : page.sections)
