@@ -16,12 +16,20 @@
 
 namespace medsearch {
 
-std::size_t CheckReport::errors() const {
+namespace {
+
+std::size_t count_errors(const std::vector<Diagnostic>& diagnostics) {
     return static_cast<std::size_t>(std::count_if(diagnostics.begin(), diagnostics.end(),
                                                   [](const auto& d) { return d.severity == Severity::error; }));
 }
 
-std::size_t CheckReport::warnings() const { return diagnostics.size() - errors(); }
+}  // namespace
+
+std::size_t CheckReport::errors() const { return count_errors(diagnostics) + count_errors(dictionary_diagnostics); }
+
+std::size_t CheckReport::warnings() const {
+    return diagnostics.size() + dictionary_diagnostics.size() - errors();
+}
 
 void add_collection_diagnostics(const std::vector<CatalogEntry>& pages,
                                 std::vector<Diagnostic>& diagnostics) {
@@ -73,7 +81,8 @@ PageCheck check_page(const SourceFile& file, const CheckOptions& options, Docume
         outcome.diagnostics.push_back(std::move(*built.refused));
         return outcome;
     }
-    outcome.entry = CatalogEntry{parsed.page->path, parsed.page->title, parsed.page->url, 0, {}};
+    // The ingredients, for checking the dictionaries against the pages.
+    outcome.entry = CatalogEntry{parsed.page->path, parsed.page->title, parsed.page->url, 0, parsed.page->components};
     return outcome;
 }
 
@@ -110,6 +119,7 @@ Result<CheckReport> check_sources(const CheckOptions& options) {
     std::stable_sort(report.diagnostics.begin(), report.diagnostics.end(), [](const auto& a, const auto& b) {
         return std::tie(a.path, a.line) < std::tie(b.path, b.line);
     });
+    report.dictionary_diagnostics = check_dictionaries(options, pages);
     report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     return report;
 }
