@@ -7,6 +7,7 @@
 
 #include "medsearch/indexer/check.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -41,6 +42,11 @@ int check_index_dir(const std::filesystem::path& index_dir) {
     return kOk;
 }
 
+std::size_t count_errors(const std::vector<Diagnostic>& diagnostics) {
+    return static_cast<std::size_t>(std::count_if(diagnostics.begin(), diagnostics.end(),
+                                                  [](const Diagnostic& d) { return d.severity == Severity::error; }));
+}
+
 // Annotations name files from the repository's root: the current folder.
 std::string page_prefix(const CheckFlags& flags, const Config& config) {
     if (format_of(flags.format) != DiagnosticFormat::github || !flags.path_prefix.empty()) return flags.path_prefix;
@@ -56,12 +62,15 @@ int check_pages(const Config& config, const CheckFlags& flags, bool quiet) {
     auto report = check_sources(options);
     if (!report) return fail(report.error());
     const auto& r = report.value();
-    print_findings({r.diagnostics, r.dictionary_diagnostics, r.pages}, format, page_prefix(flags, config));
+    auto dictionaries = check_dictionaries(dictionary_files(config), r.catalog);
+    print_findings({r.diagnostics, dictionaries, r.pages}, format, page_prefix(flags, config));
     std::cout.flush();
+    auto errors = count_errors(r.diagnostics) + count_errors(dictionaries);
+    auto warnings = r.diagnostics.size() + dictionaries.size() - errors;
     if (format != DiagnosticFormat::json)
-        std::cerr << r.pages << " pages checked: " << r.errors() << " errors, " << r.warnings() << " warnings ("
+        std::cerr << r.pages << " pages checked: " << errors << " errors, " << warnings << " warnings ("
                   << static_cast<int>(r.seconds * 1000) << " ms)\n";
-    return r.errors() > 0 || (flags.strict && r.warnings() > 0) ? kFailed : kOk;
+    return errors > 0 || (flags.strict && warnings > 0) ? kFailed : kOk;
 }
 
 int run_check(const Config& config, const CheckFlags& flags, const SharedFlags& shared) {

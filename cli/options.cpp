@@ -24,10 +24,10 @@ CheckOptions check_options(const Config& config) {
     options.permalink = config.permalink;
     options.threads = config.index_threads;
     options.max_page_bytes = config.max_page_bytes;
-    options.synonyms_file = config.synonyms_file;
-    options.medicines_file = config.medicines_file;
     return options;
 }
+
+DictionaryFiles dictionary_files(const Config& config) { return {config.synonyms_file, config.medicines_file}; }
 
 SearchSettings search_settings(const Config& config) {
     SearchSettings settings;

@@ -12,6 +12,7 @@ namespace medsearch::cli {
 
 BuildOptions build_options(const Config& config);
 CheckOptions check_options(const Config& config);
+DictionaryFiles dictionary_files(const Config& config);
 SearchSettings search_settings(const Config& config);
 // What the config says of serving; flags that are not config keys (--max-connections,
 // --trusted-proxy, --no-access-log) are set by `serve` on top.

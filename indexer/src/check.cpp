@@ -16,20 +16,12 @@
 
 namespace medsearch {
 
-namespace {
-
-std::size_t count_errors(const std::vector<Diagnostic>& diagnostics) {
+std::size_t CheckReport::errors() const {
     return static_cast<std::size_t>(std::count_if(diagnostics.begin(), diagnostics.end(),
                                                   [](const auto& d) { return d.severity == Severity::error; }));
 }
 
-}  // namespace
-
-std::size_t CheckReport::errors() const { return count_errors(diagnostics) + count_errors(dictionary_diagnostics); }
-
-std::size_t CheckReport::warnings() const {
-    return diagnostics.size() + dictionary_diagnostics.size() - errors();
-}
+std::size_t CheckReport::warnings() const { return diagnostics.size() - errors(); }
 
 void add_collection_diagnostics(const std::vector<CatalogEntry>& pages,
                                 std::vector<Diagnostic>& diagnostics) {
@@ -109,17 +101,15 @@ Result<CheckReport> check_sources(const CheckOptions& options) {
         outcomes[i] = check_page(list[i], options, *builders[static_cast<std::size_t>(worker)]);
     });
 
-    std::vector<CatalogEntry> pages;
     for (auto& outcome : outcomes) {
         std::move(outcome.diagnostics.begin(), outcome.diagnostics.end(),
                   std::back_inserter(report.diagnostics));
-        if (outcome.entry) pages.push_back(std::move(*outcome.entry));
+        if (outcome.entry) report.catalog.push_back(std::move(*outcome.entry));
     }
-    add_collection_diagnostics(pages, report.diagnostics);
+    add_collection_diagnostics(report.catalog, report.diagnostics);
     std::stable_sort(report.diagnostics.begin(), report.diagnostics.end(), [](const auto& a, const auto& b) {
         return std::tie(a.path, a.line) < std::tie(b.path, b.line);
     });
-    report.dictionary_diagnostics = check_dictionaries(options, pages);
     report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     return report;
 }

@@ -12,6 +12,7 @@
 #include <charconv>
 #include <map>
 #include <optional>
+#include <unordered_map>
 #include <unordered_set>
 
 namespace medsearch {
@@ -53,20 +54,29 @@ Diagnostic parse_finding(const std::string& origin, const Error& error) {
 class PageNames {
   public:
     PageNames(const std::vector<CatalogEntry>& pages, const SynonymTable& synonyms) : synonyms_(synonyms) {
-        for (const auto& page : pages) {
+        for (std::size_t i = 0; i < pages.size(); ++i) {
             std::vector<std::string> bases;
-            for (const auto& component : page.components)
+            for (const auto& component : pages[i].components)
                 for (const auto& key : component_keys(component)) {
                     names_.insert(key);
                     bases.push_back(base_key(key));
+                    for (const auto& word : words_of(key)) {
+                        auto& list = pages_with_word_[word];
+                        if (list.empty() || list.back() != i) list.push_back(i);
+                    }
                 }
             bases_.insert(bases.begin(), bases.end());
-            if (page.components.size() > 1) combinations_.push_back({page.components.size(), std::move(bases)});
+            if (pages[i].components.size() > 1)
+                combinations_.push_back({pages[i].components.size(), std::move(bases)});
         }
     }
 
-    // Some page has this name, or the same substance in another salt form.
-    bool has(const std::string& key) const { return names_.count(key) > 0 || bases_.count(base_key(key)) > 0; }
+    // What a synonym expands to finds a page by its names: some page has
+    // this name, the same substance in another salt form, or every word of
+    // it among its names ("codeine paracetamol" for Paracetamol + Codeine).
+    bool has(const std::string& key) const {
+        return names_.count(key) > 0 || bases_.count(base_key(key)) > 0 || on_one_page(words_of(key));
+    }
 
     // A member as the medicines file writes it: "hydrocortisone (topical)",
     // "ethinyl estradiol + levonorgestrel" (the page of just those, in any order).
@@ -103,6 +113,31 @@ class PageNames {
     }
 
   private:
+    static std::vector<std::string> words_of(std::string_view key) {
+        std::vector<std::string> words;
+        for (std::size_t start = 0; start < key.size();) {
+            auto end = std::min(key.find(' ', start), key.size());
+            if (end > start) words.emplace_back(key.substr(start, end - start));
+            start = end + 1;
+        }
+        return words;
+    }
+
+    bool on_one_page(const std::vector<std::string>& words) const {
+        std::vector<const std::vector<std::size_t>*> lists;
+        for (const auto& word : words) {
+            auto found = pages_with_word_.find(word);
+            if (found == pages_with_word_.end()) return false;
+            lists.push_back(&found->second);
+        }
+        if (lists.empty()) return false;
+        std::sort(lists.begin(), lists.end(), [](auto* a, auto* b) { return a->size() < b->size(); });
+        return std::any_of(lists.front()->begin(), lists.front()->end(), [&](std::size_t page) {
+            return std::all_of(lists.begin() + 1, lists.end(),
+                               [&](auto* list) { return std::binary_search(list->begin(), list->end(), page); });
+        });
+    }
+
     struct Combination {
         std::size_t ingredients = 0;
         std::vector<std::string> bases;  // of every name of every ingredient
@@ -111,6 +146,7 @@ class PageNames {
     std::unordered_set<std::string> names_;
     std::unordered_set<std::string> bases_;
     std::vector<Combination> combinations_;
+    std::unordered_map<std::string, std::vector<std::size_t>> pages_with_word_;  // page indexes, ascending
 };
 
 // A name written in two entries (two groups, or a group and a brand)
@@ -133,13 +169,13 @@ void find_duplicate_names(const std::string& origin, const SynonymTable& table, 
 }
 
 // Brands whose generic name no page has, and groups of other names none of
-// which a page has.
+// which finds a page.
 void find_synonyms_without_page(const std::string& origin, const SynonymTable& table, const PageNames& pages,
                                 std::vector<Diagnostic>& findings) {
     for (const auto& entry : table.entries) {
         if (entry.kind == SynonymKind::brand) {
             for (const auto& generic : entry.generics)
-                if (!pages.find(generic.key))
+                if (!pages.find(generic.key) && !pages.has(generic.key))
                     findings.push_back({Severity::warning, origin, generic.line, "no-page",
                                         "'" + entry.names.front().key + "' is a brand of '" + generic.key +
                                             "', which no page has"});
@@ -175,13 +211,13 @@ void find_members_without_page(const std::string& origin, const TopicTable& tabl
 
 }  // namespace
 
-std::vector<Diagnostic> check_dictionaries(const CheckOptions& options, const std::vector<CatalogEntry>& pages) {
+std::vector<Diagnostic> check_dictionaries(const DictionaryFiles& files, const std::vector<CatalogEntry>& pages) {
     std::vector<Diagnostic> of_synonyms, of_medicines;
     SynonymTable synonyms;  // what members' names resolve through; empty when the file is broken
-    auto synonyms_file = read_dictionary(options.synonyms_file, "synonyms.yaml");
+    auto synonyms_file = read_dictionary(files.synonyms_file, "synonyms.yaml");
     if (!synonyms_file) {
         of_synonyms.push_back(
-            {Severity::error, options.synonyms_file.string(), 0, "unreadable", synonyms_file.error().message});
+            {Severity::error, files.synonyms_file.string(), 0, "unreadable", synonyms_file.error().message});
     } else {
         const auto& file = synonyms_file.value();
         auto parsed = parse_synonyms(file.text, file.origin);
@@ -192,10 +228,10 @@ std::vector<Diagnostic> check_dictionaries(const CheckOptions& options, const st
     const PageNames names(pages, synonyms);
     if (synonyms_file && synonyms_file.value().named)
         find_synonyms_without_page(synonyms_file.value().origin, synonyms, names, of_synonyms);
-    auto medicines_file = read_dictionary(options.medicines_file, "medicines.yaml");
+    auto medicines_file = read_dictionary(files.medicines_file, "medicines.yaml");
     if (!medicines_file) {
         of_medicines.push_back(
-            {Severity::error, options.medicines_file.string(), 0, "unreadable", medicines_file.error().message});
+            {Severity::error, files.medicines_file.string(), 0, "unreadable", medicines_file.error().message});
     } else {
         const auto& file = medicines_file.value();
         auto parsed = parse_topics(file.text, file.origin);
