@@ -113,6 +113,36 @@ TEST_CASE("warnings fail check only with --strict", "[cli][integration]") {
     CHECK(strict.status == 1);
 }
 
+TEST_CASE("check annotates the dictionaries it is given at their lines; their warnings fail only with --strict",
+          "[cli][integration]") {
+    auto check = quoted(program()) + " check --format github --source " + quoted(fixtures() / "everyday");
+    REQUIRE(run(check + " --strict").status == 0);  // the pages alone have nothing to say
+    auto medicines = fixtures() / "dictionaries" / "medicines.yaml";
+    auto lenient = run(check + " --medicines " + quoted(medicines));
+    CHECK(lenient.status == 0);
+    CHECK(lenient.out.find("::warning file=" + medicines.string() +
+                           ",line=11,title=medsearch no-page::'chlorphenamine' of 'antihistamines' has no page: "
+                           "the searcher leaves it out\n") != std::string::npos);
+    CHECK(run(check + " --strict --medicines " + quoted(medicines)).status == 1);
+    auto twice = fixtures() / "dictionaries" / "medicines-name-twice.yaml";
+    auto broken = run(check + " --medicines " + quoted(twice));
+    CHECK(broken.status == 1);
+    CHECK(broken.out == "::error file=" + twice.string() +
+                            ",line=14,title=medsearch dictionary::'allergy tablets' names both 'antihistamines' and "
+                            "'hay-fever'\n");
+}
+
+TEST_CASE_METHOD(CliFixture, "search and serve take a deadline of 1..60000 ms", "[cli][integration]") {
+    auto searched = run(medsearch() + " search --json --deadline-ms 60000 amitriptyline");
+    CHECK(searched.status == 0);
+    CHECK(nlohmann::json::parse(searched.out)["partial"] == false);
+    CHECK(run(medsearch() + " search --deadline-ms 0 amitriptyline").status == 2);
+    CHECK(run(medsearch() + " search --deadline-ms 60001 amitriptyline").status == 2);
+    CHECK(run(medsearch() + " serve --deadline-ms 0").status == 2);
+    auto usage = run(quoted(program()) + " serve --help");
+    CHECK(usage.out.find("--deadline-ms") != std::string::npos);
+}
+
 TEST_CASE("index exits 1 when a page was skipped, and usage errors exit 2", "[cli][integration]") {
     TempDir dir;
     write_file(dir / "src/a/aspirin.md", "---\ntitle: Aspirin\n---\n# Aspirin\n### Usage\nPain.\n");

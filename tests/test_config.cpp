@@ -20,6 +20,21 @@ TEST_CASE("config paths are relative to the config file", "[config][unit]") {
     CHECK(config.value().max_connections_per_client == 64);
 }
 
+TEST_CASE("config defaults come from one place, and search_deadline_ms sets the search deadline", "[config][unit]") {
+    auto empty = parse_config("", "config.yaml");
+    REQUIRE(empty.ok());
+    CHECK(empty.value().search_deadline == defaults::kSearchDeadline);
+    CHECK(empty.value().permalink == defaults::kPermalink);
+    auto config = parse_config("search_deadline_ms: 10000\n", "config.yaml");
+    REQUIRE(config.ok());
+    CHECK(config.value().search_deadline == std::chrono::milliseconds(10000));
+    CHECK(validate_config(config.value()).ok());
+    auto out_of_range = config.value();
+    out_of_range.search_deadline = std::chrono::milliseconds(0);
+    REQUIRE_FALSE(validate_config(out_of_range).ok());
+    CHECK(validate_config(out_of_range).error().message == "search deadline (ms) must be 1..60000, got 0");
+}
+
 TEST_CASE("config errors name the file and line", "[config][unit]") {
     struct Row {
         std::string yaml, message;
@@ -46,6 +61,7 @@ TEST_CASE("config errors name the file and line", "[config][unit]") {
         {"cors_origins: [medicine.example.org]\n",
          "config.yaml:1: an origin looks like https://example.org, got 'medicine.example.org'"},
         {"source: [unclosed\n", "config.yaml:2: end of sequence flow not found"},
+        {"search_deadline_ms: 0\n", "config.yaml:1: search_deadline_ms must be 1..60000, got 0"},
     };
     for (const auto& row : rows) {
         CAPTURE(row.yaml);

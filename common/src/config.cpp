@@ -6,6 +6,8 @@
 #include <yaml-cpp/yaml.h>
 
 #include <charconv>
+#include <functional>
+#include <map>
 #include <fstream>
 #include <sstream>
 
@@ -14,6 +16,135 @@ namespace {
 
 Error bad(const std::filesystem::path& file, const YAML::Node& node, const std::string& what) {
     return yaml_error(file.string(), node, what);
+}
+
+std::string range_text(defaults::Range range) {
+    return std::to_string(range.low) + ".." + std::to_string(range.high);
+}
+
+// One key of a config file and its value; paths in it are relative to the file's folder.
+struct Setting {
+    std::string key;
+    const YAML::Node& value;
+    const std::filesystem::path& file;
+
+    std::filesystem::path resolve(const std::string& text) const {
+        std::filesystem::path path(text);
+        auto base = file.parent_path();
+        return path.is_absolute() || base.empty() ? path : base / path;
+    }
+};
+
+Result<std::string> text_of(const Setting& s) {
+    if (!s.value.IsScalar()) return bad(s.file, s.value, "'" + s.key + "' must be a value");
+    return s.value.as<std::string>();
+}
+
+Result<int> number_of(const Setting& s, defaults::Range range) {
+    int parsed = 0;
+    if (!s.value.IsScalar() || !YAML::convert<int>::decode(s.value, parsed))
+        return bad(s.file, s.value, "'" + s.key + "' must be a whole number");
+    if (!range.contains(parsed))
+        return bad(s.file, s.value, s.key + " must be " + range_text(range) + ", got " + std::to_string(parsed));
+    return parsed;
+}
+
+Status set_path(const Setting& s, std::filesystem::path& out) {
+    auto text = text_of(s);
+    if (!text) return text.error();
+    out = s.resolve(text.value());
+    return Ok{};
+}
+
+template <typename T>
+Status set_number(const Setting& s, defaults::Range range, T& out) {
+    auto n = number_of(s, range);
+    if (!n) return n.error();
+    out = static_cast<T>(n.value());
+    return Ok{};
+}
+
+Status set_permalink(const Setting& s, Config& config) {
+    auto text = text_of(s);
+    if (!text) return text.error();
+    if (auto problem = permalink_problem(text.value()); !problem.empty())
+        return bad(s.file, s.value, problem + ", got '" + text.value() + "'");
+    config.permalink = text.value();
+    return Ok{};
+}
+
+Status set_site_url(const Setting& s, Config& config) {
+    auto text = text_of(s);
+    if (!text) return text.error();
+    if (!text.value().starts_with("https://") && !text.value().starts_with("http://"))
+        return bad(s.file, s.value, "site_url looks like https://example.org, got '" + text.value() + "'");
+    config.site_url = text.value();
+    return Ok{};
+}
+
+Status set_listen(const Setting& s, Config& config) {
+    auto text = text_of(s);
+    if (!text) return text.error();
+    auto parsed = parse_listen_address(text.value(), config.host, config.port);
+    if (!parsed) return bad(s.file, s.value, parsed.error().message);
+    return Ok{};
+}
+
+Status set_cors_origins(const Setting& s, Config& config) {
+    if (!s.value.IsSequence()) return bad(s.file, s.value, "cors_origins must be a list of origins");
+    for (const auto& origin : s.value) {
+        auto text = origin.as<std::string>();
+        if (text != "*" && text.find("://") == std::string::npos)
+            return bad(s.file, origin, "an origin looks like https://example.org, got '" + text + "'");
+        while (!text.empty() && text.back() == '/') text.pop_back();
+        config.cors_origins.push_back(text);
+    }
+    return Ok{};
+}
+
+Status set_search_deadline(const Setting& s, Config& config) {
+    int ms = 0;
+    if (auto set = set_number(s, defaults::kSearchDeadlineMsRange, ms); !set) return set;
+    config.search_deadline = std::chrono::milliseconds(ms);
+    return Ok{};
+}
+
+// Every key a config file may have, and what it sets.
+using Apply = Status (*)(const Setting&, Config&);
+const std::map<std::string, Apply, std::less<>>& config_keys() {
+    static const std::map<std::string, Apply, std::less<>> keys = {
+        {"source", [](const Setting& s, Config& c) { return set_path(s, c.source_dir); }},
+        {"index", [](const Setting& s, Config& c) { return set_path(s, c.index_dir); }},
+        {"synonyms", [](const Setting& s, Config& c) { return set_path(s, c.synonyms_file); }},
+        {"stopwords", [](const Setting& s, Config& c) { return set_path(s, c.stopwords_file); }},
+        {"medicines", [](const Setting& s, Config& c) { return set_path(s, c.medicines_file); }},
+        {"essential_medicines", [](const Setting& s, Config& c) { return set_path(s, c.essential_file); }},
+        {"permalink", set_permalink},
+        {"site_url", set_site_url},
+        {"listen", set_listen},
+        {"cors_origins", set_cors_origins},
+        {"threads", [](const Setting& s, Config& c) { return set_number(s, defaults::kThreadsRange, c.threads); }},
+        {"index_threads",
+         [](const Setting& s, Config& c) { return set_number(s, defaults::kThreadsRange, c.index_threads); }},
+        {"cache_mb", [](const Setting& s, Config& c) { return set_number(s, defaults::kCacheMbRange, c.cache_mb); }},
+        {"max_connections_per_client",
+         [](const Setting& s, Config& c) {
+             return set_number(s, defaults::kMaxConnectionsPerClientRange, c.max_connections_per_client);
+         }},
+        {"max_page_bytes",
+         [](const Setting& s, Config& c) { return set_number(s, defaults::kMaxPageBytesRange, c.max_page_bytes); }},
+        {"snippet_bytes",
+         [](const Setting& s, Config& c) { return set_number(s, defaults::kSnippetBytesRange, c.snippet_bytes); }},
+        {"search_deadline_ms", set_search_deadline},
+    };
+    return keys;
+}
+
+// "NAME must be LOW..HIGH, got N" when `value` is out of range.
+Status check_range(std::string_view name, defaults::Range range, long long value) {
+    if (range.contains(value)) return Ok{};
+    return Error{Errc::bad_input,
+                 std::string(name) + " must be " + range_text(range) + ", got " + std::to_string(value)};
 }
 
 }  // namespace
@@ -26,9 +157,9 @@ Status parse_listen_address(std::string_view text, std::string& host, int& port)
     int value = 0;
     auto digits = text.substr(colon + 1);
     auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
-    if (ec != std::errc{} || end != digits.data() + digits.size() || value < 0 || value > 65535)
-        return Error{Errc::bad_input,
-                     "port must be 0..65535, got '" + std::string(digits) + "'"};
+    if (ec != std::errc{} || end != digits.data() + digits.size() || !defaults::kPortRange.contains(value))
+        return Error{Errc::bad_input, "port must be " + range_text(defaults::kPortRange) + ", got '" +
+                                          std::string(digits) + "'"};
     host = std::string(text.substr(0, colon));
     port = value;
     return Ok{};
@@ -44,100 +175,17 @@ Result<Config> load_config(const std::filesystem::path& file) {
 
 Result<Config> parse_config(std::string_view yaml_text, const std::filesystem::path& file) {
     Config config;
-    YAML::Node root;
-    try {
-        root = YAML::Load(std::string(yaml_text));
-    } catch (const YAML::Exception& e) {
-        return yaml_error(file.string(), e);
-    }
+    auto loaded = load_yaml(yaml_text, file.string());
+    if (!loaded) return loaded.error();
+    const auto& root = loaded.value();
     if (root.IsNull()) return config;
     if (!root.IsMap()) return bad(file, root, "config must be a mapping of keys to values");
-    auto base = file.parent_path();
-    auto resolve = [&](const std::string& value) {
-        std::filesystem::path path(value);
-        return path.is_absolute() || base.empty() ? path : base / path;
-    };
     try {
         for (const auto& item : root) {
-            auto key = item.first.as<std::string>();
-            const auto& value = item.second;
-            auto scalar = [&]() -> Result<std::string> {
-                if (!value.IsScalar()) return bad(file, value, "'" + key + "' must be a value");
-                return value.as<std::string>();
-            };
-            auto integer = [&](int low, int high) -> Result<int> {
-                int parsed = 0;
-                if (!value.IsScalar() || !YAML::convert<int>::decode(value, parsed))
-                    return bad(file, value, "'" + key + "' must be a whole number");
-                if (parsed < low || parsed > high)
-                    return bad(file, value,
-                               key + " must be " + std::to_string(low) + ".." +
-                                   std::to_string(high) + ", got " + std::to_string(parsed));
-                return parsed;
-            };
-            if (key == "source" || key == "index" || key == "synonyms" || key == "stopwords" ||
-                key == "medicines" || key == "essential_medicines" || key == "permalink" || key == "listen" ||
-                key == "site_url") {
-                auto text = scalar();
-                if (!text) return text.error();
-                if (key == "source") config.source_dir = resolve(text.value());
-                if (key == "index") config.index_dir = resolve(text.value());
-                if (key == "synonyms") config.synonyms_file = resolve(text.value());
-                if (key == "stopwords") config.stopwords_file = resolve(text.value());
-                if (key == "medicines") config.medicines_file = resolve(text.value());
-                if (key == "essential_medicines") config.essential_file = resolve(text.value());
-                if (key == "permalink") {
-                    if (auto problem = permalink_problem(text.value()); !problem.empty())
-                        return bad(file, value, problem + ", got '" + text.value() + "'");
-                    config.permalink = text.value();
-                }
-                if (key == "site_url") {
-                    if (!text.value().starts_with("https://") && !text.value().starts_with("http://"))
-                        return bad(file, value, "site_url looks like https://example.org, got '" + text.value() + "'");
-                    config.site_url = text.value();
-                }
-                if (key == "listen") {
-                    auto parsed = parse_listen_address(text.value(), config.host, config.port);
-                    if (!parsed) return bad(file, value, parsed.error().message);
-                }
-            } else if (key == "threads") {
-                auto n = integer(0, 256);
-                if (!n) return n.error();
-                config.threads = n.value();
-            } else if (key == "index_threads") {
-                auto n = integer(0, 256);
-                if (!n) return n.error();
-                config.index_threads = n.value();
-            } else if (key == "cache_mb") {
-                auto n = integer(0, 4096);
-                if (!n) return n.error();
-                config.cache_mb = n.value();
-            } else if (key == "max_connections_per_client") {
-                auto n = integer(0, 1000000);
-                if (!n) return n.error();
-                config.max_connections_per_client = n.value();
-            } else if (key == "max_page_bytes") {
-                auto n = integer(1, 1 << 30);
-                if (!n) return n.error();
-                config.max_page_bytes = static_cast<std::size_t>(n.value());
-            } else if (key == "snippet_bytes") {
-                auto n = integer(40, 2000);
-                if (!n) return n.error();
-                config.snippet_bytes = static_cast<unsigned>(n.value());
-            } else if (key == "cors_origins") {
-                if (!value.IsSequence())
-                    return bad(file, value, "cors_origins must be a list of origins");
-                for (const auto& origin : value) {
-                    auto text = origin.as<std::string>();
-                    if (text != "*" && text.find("://") == std::string::npos)
-                        return bad(file, origin,
-                                   "an origin looks like https://example.org, got '" + text + "'");
-                    while (!text.empty() && text.back() == '/') text.pop_back();
-                    config.cors_origins.push_back(text);
-                }
-            } else {
-                return bad(file, item.first, "unknown key '" + key + "'");
-            }
+            Setting setting{item.first.as<std::string>(), item.second, file};
+            auto apply = config_keys().find(setting.key);
+            if (apply == config_keys().end()) return bad(file, item.first, "unknown key '" + setting.key + "'");
+            if (auto set = apply->second(setting, config); !set) return set.error();
         }
     } catch (const YAML::Exception& e) {
         return yaml_error(file.string(), e);
@@ -146,17 +194,16 @@ Result<Config> parse_config(std::string_view yaml_text, const std::filesystem::p
 }
 
 Status validate_config(const Config& config) {
-    if (config.port < 0 || config.port > 65535)
-        return Error{Errc::bad_input, "port must be 0..65535, got " + std::to_string(config.port)};
-    if (config.threads < 0 || config.threads > 256)
-        return Error{Errc::bad_input,
-                     "threads must be 0..256, got " + std::to_string(config.threads)};
-    if (config.index_threads < 0 || config.index_threads > 256)
-        return Error{Errc::bad_input,
-                     "index threads must be 0..256, got " + std::to_string(config.index_threads)};
-    if (config.max_connections_per_client < 0 || config.max_connections_per_client > 1000000)
-        return Error{Errc::bad_input, "max connections per client must be 0..1000000, got " +
-                                          std::to_string(config.max_connections_per_client)};
+    const Status checks[] = {
+        check_range("port", defaults::kPortRange, config.port),
+        check_range("threads", defaults::kThreadsRange, config.threads),
+        check_range("index threads", defaults::kThreadsRange, config.index_threads),
+        check_range("max connections per client", defaults::kMaxConnectionsPerClientRange,
+                    config.max_connections_per_client),
+        check_range("search deadline (ms)", defaults::kSearchDeadlineMsRange, config.search_deadline.count()),
+    };
+    for (const auto& status : checks)
+        if (!status) return status;
     return Ok{};
 }
 

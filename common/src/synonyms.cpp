@@ -6,6 +6,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <optional>
 
 namespace medsearch {
 namespace {
@@ -17,11 +18,86 @@ void add(SynonymTable& table, const std::string& key, const std::string& value, 
     table.kinds.emplace(key, kind);
 }
 
-Result<std::string> key_of(std::string_view origin, const YAML::Node& node) {
+Result<WrittenName> name_of(std::string_view origin, const YAML::Node& node) {
     if (!node.IsScalar()) return yaml_error(origin, node, "expected a name");
     auto key = name_key(node.as<std::string>());
     if (key.empty()) return yaml_error(origin, node, "empty name");
-    return key;
+    return WrittenName{std::move(key), node.Mark().line + 1};
+}
+
+// "crocin: paracetamol", or a list of ingredients for a combination brand.
+Result<SynonymEntry> parse_brand(std::string_view origin, const YAML::Node& brand, const YAML::Node& generic) {
+    SynonymEntry entry{SynonymKind::brand, {}, {}};
+    auto name = name_of(origin, brand);
+    if (!name) return name.error();
+    entry.names.push_back(std::move(name.value()));
+    if (generic.IsSequence()) {
+        for (const auto& ingredient : generic) {
+            auto part = name_of(origin, ingredient);
+            if (!part) return part.error();
+            entry.generics.push_back(std::move(part.value()));
+        }
+    } else {
+        auto part = name_of(origin, generic);
+        if (!part) return part.error();
+        entry.generics.push_back(std::move(part.value()));
+    }
+    if (entry.generics.empty()) return yaml_error(origin, generic, "brand without a generic name");
+    return entry;
+}
+
+Result<SynonymEntry> parse_group(std::string_view origin, const YAML::Node& group, SynonymKind kind) {
+    if (!group.IsSequence() || group.size() < 2)
+        return yaml_error(origin, group, "a group lists two or more names: [a, b]");
+    SynonymEntry entry{kind, {}, {}};
+    for (const auto& member : group) {
+        auto name = name_of(origin, member);
+        if (!name) return name.error();
+        entry.names.push_back(std::move(name.value()));
+    }
+    return entry;
+}
+
+// The kind of a section's entries: "brands" -> brand, ...; none for an unknown section.
+std::optional<SynonymKind> section_kind(std::string_view section) {
+    if (section == "names") return SynonymKind::name;
+    if (section == "spellings") return SynonymKind::spelling;
+    if (section == "brands") return SynonymKind::brand;
+    if (section == "conditions") return SynonymKind::condition;
+    return std::nullopt;
+}
+
+// The entries of one section of the file, in order.
+Status parse_section(std::string_view origin, const std::string& section, const YAML::Node& body, SynonymKind kind,
+                     std::vector<SynonymEntry>& entries) {
+    if (kind == SynonymKind::brand) {
+        if (!body.IsMap()) return yaml_error(origin, body, "brands must map a brand to its generic name(s)");
+        for (const auto& brand : body) {
+            auto entry = parse_brand(origin, brand.first, brand.second);
+            if (!entry) return entry.error();
+            entries.push_back(std::move(entry.value()));
+        }
+        return Ok{};
+    }
+    if (!body.IsSequence()) return yaml_error(origin, body, section + " must be a list of groups");
+    for (const auto& group : body) {
+        auto entry = parse_group(origin, group, kind);
+        if (!entry) return entry.error();
+        entries.push_back(std::move(entry.value()));
+    }
+    return Ok{};
+}
+
+// What each entry expands: a group's names to each other, a brand to its generic.
+void add_entry(SynonymTable& table, const SynonymEntry& entry) {
+    if (entry.kind == SynonymKind::brand) {
+        std::string generic;
+        for (const auto& part : entry.generics) generic += (generic.empty() ? "" : " + ") + part.key;
+        add(table, entry.names.front().key, generic, SynonymKind::brand);
+        return;
+    }
+    for (const auto& from : entry.names)
+        for (const auto& to : entry.names) add(table, from.key, to.key, entry.kind);
 }
 
 }  // namespace
@@ -46,57 +122,17 @@ Result<SynonymTable> parse_synonyms(std::string_view yaml_text, std::string_view
     try {
         for (const auto& item : root) {
             auto section = item.first.as<std::string>();
-            const auto& body = item.second;
-            if (section == "brands") {
-                if (!body.IsMap()) return yaml_error(origin, body, "brands must map a brand to its generic name(s)");
-                for (const auto& brand : body) {
-                    auto key = key_of(origin, brand.first);
-                    if (!key) return key.error();
-                    std::string generic;
-                    if (brand.second.IsSequence()) {
-                        for (const auto& ingredient : brand.second) {
-                            auto part = key_of(origin, ingredient);
-                            if (!part) return part.error();
-                            generic += (generic.empty() ? "" : " + ") + part.value();
-                        }
-                    } else {
-                        auto part = key_of(origin, brand.second);
-                        if (!part) return part.error();
-                        generic = part.value();
-                    }
-                    if (generic.empty()) return yaml_error(origin, brand.second, "brand without a generic name");
-                    add(table, key.value(), generic, SynonymKind::brand);
-                }
-                continue;
-            }
-            SynonymKind kind;
-            if (section == "names") {
-                kind = SynonymKind::name;
-            } else if (section == "spellings") {
-                kind = SynonymKind::spelling;
-            } else if (section == "conditions") {
-                kind = SynonymKind::condition;
-            } else {
+            auto kind = section_kind(section);
+            if (!kind)
                 return yaml_error(origin, item.first, "unknown section '" + section +
-                                                   "' (expected names, spellings, brands, conditions)");
-            }
-            if (!body.IsSequence()) return yaml_error(origin, body, section + " must be a list of groups");
-            for (const auto& group : body) {
-                if (!group.IsSequence() || group.size() < 2)
-                    return yaml_error(origin, group, "a group lists two or more names: [a, b]");
-                std::vector<std::string> keys;
-                for (const auto& member : group) {
-                    auto key = key_of(origin, member);
-                    if (!key) return key.error();
-                    keys.push_back(key.value());
-                }
-                for (const auto& from : keys)
-                    for (const auto& to : keys) add(table, from, to, kind);
-            }
+                                                       "' (expected names, spellings, brands, conditions)");
+            auto parsed = parse_section(origin, section, item.second, *kind, table.entries);
+            if (!parsed) return parsed.error();
         }
     } catch (const YAML::Exception& e) {
         return yaml_error(origin, e);
     }
+    for (const auto& entry : table.entries) add_entry(table, entry);
     return table;
 }
 

@@ -16,11 +16,17 @@ namespace {
 // the pages by the searcher; ids as written.
 enum class Items { names, substances, ids };
 
-Result<std::vector<std::string>> keys_of(std::string_view origin, const YAML::Node& node, std::string_view what,
-                                         Items items = Items::names) {
+// A list's items as kept, and the line each is written on.
+struct ItemList {
+    std::vector<std::string> keys;
+    std::vector<int> lines;
+};
+
+Result<ItemList> keys_of(std::string_view origin, const YAML::Node& node, std::string_view what,
+                         Items items = Items::names) {
     if (!node || !node.IsSequence() || node.size() == 0)
         return yaml_error(origin, node, std::string(what) + " must be a list of one or more names");
-    std::vector<std::string> keys;
+    ItemList list;
     for (const auto& item : node) {
         if (!item.IsScalar()) return yaml_error(origin, item, "expected a name in " + std::string(what));
         auto text = item.as<std::string>();
@@ -28,15 +34,17 @@ Result<std::vector<std::string>> keys_of(std::string_view origin, const YAML::No
                    : items == Items::substances ? (name_key(text).empty() ? "" : collapse_whitespace(fold_case(text)))
                                                 : name_key(text);
         if (key.empty()) return yaml_error(origin, item, "empty name in " + std::string(what));
-        keys.push_back(std::move(key));
+        list.keys.push_back(std::move(key));
+        list.lines.push_back(item.Mark().line + 1);
     }
-    return keys;
+    return list;
 }
 
 Result<Topic> parse_topic(std::string_view origin, const YAML::Node& node, TopicKind kind) {
     if (!node.IsMap()) return yaml_error(origin, node, "expected a map with id, label, names and members");
     Topic topic;
     topic.kind = kind;
+    topic.line = node.Mark().line + 1;
     const char* members_key = kind == TopicKind::medicine_class ? "members" : "treated_by";
     for (const auto& field : node) {
         auto key = field.first.as<std::string>();
@@ -48,7 +56,16 @@ Result<Topic> parse_topic(std::string_view origin, const YAML::Node& node, Topic
             auto keys = keys_of(origin, field.second, key,
                                 key == "classes" ? Items::ids : key == "names" ? Items::names : Items::substances);
             if (!keys) return keys.error();
-            (key == "names" ? topic.names : key == "classes" ? topic.classes : topic.members) = std::move(keys.value());
+            auto& list = keys.value();
+            if (key == "names") {
+                topic.names = std::move(list.keys);
+                topic.name_lines = std::move(list.lines);
+            } else if (key == "classes") {
+                topic.classes = std::move(list.keys);
+            } else {
+                topic.members = std::move(list.keys);
+                topic.member_lines = std::move(list.lines);
+            }
         } else {
             return yaml_error(origin, field.first,
                               "unknown key '" + key + "' (expected id, label, names, " + members_key +
@@ -130,11 +147,13 @@ Result<TopicTable> parse_topics(std::string_view yaml_text, std::string_view ori
                 if (!topic) return topic.error();
                 if (!owner.emplace("id:" + topic.value().id, topic.value().id).second)
                     return yaml_error(origin, node, "id '" + topic.value().id + "' is used twice");
-                for (const auto& name : topic.value().names) {
-                    auto [it, inserted] = owner.emplace(name, topic.value().id);
+                const auto& names = topic.value().names;
+                for (std::size_t i = 0; i < names.size(); ++i) {
+                    auto [it, inserted] = owner.emplace(names[i], topic.value().id);
                     if (!inserted && it->second != topic.value().id)
-                        return yaml_error(origin, node, "'" + name + "' names both '" + it->second + "' and '" +
-                                                            topic.value().id + "'");
+                        return yaml_error_at(origin, topic.value().name_lines[i],
+                                             "'" + names[i] + "' names both '" + it->second + "' and '" +
+                                              topic.value().id + "'");
                 }
                 table.topics.push_back(std::move(topic.value()));
             }

@@ -15,6 +15,11 @@ inline Error yaml_error(std::string_view origin, const YAML::Mark& mark, const s
     return Error{Errc::bad_input, std::string(origin) + ":" + std::to_string(mark.line + 1) + ": " + what};
 }
 
+// `line` is 1-based, as a node's line is shown.
+inline Error yaml_error_at(std::string_view origin, int line, const std::string& what) {
+    return Error{Errc::bad_input, std::string(origin) + ":" + std::to_string(line) + ": " + what};
+}
+
 inline Error yaml_error(std::string_view origin, const YAML::Node& node, const std::string& what) {
     return yaml_error(origin, node.Mark(), what);
 }

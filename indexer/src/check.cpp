@@ -73,7 +73,8 @@ PageCheck check_page(const SourceFile& file, const CheckOptions& options, Docume
         outcome.diagnostics.push_back(std::move(*built.refused));
         return outcome;
     }
-    outcome.entry = CatalogEntry{parsed.page->path, parsed.page->title, parsed.page->url, 0, {}};
+    // The ingredients, for checking the dictionaries against the pages.
+    outcome.entry = CatalogEntry{parsed.page->path, parsed.page->title, parsed.page->url, 0, parsed.page->components};
     return outcome;
 }
 
@@ -100,13 +101,12 @@ Result<CheckReport> check_sources(const CheckOptions& options) {
         outcomes[i] = check_page(list[i], options, *builders[static_cast<std::size_t>(worker)]);
     });
 
-    std::vector<CatalogEntry> pages;
     for (auto& outcome : outcomes) {
         std::move(outcome.diagnostics.begin(), outcome.diagnostics.end(),
                   std::back_inserter(report.diagnostics));
-        if (outcome.entry) pages.push_back(std::move(*outcome.entry));
+        if (outcome.entry) report.catalog.push_back(std::move(*outcome.entry));
     }
-    add_collection_diagnostics(pages, report.diagnostics);
+    add_collection_diagnostics(report.catalog, report.diagnostics);
     std::stable_sort(report.diagnostics.begin(), report.diagnostics.end(), [](const auto& a, const auto& b) {
         return std::tie(a.path, a.line) < std::tie(b.path, b.line);
     });

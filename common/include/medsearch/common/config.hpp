@@ -2,8 +2,10 @@
 // data/config.yaml as a plain struct with defaults, validated in one place.
 // Relative paths in a config file are relative to the file's folder.
 
+#include "medsearch/common/defaults.hpp"
 #include "medsearch/common/result.hpp"
 
+#include <chrono>
 #include <cstddef>
 #include <filesystem>
 #include <string>
@@ -13,23 +15,24 @@
 namespace medsearch {
 
 struct Config {
-    std::filesystem::path source_dir = "data/monographs";
-    std::filesystem::path index_dir = "build/index";
-    std::string permalink = "/composition/:path/";  // :path, :basename, :dir
+    std::filesystem::path source_dir = defaults::kSourceDir;
+    std::filesystem::path index_dir = defaults::kIndexDir;
+    std::string permalink = defaults::kPermalink;  // :path, :basename, :dir
     std::filesystem::path synonyms_file;   // empty: the list built into the program
     std::filesystem::path stopwords_file;  // empty: the list built into the program
     std::filesystem::path medicines_file;  // kinds of medicine and conditions; empty: built in
     std::filesystem::path essential_file;  // essential-medicines list; empty: built in
-    std::string host = "127.0.0.1";
-    int port = 8080;
-    int threads = 0;                         // HTTP workers, one searcher each; 0: one per core
+    std::string host = defaults::kHost;
+    int port = defaults::kPort;
+    int threads = defaults::kThreads;        // HTTP workers, one searcher each; 0: one per core
     std::string site_url;                    // the site's address, for links on the search page
     std::vector<std::string> cors_origins;   // origins allowed to call the API
-    unsigned snippet_bytes = 200;            // length of a snippet, in bytes of text
-    int cache_mb = 16;                       // MiB of answers kept for repeated requests; 0: none
-    int max_connections_per_client = 256;    // open connections from one client address; 0: no limit
-    int index_threads = 0;                   // 0: one per core
-    std::size_t max_page_bytes = 4u << 20;   // larger source files are refused with an error
+    unsigned snippet_bytes = defaults::kSnippetBytes;  // length of a snippet, in bytes of text
+    std::chrono::milliseconds search_deadline = defaults::kSearchDeadline;  // then a search answers in part
+    int cache_mb = defaults::kCacheMb;       // MiB of answers kept for repeated requests; 0: none
+    int max_connections_per_client = defaults::kMaxConnectionsPerClient;  // from one client address; 0: no limit
+    int index_threads = defaults::kThreads;  // 0: one per core
+    std::size_t max_page_bytes = defaults::kMaxPageBytes;  // larger source files are refused with an error
 };
 
 // Reads a config file; errors name the file and line ("config.yaml:7: ...").

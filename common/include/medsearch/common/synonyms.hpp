@@ -16,11 +16,25 @@ enum class SynonymKind { name, spelling, brand, condition };
 
 std::string_view to_string(SynonymKind kind);
 
+// A name as the file writes it: its name_key() and its line (1-based).
+struct WrittenName {
+    std::string key;
+    int line = 0;
+};
+
+// A group of names, or a brand, as the file writes it: for `medsearch check`.
+struct SynonymEntry {
+    SynonymKind kind = SynonymKind::name;
+    std::vector<WrittenName> names;     // a group's names; a brand's own name
+    std::vector<WrittenName> generics;  // a brand's generic name, or each ingredient of a combination
+};
+
 struct SynonymTable {
     // key -> what it expands to. A brand of a combination expands to one value
     // whose ingredients are joined by " + " ("amoxicillin + clavulanic acid").
     std::map<std::string, std::vector<std::string>> expansions;
     std::map<std::string, SynonymKind> kinds;
+    std::vector<SynonymEntry> entries;  // in file order
 };
 
 // Parses the YAML text; errors name `origin` and the line.

@@ -26,6 +26,11 @@ struct Topic {
     std::vector<std::string> names;    // name_key()s people type
     std::vector<std::string> members;  // substances (name_key()s), first-line first
     std::vector<std::string> classes;  // ids of related classes (conditions only)
+    // Where the file writes the topic and each of its names and members
+    // (1-based lines, parallel to names and members): for `medsearch check`.
+    int line = 0;
+    std::vector<int> name_lines;
+    std::vector<int> member_lines;
 };
 
 struct TopicTable {
@@ -33,7 +38,8 @@ struct TopicTable {
 };
 
 // Parses the YAML text; errors name `origin` and the line (an unknown key, a
-// topic without names or members, a name given to two topics).
+// topic without names or members, an empty name, a name given to two topics:
+// the line of its second use).
 Result<TopicTable> parse_topics(std::string_view yaml_text, std::string_view origin);
 
 // One line per topic, for the index's metadata; decode skips lines it cannot read.

@@ -6,6 +6,7 @@
 // build killed at any point leaves the previous index as it was.
 // Incremental by default: only pages whose bytes changed are parsed again.
 
+#include "medsearch/common/defaults.hpp"
 #include "medsearch/common/result.hpp"
 #include "medsearch/common/word_list.hpp"
 #include "medsearch/indexer/diagnostics.hpp"
@@ -27,7 +28,7 @@ using ProgressFn = std::function<void(std::size_t done, std::size_t total)>;
 struct BuildOptions {
     std::filesystem::path source_dir;
     std::filesystem::path index_dir;
-    std::string permalink = "/composition/:path/";
+    std::string permalink = defaults::kPermalink;
     std::filesystem::path synonyms_file;   // empty: built-in list
     std::filesystem::path stopwords_file;  // empty: built-in list
     std::filesystem::path medicines_file;  // kinds of medicine and conditions; empty: built-in list
@@ -36,9 +37,9 @@ struct BuildOptions {
     // names; those not installed are left out.
     std::vector<std::filesystem::path> english_dictionaries = default_english_dictionaries();
     BuildMode mode = BuildMode::incremental;
-    int threads = 0;                       // 0: one per core
+    int threads = defaults::kThreads;      // 0: one per core
     std::size_t shard_pages = 0;           // pages per shard of a full build; 0: the default (4096)
-    std::size_t max_page_bytes = kDefaultMaxPageBytes;  // larger source files are refused
+    std::size_t max_page_bytes = defaults::kMaxPageBytes;  // larger source files are refused
     ProgressFn progress;
 };
 

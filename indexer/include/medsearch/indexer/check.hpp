@@ -1,8 +1,10 @@
 #pragma once
 // `medsearch check`: every page of a source folder parsed and checked, nothing
 // written. The same checks run during `medsearch index` on the pages it reads.
+// The dictionaries are checked against the pages too.
 
 #include "medsearch/common/catalog.hpp"
+#include "medsearch/common/defaults.hpp"
 #include "medsearch/common/result.hpp"
 #include "medsearch/indexer/builder.hpp"
 #include "medsearch/indexer/diagnostics.hpp"
@@ -17,16 +19,17 @@ namespace medsearch {
 
 struct CheckOptions {
     std::filesystem::path source_dir;
-    std::string permalink = "/composition/:path/";
-    int threads = 0;
+    std::string permalink = defaults::kPermalink;
+    int threads = defaults::kThreads;
     ProgressFn progress;
-    std::size_t max_page_bytes = kDefaultMaxPageBytes;  // larger source files are refused
+    std::size_t max_page_bytes = defaults::kMaxPageBytes;  // larger source files are refused
 };
 
 struct CheckReport {
     std::size_t pages = 0;  // pages read
-    std::vector<Diagnostic> diagnostics;
+    std::vector<Diagnostic> diagnostics;  // paths relative to the source folder
     double seconds = 0;
+    std::vector<CatalogEntry> catalog;    // the pages index would index, with their ingredients
 
     std::size_t errors() const;
     std::size_t warnings() const;
@@ -42,6 +45,22 @@ std::vector<bool> find_url_clashes(const std::vector<SourceFile>& files, const s
 // Findings about the collection as a whole: duplicate titles.
 void add_collection_diagnostics(const std::vector<CatalogEntry>& pages,
                                 std::vector<Diagnostic>& diagnostics);
+
+// The dictionaries `check` reads against the pages; empty: the built-in copy.
+struct DictionaryFiles {
+    std::filesystem::path synonyms_file;
+    std::filesystem::path medicines_file;
+};
+
+// The dictionaries against the pages (CheckReport::catalog): errors are what
+// stops a build (a file that is not YAML, an unknown key, an empty entry, a
+// name given to two topics) and a synonym name written in two entries; a
+// warning is a name the searcher leaves out because no page has it (a member
+// of a class or condition, read as the searcher reads it; a brand's generic
+// name; a group of other names none of which has a page). Each finding names
+// the file (as given) and the line of the name. A dictionary not given (the
+// built-in copy, written for a whole collection) is checked for errors only.
+std::vector<Diagnostic> check_dictionaries(const DictionaryFiles& files, const std::vector<CatalogEntry>& pages);
 
 // `medsearch check --db`: the generation readers open, checked by Xapian
 // (Database::check: every block of every table) and against our own

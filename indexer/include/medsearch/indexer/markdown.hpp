@@ -3,6 +3,7 @@
 // Sections open at headings ("### Side Effects") and at bold labels at the start
 // of a paragraph ("**Usage:** ..."); names are normalised to the schema's set.
 
+#include "medsearch/common/defaults.hpp"
 #include "medsearch/common/monograph.hpp"
 #include "medsearch/indexer/diagnostics.hpp"
 
@@ -14,7 +15,7 @@
 namespace medsearch {
 
 struct ParseOptions {
-    std::string permalink = "/composition/:path/";
+    std::string permalink = defaults::kPermalink;
 };
 
 struct ParsedPage {

@@ -6,6 +6,7 @@
 // without a restart. server/src/http/ holds the parts; cpp-httplib parses
 // requests there, behind the types of this header.
 
+#include "medsearch/common/defaults.hpp"
 #include "medsearch/common/result.hpp"
 #include "medsearch/server/searcher.hpp"
 
@@ -48,13 +49,13 @@ HttpResponse handle_suggest(const QueryParams& params, Searcher& searcher);
 
 struct ServerOptions {
     std::filesystem::path index_dir;
-    std::string host = "127.0.0.1";
-    int port = 8080;  // 0: any free port
-    int threads = 16;  // workers, one searcher each; connections do not hold one
-    int max_connections = 10000;  // open connections; past it 503 + Retry-After (lowered to fit the fd limit)
+    std::string host = defaults::kHost;
+    int port = defaults::kPort;  // 0: any free port
+    int threads = defaults::threads_for(defaults::kThreads);  // workers, one searcher each; connections do not hold one
+    int max_connections = defaults::kMaxConnections;  // open connections; past it 503 + Retry-After (lowered to fit the fd limit)
     // Open connections from one client address (IPv6: one /64), trusted
     // proxies not counted; past it that client gets 503 + Retry-After; 0: no limit.
-    int max_connections_per_client = 256;
+    int max_connections_per_client = defaults::kMaxConnectionsPerClient;
     std::chrono::milliseconds header_timeout{10000};      // to read a request once its first byte came
     std::chrono::milliseconds keep_alive_timeout{60000};  // an idle connection is closed after this
     std::chrono::milliseconds write_timeout{10000};       // a client that does not read its answer
@@ -66,7 +67,7 @@ struct ServerOptions {
     std::vector<std::string> cors_origins;
     SearchSettings search;
     bool access_log = true;
-    std::size_t cache_bytes = 16u << 20;  // answers kept for repeated requests; 0: none
+    std::size_t cache_bytes = std::size_t{defaults::kCacheMb} << 20;  // answers kept for repeated requests; 0: none
     std::chrono::milliseconds reload_interval{200};
 };
 

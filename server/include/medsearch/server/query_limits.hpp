@@ -25,7 +25,6 @@ inline constexpr std::size_t kMaxFuzzyWordBytes = 64;
 inline constexpr unsigned kMaxWildcardTerms = 100;
 inline constexpr unsigned kMinWildcardTerms = 10;
 inline constexpr std::size_t kMaxWildcards = kMaxWildcardTerms / kMinWildcardTerms;
-// After this, a search stops making snippets and returns what it has, partial.
-inline constexpr std::chrono::milliseconds kDefaultSearchDeadline{40};
+// The search deadline's default and range are in medsearch/common/defaults.hpp.
 
 }  // namespace medsearch

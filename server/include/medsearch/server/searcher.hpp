@@ -4,6 +4,7 @@
 // worker thread (see SearcherPool). The CLI uses the same class, so CLI and
 // HTTP answers are the same.
 
+#include "medsearch/common/defaults.hpp"
 #include "medsearch/common/monograph.hpp"
 #include "medsearch/common/result.hpp"
 #include "medsearch/server/query_limits.hpp"
@@ -29,7 +30,7 @@ enum class Syntax;
 struct SearchRequest {
     std::string query;
     unsigned offset = 0;
-    unsigned limit = 10;
+    unsigned limit = defaults::kSearchLimit;
     bool explain = false;
 };
 
@@ -101,7 +102,7 @@ struct SearchPage {
 
 struct SuggestRequest {
     std::string query;
-    unsigned limit = 8;
+    unsigned limit = defaults::kSuggestLimit;
 };
 
 struct Suggestion {
@@ -121,9 +122,9 @@ struct SuggestPage {
 };
 
 struct SearchSettings {
-    unsigned snippet_bytes = 200;
+    unsigned snippet_bytes = defaults::kSnippetBytes;
     // Time a search may take before it returns what it has (SearchPage::partial).
-    std::chrono::milliseconds deadline = kDefaultSearchDeadline;
+    std::chrono::milliseconds deadline = defaults::kSearchDeadline;
 };
 
 // A search is a pipeline of stages (server/src/query/): read the query
