@@ -353,12 +353,20 @@
       a.append(t, snippet(h.snippet));
     });
 
+    // A correction applied is said; readings offered (did_you_mean) are buttons that search them.
     var fix = (res && res.corrected) || (sug && sug.corrected);
-    if (fix && fix !== q) {
-      var b = el("button", "ms-fix", fix);
-      b.type = "button";
-      b.addEventListener("click", function () { self.input.value = fix; self.input.focus(); self.update(); });
-      this.note.append("Did you mean ", b, "?");
+    if (fix && fix !== q) this.note.append("Showing results for ", el("b", "", fix));
+    var offers = ((res && res.did_you_mean) || []).map(function (d) { return d.text; }).filter(function (t) { return t !== q; });
+    if (offers.length) {
+      if (this.note.childNodes.length) this.note.append(". ");
+      this.note.append("Did you mean ");
+      offers.forEach(function (text, i) {
+        var b = el("button", "ms-fix", text);
+        b.type = "button";
+        b.addEventListener("click", function () { self.input.value = text; self.input.focus(); self.update(); });
+        self.note.append(i ? (i === offers.length - 1 ? " or " : ", ") : "", b);
+      });
+      this.note.append("?");
     }
     if (!this.items.length) this.note.appendChild(el("span", "ms-empty", "No results for \u201c" + q + "\u201d."));
 
@@ -368,8 +376,8 @@
     if (this.page) this.more.onclick = function (e) { e.preventDefault(); self.open(false); self.page.show(q, 1, true); };
 
     var n = this.items.length;
-    this.live.textContent = n ? n + (n === 1 ? " result" : " results") + (fix ? ", did you mean " + fix : "")
-                              : "No results for " + q;
+    this.live.textContent = (n ? n + (n === 1 ? " result" : " results") + (fix ? " for " + fix : "")
+                               : "No results for " + q) + (offers.length ? ", did you mean " + offers.join(" or ") : "");
     this.open(true);
   };
 
@@ -429,13 +437,20 @@
       ? "Results " + first + "\u2013" + last + " of " + (last >= r.total && page === 1 ? "" : "about ") + r.total
       : "No results for \u201c" + q + "\u201d.";
     box.appendChild(status);
-    if (r.corrected) {
-      var fix = el("p", "ms-note");
-      var a = el("a", "", r.corrected);
-      a.href = this.link(r.corrected, 1);
-      a.onclick = function (e) { e.preventDefault(); self.show(r.corrected, 1, true); };
-      fix.append("Did you mean ", a, "?");
-      box.appendChild(fix);
+    // A correction applied is said; readings offered are links that search them.
+    if (r.corrected) box.appendChild(el("p", "ms-note", "Showing results for \u201c" + r.corrected + "\u201d."));
+    var offers = (r.did_you_mean || []).map(function (d) { return d.text; });
+    if (offers.length) {
+      var ask = el("p", "ms-note ms-did-you-mean");
+      ask.append("Did you mean ");
+      offers.forEach(function (text, i) {
+        var a = el("a", "", text);
+        a.href = self.link(text, 1);
+        a.onclick = function (e) { e.preventDefault(); self.show(text, 1, true); };
+        ask.append(i ? (i === offers.length - 1 ? " or " : ", ") : "", a);
+      });
+      ask.append("?");
+      box.appendChild(ask);
     }
     if (r.expanded && r.expanded.length) {
       box.appendChild(el("p", "ms-note", "Also searched for: " + r.expanded.map(function (x) {

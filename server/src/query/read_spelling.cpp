@@ -156,9 +156,13 @@ void QueryReader::correct(Word& word, std::size_t index, const std::vector<Readi
         word.corrected = true;
         return;
     }
+    // Up to two readings of each kind, the closest first: a drug name is not
+    // hidden behind everyday words that sound a little closer.
+    std::size_t offered[2] = {0, 0};
     for (const auto& reading : readings) {
         if (plan_.did_you_mean.size() == kMaxDidYouMean) break;
         if (reading.distance > PhoneticIndex::reach(word.text.size()) + 0.5) break;
+        if (offered[reading.drug]++ >= kMaxDidYouMean / 2) continue;
         auto words = words_;
         words[index].text = reading.text;
         plan_.did_you_mean.push_back(

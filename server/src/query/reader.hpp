@@ -26,8 +26,9 @@ inline constexpr std::size_t kTreatsWays = 6;
 // Extra text parts: other names and completions help highlight and rank text.
 inline constexpr double kExpansionTextWeight = 0.6;
 inline constexpr double kCompletionTextWeight = 0.3;
-// Readings of a misspelled word offered at most.
-inline constexpr std::size_t kMaxDidYouMean = 3;
+// Readings of a misspelled word offered at most, half of them of each kind
+// (drug names and brands, everyday words).
+inline constexpr std::size_t kMaxDidYouMean = 4;
 
 struct Word {
     std::string text;
