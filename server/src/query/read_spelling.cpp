@@ -62,6 +62,7 @@ std::vector<QueryReader::Reading> QueryReader::readings_of(const Word& word, boo
                 known.sound = std::min(known.sound, reading.sound);
                 known.plain = std::min(known.plain, reading.plain);
                 known.distance = std::min(known.distance, reading.distance);
+                known.brand = known.brand || reading.brand;  // the typo index does not tell brands
                 return;
             }
         readings.push_back(std::move(reading));
@@ -165,8 +166,10 @@ void QueryReader::correct(Word& word, std::size_t index, const std::vector<Readi
         if (offered[reading.drug]++ >= kMaxDidYouMean / 2) continue;
         auto words = words_;
         words[index].text = reading.text;
-        plan_.did_you_mean.push_back(
-            {join(words, 0, words.size()), reading.drug ? (reading.brand ? "brand" : "drug") : "word"});
+        bool brand = reading.brand || (!snapshot_.names().is_drug_word(reading.text) &&
+                                       snapshot_.synonyms().find(reading.text) &&
+                                       snapshot_.synonyms().kind(reading.text) == SynonymKind::brand);
+        plan_.did_you_mean.push_back({join(words, 0, words.size()), reading.drug ? (brand ? "brand" : "drug") : "word"});
     }
 }
 
