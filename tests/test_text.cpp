@@ -51,6 +51,60 @@ TEST_CASE("names become keys: folded case, accents, words", "[text][unit]") {
     CHECK(split_words("Vitamin B12, D3") == std::vector<std::string>{"vitamin", "b12", "d3"});
 }
 
+// The keys under which names match are stored in the index and the
+// dictionaries: these rows pin how every kind of character splits them.
+TEST_CASE("name words: runs of letters and digits, folded; all else separates", "[text][unit]") {
+    struct Row {
+        std::string input;
+        std::vector<std::string> words;
+    };
+    const Row rows[] = {
+        {"Co-Trimoxazole", {"co", "trimoxazole"}},
+        {"patient's patient\xE2\x80\x99s", {"patient", "s", "patient", "s"}},
+        {"AT&T M&S", {"at", "t", "m", "s"}},
+        {"2.5 mg 1,000", {"2", "5", "mg", "1", "000"}},
+        {"user@example.com v1.2.3", {"user", "example", "com", "v1", "2", "3"}},
+        {"U.S.A. C++ C# e.g.", {"u", "s", "a", "c", "c", "e", "g"}},
+        {"_under_score snake_case", {"under", "score", "snake", "case"}},
+        {"a\xE2\x80\xBF" "b", {"a\xE2\x80\xBF" "b"}},  // U+203F joins, as Xapian's connector punctuation
+        {"zero\xE2\x80\x8Bwidth", {"zero", "width"}},
+        {"Sj\xC3\xB6gren Stra\xC3\x9F" "e \xC3\x86SCULUS na\xC3\xAFve caf\xC3\xA9",
+         {"sjogren", "strasse", "asculus", "naive", "cafe"}},
+        {"\xC4\xB0" "buprofen", {"ibuprofen"}},
+        {"5\xC3\x97" "10 a\xC3\xB7" "b", {"5", "10", "a", "b"}},  // × and ÷ are no letters
+        {"\xCE\xA9\xCE\xBC\xCE\xAD\xCE\xB3\xCE\xB1", {"\xCF\x89\xCE\xBC\xCE\xAD\xCE\xB3\xCE\xB1"}},  // Greek: lower case, accents kept
+        {"e\xCC\x81 x\xC2\xB2 \xC2\xBD \xE2\x85\xA3", {"e\xCC\x81", "x\xC2\xB2", "\xC2\xBD", "\xE2\x85\xB3"}},
+        {"\xE9\x98\xBF\xE5\x8F\xB8\xE5\x8C\xB9\xE6\x9E\x97 aspirin",
+         {"\xE9\x98\xBF\xE5\x8F\xB8\xE5\x8C\xB9\xE6\x9E\x97", "aspirin"}},
+        {"\xF0\x9F\x92\x8Apill \xE2\x9D\xA4\xEF\xB8\x8F ok", {"pill", "\xEF\xB8\x8F", "ok"}},  // U+FE0F is a mark
+    };
+    for (const auto& row : rows) {
+        CAPTURE(row.input);
+        CHECK(split_words(row.input) == row.words);
+    }
+}
+
+TEST_CASE("a query is cut after its first words where the next word starts", "[text][unit]") {
+    struct Row {
+        std::string input;
+        std::size_t words, bytes;
+    };
+    const Row rows[] = {
+        {"one two three", 2, 8},
+        {"a-b c", 1, 2},
+        {"  x", 5, 3},
+        {"\xC3\xA9-\xC3\xBC", 1, 3},
+        {"_a_", 1, 3},
+        {"x\xF0\x9F\x92\x8Ay", 1, 5},
+        {"", 0, 0},
+        {"one", 0, 0},
+    };
+    for (const auto& row : rows) {
+        CAPTURE(row.input, row.words);
+        CHECK(prefix_with_words(row.input, row.words) == row.bytes);
+    }
+}
+
 TEST_CASE("HTML is escaped", "[text][unit]") {
     CHECK(html_escape("<b>a & 'b'</b>") == "&lt;b&gt;a &amp; &#39;b&#39;&lt;/b&gt;");
 }
