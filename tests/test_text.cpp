@@ -1,6 +1,9 @@
 #include "medsearch/common/text.hpp"
+#include "medsearch/common/text_analysis.hpp"
 
 #include <catch2/catch.hpp>
+
+#include <unordered_set>
 
 using namespace medsearch;
 
@@ -103,6 +106,98 @@ TEST_CASE("a query is cut after its first words where the next word starts", "[t
         CAPTURE(row.input, row.words);
         CHECK(prefix_with_words(row.input, row.words) == row.bytes);
     }
+}
+
+namespace {
+
+std::vector<std::string> plain_words(std::string_view text) {
+    std::vector<std::string> words;
+    PlainWords walk(text);
+    for (TextWord word; walk.next(word);) words.emplace_back(word.text);
+    return words;
+}
+
+std::vector<std::string> term_words(std::string_view text, const std::unordered_set<std::string>& stopwords = {}) {
+    std::vector<std::string> words;
+    TermWords walk(text, stopwords);
+    for (std::string word; walk.next(word);) words.push_back(word);
+    return words;
+}
+
+}  // namespace
+
+// What lets a name's words be folded one by one, after reading them from the
+// text as written (split_words, SectionScorer) instead of folding it first.
+TEST_CASE("every character folds to word characters exactly when it is one", "[text][unit]") {
+    std::size_t differ = 0;
+    for (unsigned cp = 0; cp <= 0x10FFFF; ++cp) {
+        if (cp >= 0xD800 && cp <= 0xDFFF) continue;  // surrogates are no UTF-8
+        std::string written;
+        append_utf8(written, cp);
+        auto folded = fold_case(written);
+        auto as_written = plain_words(written), as_folded = plain_words(folded);
+        bool alike = (as_written == std::vector<std::string>{written} && as_folded == std::vector<std::string>{folded}) ||
+                     (as_written.empty() && as_folded.empty());
+        if (!alike && ++differ <= 5) FAIL_CHECK("U+" << std::hex << cp);
+    }
+    CHECK(differ == 0);
+}
+
+TEST_CASE("the two readings of words differ where text_analysis.hpp says", "[text][unit]") {
+    struct Row {
+        std::string text;
+        std::vector<std::string> plain, terms;
+    };
+    const Row rows[] = {
+        {"snake_case", {"snake", "case"}, {"snake_case"}},
+        {"don't AT&T", {"don", "t", "AT", "T"}, {"don't", "at&t"}},
+        {"2.5 1,000", {"2", "5", "1", "000"}, {"2.5", "1,000"}},
+        {"zero\xE2\x80\x8Bwidth", {"zero", "width"}, {"zerowidth"}},
+        {"U.S.A.", {"U", "S", "A"}, {"usa"}},
+        {"C++ C#", {"C", "C"}, {"c++", "c#"}},
+        {"S\xC3\xA9rum", {"S\xC3\xA9rum"}, {"s\xC3\xA9rum"}},
+        {"co-trimoxazole 500mg", {"co", "trimoxazole", "500mg"}, {"co", "trimoxazole", "500mg"}},
+    };
+    for (const auto& row : rows) {
+        CAPTURE(row.text);
+        CHECK(plain_words(row.text) == row.plain);
+        CHECK(term_words(row.text) == row.terms);
+    }
+    CHECK(fold_case("S\xC3\xA9rum") == "serum");
+}
+
+TEST_CASE("words come with the byte offset where they start", "[text][unit]") {
+    // "Sjögren’s syndrome": ö is two bytes, ’ three.
+    const std::string text = "Sj\xC3\xB6gren\xE2\x80\x99s syndrome";
+    PlainWords plain(text);
+    TextWord word;
+    REQUIRE(plain.next(word));
+    CHECK((word.text == "Sj\xC3\xB6gren" && word.offset == 0 && !word.ascii));
+    REQUIRE(plain.next(word));
+    CHECK((word.text == "s" && word.offset == 11 && word.ascii));
+    REQUIRE(plain.next(word));
+    CHECK((word.text == "syndrome" && word.offset == 13 && word.ascii));
+    CHECK_FALSE(plain.next(word));
+
+    const std::unordered_set<std::string> no_stopwords;
+    TermWords terms(text, no_stopwords);
+    std::string term;
+    REQUIRE(terms.next(term));
+    CHECK((term == "sj\xC3\xB6gren's" && terms.offset() == 0));
+    REQUIRE(terms.next(term));
+    CHECK((term == "syndrome" && terms.offset() == 13));
+    CHECK_FALSE(terms.next(term));
+}
+
+TEST_CASE("term words leave out stopwords and words over 64 bytes", "[text][unit]") {
+    const std::string longest(kMaxTermWordBytes, 'x');
+    const std::string text = "The dose of " + longest + " " + longest + "y the day";
+    const std::unordered_set<std::string> stopwords = {"the", "of"};
+    CHECK(term_words(text, stopwords) == std::vector<std::string>{"dose", longest, "day"});
+    TermWords walk(text, stopwords);
+    std::string word;
+    for (int i = 0; i < 3; ++i) REQUIRE(walk.next(word));
+    CHECK(walk.offset() == text.size() - 3);
 }
 
 TEST_CASE("HTML is escaped", "[text][unit]") {
