@@ -1,37 +1,9 @@
 #include "medsearch/common/text.hpp"
 
-#include <xapian.h>
-
 #include <array>
-#include <cctype>
 #include <cstdint>
 
 namespace medsearch {
-
-unsigned next_code_point(std::string_view text, std::size_t& i) {
-    auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
-    unsigned c = byte(i);
-    if (c < 0x80) {
-        ++i;
-        return c;
-    }
-    int extra = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : 1;
-    unsigned cp = c & (0x3Fu >> extra);
-    std::size_t end = i + 1 + static_cast<std::size_t>(extra);
-    for (std::size_t k = i + 1; k < end && k < text.size(); ++k) cp = (cp << 6) | (byte(k) & 0x3Fu);
-    i = end;
-    return cp;
-}
-
-bool starts_with_letter(std::string_view word) {
-    if (word.empty()) return false;
-    auto first = static_cast<unsigned char>(word[0]);
-    if (first < 0x80) return (first >= 'a' && first <= 'z') || (first >= 'A' && first <= 'Z');
-    std::size_t i = 0;
-    auto category = Xapian::Unicode::get_category(next_code_point(word, i));
-    return category == Xapian::Unicode::LOWERCASE_LETTER || category == Xapian::Unicode::TITLECASE_LETTER ||
-           category == Xapian::Unicode::MODIFIER_LETTER || category == Xapian::Unicode::OTHER_LETTER;
-}
 
 namespace {
 
@@ -57,10 +29,6 @@ int utf8_length_of_lead(int byte) {
     if (byte >= 0xF0 && byte <= 0xF4) return 4;
     return 0;
 }
-
-// Latin letters with accents, folded to ASCII; index = code point - 0xC0.
-constexpr std::string_view kLatin1Fold = "aaaaaaaceeeeiiiidnooooo*ouuuuyts"
-                                         "aaaaaaaceeeeiiiidnooooo/ouuuuyty";
 
 }  // namespace
 
@@ -139,86 +107,27 @@ std::size_t repair_mojibake(std::string& text, std::size_t* first_repair) {
     return repaired;
 }
 
-void append_utf8(std::string& out, unsigned cp) {
-    if (cp < 0x80) {
-        out.push_back(static_cast<char>(cp));
-    } else if (cp < 0x800) {
-        out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    } else if (cp < 0x10000) {
-        out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-        out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    } else {
-        out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-        out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-        out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    }
-}
-
-std::string fold_case(std::string_view text) {
-    std::string out;
-    out.reserve(text.size());
-    std::size_t i = 0;
-    while (i < text.size()) {
-        unsigned char c = static_cast<unsigned char>(text[i]);
-        if (c < 0x80) {
-            out.push_back(static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c));
-            ++i;
-            continue;
-        }
-        unsigned cp = Xapian::Unicode::tolower(next_code_point(text, i));
-        if (cp >= 0xC0 && cp <= 0xFF && kLatin1Fold[cp - 0xC0] != '*' && kLatin1Fold[cp - 0xC0] != '/') {
-            out.push_back(kLatin1Fold[cp - 0xC0]);
-            if (cp == 0xDF) out.push_back('s');  // ß -> ss
-        } else {
-            append_utf8(out, cp);
-        }
-    }
-    return out;
-}
-
 std::vector<std::string> split_words(std::string_view text) {
     std::vector<std::string> words;
-    std::string folded = fold_case(text);
-    std::string_view view(folded);
-    std::string current;
-    std::size_t i = 0;
-    while (i < view.size()) {
-        std::size_t start = i;
-        unsigned cp = next_code_point(view, i);
-        bool word_char = cp < 0x80 ? (std::isalnum(static_cast<int>(cp)) != 0)
-                                   : Xapian::Unicode::is_wordchar(cp);
-        if (word_char) {
-            current.append(view.substr(start, i - start));
-        } else if (!current.empty()) {
-            words.push_back(std::move(current));
-            current.clear();
-        }
-    }
-    if (!current.empty()) words.push_back(std::move(current));
+    PlainWords walk(text);
+    for (TextWord word; walk.next(word);) words.push_back(fold_case(word.text));
     return words;
 }
 
 std::size_t prefix_with_words(std::string_view text, std::size_t max_words) {
-    std::size_t words = 0, i = 0;
-    bool in_word = false;
-    while (i < text.size()) {
-        std::size_t start = i;
-        unsigned cp = next_code_point(text, i);
-        bool word_char = cp < 0x80 ? (std::isalnum(static_cast<int>(cp)) != 0) : Xapian::Unicode::is_wordchar(cp);
-        if (word_char && !in_word && words++ == max_words) return start;
-        in_word = word_char;
-    }
+    PlainWords walk(text);
+    std::size_t words = 0;
+    for (TextWord word; walk.next(word);)
+        if (words++ == max_words) return word.offset;
     return text.size();
 }
 
 std::string name_key(std::string_view text) {
     std::string key;
-    for (const auto& word : split_words(text)) {
+    PlainWords walk(text);
+    for (TextWord word; walk.next(word);) {
         if (!key.empty()) key.push_back(' ');
-        key += word;
+        key += fold_case(word.text);
     }
     return key;
 }

@@ -1,6 +1,7 @@
 #include "query/section.hpp"
 
 #include "medsearch/common/text.hpp"
+#include "medsearch/common/text_analysis.hpp"
 
 #include <xapian.h>
 
@@ -11,31 +12,6 @@ namespace medsearch {
 namespace {
 
 char lower(char c) { return static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c); }
-
-constexpr auto kAsciiWord = [] {
-    std::array<bool, 128> table{};
-    for (int c = 0; c < 128; ++c) table[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-    return table;
-}();
-
-// The end of the word at text[i]: ASCII letters and digits, and the letters
-// of other scripts ("Sjögren"); `ascii` says whether all were ASCII.
-std::size_t word_end(std::string_view text, std::size_t i, bool& ascii) {
-    ascii = true;
-    while (i < text.size()) {
-        auto c = static_cast<unsigned char>(text[i]);
-        if (c < 0x80) {
-            if (!kAsciiWord[c]) break;
-            ++i;
-            continue;
-        }
-        std::size_t next = i;
-        if (!Xapian::Unicode::is_wordchar(next_code_point(text, next))) break;
-        ascii = false;
-        i = next;
-    }
-    return i;
-}
 
 // The words of an advanced query without its operators ("metformin NOT alcohol").
 std::string without_operators(std::string_view text) {
@@ -92,19 +68,10 @@ SectionScorer::Score SectionScorer::score(std::string_view text, const Xapian::S
         found = many.data();
     }
     std::string token, folded;
-    for (std::size_t i = 0; i < text.size() && static_cast<std::size_t>(result.words) < keys_.size();) {
-        std::size_t start = i;
-        bool ascii = true;
-        i = word_end(text, i, ascii);
-        if (i == start) {
-            if (static_cast<unsigned char>(text[i]) < 0x80)
-                ++i;
-            else
-                next_code_point(text, i);
-            continue;
-        }
-        std::string_view word = text.substr(start, i - start);
-        if (!ascii) {
+    PlainWords words(text);  // as the query's words were read (split_words)
+    for (TextWord written; static_cast<std::size_t>(result.words) < keys_.size() && words.next(written);) {
+        std::string_view word = written.text;
+        if (!written.ascii) {
             folded = fold_case(word);  // as the query's words are
             word = folded;
         }
@@ -112,7 +79,7 @@ SectionScorer::Score SectionScorer::score(std::string_view text, const Xapian::S
         for (std::size_t k = 0; k < keys_.size(); ++k) {
             if (found[k] || !matches(word, keys_[k], stem, token)) continue;
             found[k] = true;
-            if (result.words++ == 0) result.focus = start;
+            if (result.words++ == 0) result.focus = written.offset;
         }
     }
     return result;

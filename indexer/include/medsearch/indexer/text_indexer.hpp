@@ -1,11 +1,12 @@
 #pragma once
-// Words of a text -> terms of a document, as Xapian's TermGenerator makes them
-// with STEM_SOME and a stopper (so that QueryParser finds them), in one pass
-// for the default field, a field of its own and the section bits of the stems
-// (schema::kWdfUnit), with a cache of stems. TermGenerator takes a pass per
-// field and stems every word each time; this was a third of a build's time.
-// test_text_indexer.cpp checks that both give the same terms (but for words
-// as written outside positional fields, which only the vocabulary keeps).
+// Words of a text (TermWords, text_analysis.hpp) -> terms of a document, as
+// Xapian's TermGenerator makes them with STEM_SOME and a stopper (so that
+// QueryParser finds them), in one pass for the default field, a field of its
+// own and the section bits of the stems (schema::kWdfUnit), with a cache of
+// stems. TermGenerator takes a pass per field and stems every word each
+// time; this was a third of a build's time. test_text_indexer.cpp checks
+// that both give the same terms (but for words as written outside
+// positional fields, which only the vocabulary keeps).
 
 #include "medsearch/common/vocabulary.hpp"
 
