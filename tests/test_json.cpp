@@ -25,7 +25,8 @@ std::string reference_body(const SearchPage& page) {
     json did_you_mean = json::array();
     for (const auto& d : page.did_you_mean) did_you_mean.push_back({{"text", d.text}, {"kind", d.kind}});
     json expanded = json::array();
-    for (const auto& e : page.expanded) expanded.push_back({{"from", e.from}, {"to", e.to}, {"kind", e.kind}});
+    for (const auto& e : page.expanded)
+        expanded.push_back({{"from", e.from}, {"to", e.to}, {"kind", e.kind}, {"note", e.note.empty() ? json(nullptr) : json(e.note)}});
     json topic = nullptr;
     if (page.topic) {
         json members = json::array();
@@ -57,7 +58,7 @@ SearchPage page_with(const std::string& text, double score) {
     page.total = 1234567;
     page.took_ms = 0.4567;
     page.corrected = text;
-    page.expanded = {{text, "salbutamol", "name"}, {"b", text, "brand"}};
+    page.expanded = {{text, "salbutamol", "name"}, {"b", text, "brand", "no page has all of " + text}};
     page.did_you_mean = {{text, "drug"}, {"x " + text, "word"}};
     page.intent = "side-effects";
     page.partial = score > 1000;

@@ -147,3 +147,32 @@ TEST_CASE("a question is answered from the section that holds the answer", "[rea
         CHECK(answer.hits.front().url.ends_with(std::string("#") + row.section));
     }
 }
+
+TEST_CASE("a brand whose ingredients no page combines is answered by each ingredient's page, and says so",
+          "[reading][integration]") {
+    OwnIndex index({{"p/paracetamol.md", "Paracetamol", "Relieves pain and fever."},
+                    {"p/phenylephrine.md", "Phenylephrine", "Clears a blocked nose."},
+                    {"c/chlorpheniramine-maleate.md", "Chlorpheniramine Maleate", "Relieves a runny nose."},
+                    {"m/menthol.md", "Menthol", "Cools the skin."}},
+                   "brands:\n  sinarest: [paracetamol, phenylephrine, chlorpheniramine maleate]\n"
+                   "  vaporub: [menthol, eucalyptus oil]\n  bengay: methyl salicylate\n");
+    auto cold = index.search("sinarest");
+    REQUIRE(cold.expanded.size() == 1);
+    CHECK(cold.expanded.front().note == "no page has all of paracetamol + phenylephrine + chlorpheniramine maleate: the pages of each");
+    std::vector<std::string> paths;
+    for (const auto& hit : cold.hits) paths.push_back(hit.path);
+    std::sort(paths.begin(), paths.end());
+    CHECK(paths == std::vector<std::string>{"c/chlorpheniramine-maleate.md", "p/paracetamol.md", "p/phenylephrine.md"});
+    // An ingredient no page has: the others' pages, and the note names it.
+    auto rub = index.search("vaporub");
+    REQUIRE(rub.expanded.size() == 1);
+    CHECK(rub.expanded.front().note == "no page has eucalyptus oil: the pages of the other ingredients");
+    REQUIRE_FALSE(rub.hits.empty());
+    CHECK(rub.hits.front().path == "m/menthol.md");
+    // A brand of what no page has: said, and no other drug is answered.
+    auto none = index.search("bengay");
+    REQUIRE(none.expanded.size() == 1);
+    CHECK(none.expanded.front().note == "no page has methyl salicylate");
+    CHECK(none.hits.empty());
+    CHECK(none.did_you_mean.empty());
+}

@@ -107,7 +107,12 @@ std::string to_json(const SearchPage& page) {
     for (std::size_t i = 0; i < page.expanded.size(); ++i) {
         const auto& e = page.expanded[i];
         if (i) out.raw(",");
-        out.raw("{").key("from", true).string(e.from).key("kind").string(e.kind).key("to").string(e.to).raw("}");
+        out.raw("{").key("from", true).string(e.from).key("kind").string(e.kind).key("note");
+        if (e.note.empty())
+            out.raw("null");
+        else
+            out.string(e.note);
+        out.key("to").string(e.to).raw("}");
     }
     out.raw("]");
     if (page.explained) {

@@ -7,6 +7,22 @@
 
 namespace medsearch {
 
+// Whether a page has all the drugs of `concepts` (by any of their names).
+bool has_page_with_all(const std::vector<NameConcept>& concepts, const PageCatalog& pages) {
+    if (concepts.size() < 2) return true;
+    auto has = [&](int page, const NameConcept& concept_) {
+        const auto& bases = pages.bases(page);
+        return std::any_of(concept_.alternatives.begin(), concept_.alternatives.end(), [&](const NameAlternative& alt) {
+            return std::find(bases.begin(), bases.end(), alt.base) != bases.end();
+        });
+    };
+    for (const auto& first : concepts.front().alternatives)
+        for (int page : pages.combinations_with_base(first.base))
+            if (std::all_of(concepts.begin(), concepts.end(), [&](const NameConcept& c) { return has(page, c); }))
+                return true;
+    return false;
+}
+
 void add_alternative(NameConcept& concept_, const std::string& key, MatchKind kind, double weight) {
     for (auto& alt : concept_.alternatives)
         if (alt.key == key) {
@@ -60,6 +76,48 @@ struct SpanMatch {
     std::vector<TextPart> text;         // names to add to the text part
 };
 
+// The lexicon's name for an ingredient as a dictionary writes it: as written,
+// its salt-free form, or another name of it.
+const DrugName* resolve_ingredient(const std::string& written, const Snapshot& snapshot) {
+    if (const auto* name = snapshot.names().find(written)) return name;
+    if (const auto* name = snapshot.names().find_by_base(base_key(written))) return name;
+    if (const auto* others = snapshot.synonyms().find(written))
+        for (const auto& other : *others)
+            if (const auto* name = snapshot.names().find(other)) return name;
+    return nullptr;
+}
+
+// A combination brand: one concept per ingredient; when no page has them all,
+// or an ingredient has no page, the pages of each ingredient answer, and the
+// expansion says so.
+void match_combination(const std::string& typed, const std::string& value, SynonymKind kind, const Snapshot& snapshot,
+                       SpanMatch& match) {
+    std::vector<std::string> missing;
+    std::size_t start = 0;
+    while (start <= value.size()) {
+        auto stop = value.find(" + ", start);
+        auto part = value.substr(start, stop == std::string::npos ? std::string::npos : stop - start);
+        if (const auto* name = resolve_ingredient(part, snapshot)) {
+            NameConcept concept_;
+            add_alternative(concept_, name->key, MatchKind::synonym, kSynonymWeight);
+            match.concepts.push_back(std::move(concept_));
+        } else {
+            missing.push_back(part);
+        }
+        if (stop == std::string::npos) break;
+        start = stop + 3;
+    }
+    std::string note;
+    if (!missing.empty()) {
+        for (const auto& part : missing) note += (note.empty() ? "no page has " : " or ") + part;
+        note += match.concepts.empty() ? "" : ": the pages of the other ingredients";
+    } else if (!has_page_with_all(match.concepts, snapshot.pages())) {
+        note = "no page has all of " + value + ": the pages of each";
+    }
+    match.expansions.push_back({typed, value, std::string(to_string(kind)), note});
+    match.text.push_back({value, kExpansionTextWeight});
+}
+
 // Reads words[begin, end) as a drug name, another name, a brand or a salt form.
 std::optional<SpanMatch> match_span(const std::vector<Word>& words, std::size_t begin, std::size_t end,
                                     const Snapshot& snapshot) {
@@ -86,31 +144,23 @@ std::optional<SpanMatch> match_span(const std::vector<Word>& words, std::size_t 
         SpanMatch match;
         for (const auto& value : *values) {
             if (value.find(" + ") != std::string::npos) {
-                // A combination brand: one concept per ingredient.
                 if (!match.concepts.empty()) continue;
-                std::size_t start = 0;
-                while (start <= value.size()) {
-                    auto stop = value.find(" + ", start);
-                    auto part = value.substr(start, stop == std::string::npos ? std::string::npos : stop - start);
-                    if (snapshot.names().find(part)) {
-                        NameConcept concept_;
-                        add_alternative(concept_, part, MatchKind::synonym, kSynonymWeight);
-                        match.concepts.push_back(std::move(concept_));
-                    }
-                    if (stop == std::string::npos) break;
-                    start = stop + 3;
-                }
-                match.expansions.push_back({typed, value, std::string(to_string(kind))});
-                match.text.push_back({value, kExpansionTextWeight});
+                match_combination(typed, value, kind, snapshot, match);
                 break;
             }
-            if (!snapshot.names().find(value)) continue;
+            const auto* name = resolve_ingredient(value, snapshot);
+            if (!name) continue;
             if (match.concepts.empty()) match.concepts.emplace_back();
-            add_alternative(match.concepts.front(), value, MatchKind::synonym, kSynonymWeight);
+            add_alternative(match.concepts.front(), name->key, MatchKind::synonym, kSynonymWeight);
             match.expansions.push_back({typed, value, std::string(to_string(kind))});
             match.text.push_back({value, kExpansionTextWeight});
         }
         if (!match.concepts.empty()) return match;
+        // A brand of what no page has: said, and nothing else read into it.
+        if (kind == SynonymKind::brand && !values->empty()) {
+            match.expansions.push_back({typed, values->front(), "brand", "no page has " + values->front()});
+            return match;
+        }
     }
     // Salt words are optional: "metformin hydrochloride" finds metformin.
     if (end - begin >= 2) {

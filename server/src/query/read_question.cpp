@@ -8,25 +8,6 @@
 #include <algorithm>
 
 namespace medsearch {
-namespace {
-
-// Whether a page has all the drugs of `concepts` (by any of their names).
-bool has_page_with_all(const std::vector<NameConcept>& concepts, const PageCatalog& pages) {
-    if (concepts.size() < 2) return true;
-    auto has = [&](int page, const NameConcept& concept_) {
-        const auto& bases = pages.bases(page);
-        return std::any_of(concept_.alternatives.begin(), concept_.alternatives.end(), [&](const NameAlternative& alt) {
-            return std::find(bases.begin(), bases.end(), alt.base) != bases.end();
-        });
-    };
-    for (const auto& first : concepts.front().alternatives)
-        for (int page : pages.combinations_with_base(first.base))
-            if (std::all_of(concepts.begin(), concepts.end(), [&](const NameConcept& c) { return has(page, c); }))
-                return true;
-    return false;
-}
-
-}  // namespace
 
 // "tinidazole and alcohol": alcohol is a drug of some pages, but beside a
 // drug no page combines it with, it is what the question asks about.

@@ -49,6 +49,9 @@ std::string join(const std::vector<Word>& words, std::size_t begin, std::size_t 
 // Adds `key` to the concept's ways of matching, or raises its weight.
 void add_alternative(NameConcept& concept_, const std::string& key, MatchKind kind, double weight);
 
+// Whether a page has all the drugs of `concepts`, by any of their names.
+bool has_page_with_all(const std::vector<NameConcept>& concepts, const PageCatalog& pages);
+
 // The stemmer of topic names (topic_key), one per thread: Xapian objects are not shared.
 const Xapian::Stem& topic_stemmer();
 

@@ -39,6 +39,9 @@ struct Expansion {
     std::string from;
     std::string to;
     std::string kind;  // "name", "spelling", "brand", "condition"
+    // When what it stands for has no page of its own: what was searched instead
+    // ("no page has all of ...: the pages of each").
+    std::string note = {};
 };
 
 // A reading of the query offered, not searched: a misspelling whose
