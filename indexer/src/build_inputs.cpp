@@ -1,6 +1,7 @@
 #include "build_stages.hpp"
 
 #include "medsearch/common/config.hpp"
+#include "medsearch/common/index_metadata.hpp"
 #include "medsearch/common/schema.hpp"
 #include "medsearch/common/text.hpp"
 #include "medsearch/common/word_list.hpp"
@@ -64,7 +65,7 @@ Result<IndexInputs> load_inputs(const BuildOptions& options) {
     if (!essential_text) return essential_text.error();
     auto english = read_english_words(options.english_dictionaries);
     if (!english) return english.error();
-    inputs.english_words = join_lines(english.value());
+    inputs.english_words = encode_word_list(english.value());
     inputs.synonyms_hash = hex64(hash_bytes(synonyms_text.value() + '\0' + medicines_text.value() + '\0' +
                                             essential_text.value() + '\0' + inputs.english_words));
     inputs.synonyms_text = std::move(synonyms_text.value());
@@ -85,16 +86,16 @@ void write_dictionaries(Xapian::WritableDatabase& db, const Dictionaries& dictio
     const auto& table = dictionaries.synonyms;
     std::vector<std::string> old_keys(db.synonym_keys_begin(), db.synonym_keys_end());
     for (const auto& key : old_keys) db.clear_synonyms(key);
-    std::string kinds;
+    SynonymKinds kinds;
     for (const auto& [key, values] : table.expansions) {
         if (key.size() > schema::kMaxSynonymBytes) continue;
         for (const auto& value : values)
             if (value.size() <= schema::kMaxSynonymBytes) db.add_synonym(key, value);
-        kinds += key + "\t" + std::string(to_string(table.kinds.at(key))) + "\n";
+        kinds.emplace(key, table.kinds.at(key));
     }
-    db.set_metadata(schema::kMetaSynonymKinds, kinds);
+    db.set_metadata(schema::kMetaSynonymKinds, encode_synonym_kinds(kinds));
     db.set_metadata(schema::kMetaTopics, encode_topics(dictionaries.topics));
-    db.set_metadata(schema::kMetaEssential, join_lines(parse_word_list(inputs.essential_text)));
+    db.set_metadata(schema::kMetaEssential, encode_word_list(parse_word_list(inputs.essential_text)));
     db.set_metadata(schema::kMetaEnglishWords, inputs.english_words);
 }
 

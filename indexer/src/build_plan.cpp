@@ -1,5 +1,6 @@
 #include "build_stages.hpp"
 
+#include "medsearch/common/index_metadata.hpp"
 #include "medsearch/common/schema.hpp"
 #include "medsearch/indexer/check.hpp"
 #include "parallel.hpp"
@@ -16,12 +17,15 @@ std::string read_current(const IndexGeneration& current, const IndexInputs& inpu
     try {
         Xapian::Database db(current.path.string());
         if (!schema::schema_mismatch(db).empty()) return "index schema changed";
-        if (db.get_metadata(schema::kMetaDerivation) != inputs.document_hash) return "permalink or stopwords changed";
+        auto derivation = decode_input_hash(db.get_metadata(schema::kMetaDerivation), schema::kMetaDerivation);
+        if (!derivation) return derivation.error().message;
+        if (derivation.value() != inputs.document_hash) return "permalink or stopwords changed";
         auto catalog = decode_catalog(db.get_metadata(schema::kMetaCatalog));
         if (!catalog) return catalog.error().message;
         plan.current_catalog = std::move(catalog.value());
         plan.page_dictionary = db.get_metadata(schema::kMetaPageDictionary);
-        dictionaries_changed = db.get_metadata(schema::kMetaSynonymsHash) != inputs.synonyms_hash;
+        auto dictionaries = decode_input_hash(db.get_metadata(schema::kMetaSynonymsHash), schema::kMetaSynonymsHash);
+        dictionaries_changed = !dictionaries || dictionaries.value() != inputs.synonyms_hash;
         return {};
     } catch (const Xapian::Error& e) {
         return "current index unreadable: " + e.get_description();

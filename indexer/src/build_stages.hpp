@@ -44,7 +44,7 @@ struct IndexInputs {
     std::string medicines_text;
     std::string medicines_origin;
     std::string essential_text;
-    std::string english_words;  // join_lines() of the words
+    std::string english_words;  // encode_word_list() of the words: stored as it is, and hashed
     std::vector<std::string> stopwords;
     std::string document_hash;  // what documents depend on: schema, permalink, stopwords
     std::string synonyms_hash;  // of the dictionaries and the English words

@@ -1,5 +1,6 @@
 #include "medsearch/indexer/builder.hpp"
 
+#include "medsearch/common/index_metadata.hpp"
 #include "medsearch/common/log.hpp"
 #include "medsearch/common/schema.hpp"
 #include "medsearch/indexer/check.hpp"
@@ -7,7 +8,6 @@
 #include "index_dir.hpp"
 #include "parallel.hpp"
 
-#include <nlohmann/json.hpp>
 #include <xapian.h>
 
 #include <algorithm>
@@ -92,25 +92,21 @@ struct BuildSummary {
 void write_metadata(Xapian::WritableDatabase& db, const BuildJob& job, const BuiltIndex& built,
                     const BuildSummary& summary) {
     auto catalog = encode_catalog(built.catalog);
-    auto hash = content_hash(job.inputs.document_hash, job.inputs.synonyms_hash, catalog);
-    nlohmann::json build = {
-        {"generation", summary.generation},
-        {"build_id", std::to_string(generation_number(summary.generation)) + "-" + hash.substr(0, 8)},
-        {"built_at", utc_now()},
-        {"pages", built.catalog.size()},
-        {"content_hash", hash},
-        {"full", summary.full},
-        {"threads", job.threads},
-        {"schema", schema::kVersion},
-    };
+    BuildFacts facts;
+    facts.schema = schema::kVersion;
+    facts.generation = summary.generation;
+    facts.content_hash = content_hash(job.inputs.document_hash, job.inputs.synonyms_hash, catalog);
+    facts.build_id = std::to_string(generation_number(summary.generation)) + "-" + facts.content_hash.substr(0, 8);
+    facts.built_at = utc_now();
+    facts.pages = built.catalog.size();
+    facts.full = summary.full;
+    facts.threads = job.threads;
     db.set_metadata(schema::kMetaSchema, std::to_string(schema::kVersion));
-    db.set_metadata(schema::kMetaDerivation, job.inputs.document_hash);
+    db.set_metadata(schema::kMetaDerivation, encode_input_hash(job.inputs.document_hash));
     db.set_metadata(schema::kMetaCatalog, catalog);
-    db.set_metadata(schema::kMetaBuild, build.dump());
-    db.set_metadata(schema::kMetaSynonymsHash, job.inputs.synonyms_hash);
-    std::string stopwords;
-    for (const auto& word : job.inputs.stopwords) stopwords += word + "\n";
-    db.set_metadata(schema::kMetaStopwords, stopwords);
+    db.set_metadata(schema::kMetaBuild, encode_build_facts(facts));
+    db.set_metadata(schema::kMetaSynonymsHash, encode_input_hash(job.inputs.synonyms_hash));
+    db.set_metadata(schema::kMetaStopwords, encode_word_list(job.inputs.stopwords));
     db.set_metadata(schema::kMetaVocabulary, encode_vocabulary(built.vocabulary));
     db.set_metadata(schema::kMetaPageDictionary, built.page_dictionary);
 }
@@ -227,14 +223,16 @@ Result<IndexStats> read_index_stats(const fs::path& index_dir) {
     IndexStats stats;
     try {
         auto& db = opened.value().db;
-        auto build = nlohmann::json::parse(db.get_metadata(schema::kMetaBuild), nullptr, false);
-        if (build.is_discarded() || !build.is_object())
-            return Error{Errc::index, index_dir.string() + ": not a medsearch index (no build facts)"};
-        stats.generation = opened.value().generation.name;
-        stats.build_id = build.value("build_id", "");
-        stats.built_at = build.value("built_at", "");
-        stats.content_hash = build.value("content_hash", "");
-        stats.schema = build.value("schema", 0);
+        const auto& generation = opened.value().generation;
+        if (auto mismatch = schema::schema_mismatch(db); !mismatch.empty())
+            return Error{Errc::index, generation.path.string() + ": " + mismatch};
+        auto facts = decode_build_facts(db.get_metadata(schema::kMetaBuild));
+        if (!facts) return Error{Errc::index, generation.path.string() + ": " + facts.error().message};
+        stats.generation = generation.name;
+        stats.build_id = facts.value().build_id;
+        stats.built_at = facts.value().built_at;
+        stats.content_hash = facts.value().content_hash;
+        stats.schema = facts.value().schema;
         stats.pages = db.get_doccount();
         for (auto it = db.allterms_begin(); it != db.allterms_end(); ++it) ++stats.terms;
         for (auto it = db.synonym_keys_begin(); it != db.synonym_keys_end(); ++it) ++stats.synonyms;

@@ -60,7 +60,9 @@ Status change_copy(const BuildJob& job, BuildPlan& plan, ParsedChanges& parsed, 
     if (!copied) return copied;
     try {
         Xapian::WritableDatabase db(job.target.string(), kOpenScratch);
-        built.vocabulary = decode_vocabulary(db.get_metadata(schema::kMetaVocabulary));
+        auto vocabulary = decode_vocabulary(db.get_metadata(schema::kMetaVocabulary));
+        if (!vocabulary) return vocabulary.error();
+        built.vocabulary = std::move(vocabulary.value());
         auto& words = *parsed.builders.front();
         auto forget = [&](const std::string& id_term) {
             auto found = db.postlist_begin(id_term);
