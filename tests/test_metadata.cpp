@@ -229,6 +229,36 @@ TEST_CASE("every cut and a thousand damaged copies of a value are read or refuse
     }
 }
 
+TEST_CASE("an index with a value that cannot be read is reported by check, refused by readers and rebuilt",
+          "[metadata][integration]") {
+    TempDir dir;
+    auto options = fixture_build(fixtures() / "corpus", dir / "index");
+    REQUIRE(build_index(options).ok());
+    auto generation = read_current_generation(dir / "index");
+    REQUIRE(generation.ok());
+    {
+        Xapian::WritableDatabase db(generation.value().path.string(), Xapian::DB_OPEN);
+        db.set_metadata(schema::kMetaVocabulary, "\x82\x80");  // a list of two items, cut after the first
+        db.commit();
+    }
+    const std::string problem = "medsearch.vocabulary: not [words, pages of each] (at byte 0 of 2)";
+    auto checked = check_index(dir / "index");
+    REQUIRE(checked.ok());
+    CHECK(checked.value().problems == std::vector<std::string>{problem});
+
+    auto searcher = Searcher::open(dir / "index", SearchSettings{});
+    REQUIRE_FALSE(searcher.ok());
+    CHECK(searcher.error().message == generation.value().path.string() + ": DatabaseCorruptError: " + problem);
+
+    // Nothing changed in the pages, yet the build does not keep what readers refuse.
+    auto rebuilt = build_index(options);
+    REQUIRE(rebuilt.ok());
+    CHECK(rebuilt.value().published);
+    CHECK(rebuilt.value().full_reason == "current index damaged: " + problem);
+    CHECK(check_index(dir / "index").value().problems.empty());
+    CHECK(Searcher::open(dir / "index", SearchSettings{}).ok());
+}
+
 TEST_CASE("an index of the previous schema is complete but read no further than its schema",
           "[metadata][integration]") {
     TempDir dir;

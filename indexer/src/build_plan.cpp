@@ -17,6 +17,9 @@ std::string read_current(const IndexGeneration& current, const IndexInputs& inpu
     try {
         Xapian::Database db(current.path.string());
         if (!schema::schema_mismatch(db).empty()) return "index schema changed";
+        // Readers refuse a generation with a value they cannot read: an update would keep it.
+        if (auto unreadable = unreadable_metadata(db); !unreadable.empty())
+            return "current index damaged: " + unreadable.front();
         auto derivation = decode_input_hash(db.get_metadata(schema::kMetaDerivation), schema::kMetaDerivation);
         if (!derivation) return derivation.error().message;
         if (derivation.value() != inputs.document_hash) return "permalink or stopwords changed";
@@ -27,6 +30,8 @@ std::string read_current(const IndexGeneration& current, const IndexInputs& inpu
         auto dictionaries = decode_input_hash(db.get_metadata(schema::kMetaSynonymsHash), schema::kMetaSynonymsHash);
         dictionaries_changed = !dictionaries || dictionaries.value() != inputs.synonyms_hash;
         return {};
+    } catch (const Xapian::DatabaseCorruptError& e) {
+        return "current index damaged: " + e.get_description();
     } catch (const Xapian::Error& e) {
         return "current index unreadable: " + e.get_description();
     }
