@@ -1,4 +1,5 @@
 #include "medsearch/common/index_layout.hpp"
+#include "medsearch/common/index_metadata.hpp"
 #include "medsearch/common/schema.hpp"
 #include "support.hpp"
 
@@ -171,8 +172,9 @@ TEST_CASE("index --threads overrides the configuration file even with 0 for one 
     REQUIRE(built.status == 0);
     auto opened = open_current_index(dir / "index");
     REQUIRE(opened.ok());
-    auto build = nlohmann::json::parse(opened.value().db.get_metadata(schema::kMetaBuild));
-    CHECK(build["threads"] == std::max(1u, std::thread::hardware_concurrency()));
+    auto facts = decode_build_facts(opened.value().db.get_metadata(schema::kMetaBuild));
+    REQUIRE(facts.ok());
+    CHECK(facts.value().threads == static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
 }
 
 namespace {

@@ -158,7 +158,9 @@ TEST_CASE("incremental builds touch only what changed", "[index][integration]") 
         write_file(dir / "src/t/tramadol.md", "---\ntitle: Tramadol\n---\n\n# Tramadol\n### Side Effects\nDizziness.\n");
         fs::remove(dir / "src/l/levocetirizine.md");
         REQUIRE(build_index(options).ok());
-        auto incremental = decode_vocabulary(vocabulary_of(dir / "index"));
+        auto decoded = decode_vocabulary(vocabulary_of(dir / "index"));
+        REQUIRE(decoded.ok());
+        const auto& incremental = decoded.value();
         CHECK(incremental.at("syrups") == 1);
         CHECK(incremental.at("dizziness") >= 1);        // a section without positions
         CHECK(incremental.count("levocetirizine") == 0);  // its only page is gone

@@ -1,27 +1,36 @@
 #include "medsearch/common/catalog.hpp"
 
+#include "medsearch/common/schema.hpp"
+#include "cbor.hpp"
+
 #include <xxhash.h>
 
-#include <charconv>
+#include <algorithm>
 #include <cstdio>
 
 namespace medsearch {
 namespace {
 
-// Separators that cannot occur in titles or paths (control characters).
-constexpr char kField = '\t';
-constexpr char kComponent = '\x1e';
-constexpr char kPart = '\x1f';
+// An ingredient: [name, qualifier, [aliases...]].
+cbor::Value encode_component(const Component& component) {
+    return cbor::Value::array({component.name, component.qualifier, cbor::texts(component.aliases)});
+}
 
-std::vector<std::string_view> split(std::string_view text, char separator) {
-    std::vector<std::string_view> parts;
-    std::size_t start = 0;
-    while (true) {
-        auto at = text.find(separator, start);
-        parts.push_back(text.substr(start, at == text.npos ? text.npos : at - start));
-        if (at == text.npos) return parts;
-        start = at + 1;
-    }
+bool read_component(cbor::Reader& in, Component& component) {
+    std::size_t fields = 0;
+    return in.read_array(fields) && fields == 3 && in.read_text(component.name) && in.read_text(component.qualifier) &&
+           in.read_texts(component.aliases);
+}
+
+// A page: [path, title, url, source hash, [ingredients...]].
+bool read_entry(cbor::Reader& in, CatalogEntry& entry) {
+    std::size_t fields = 0, components = 0;
+    if (!in.read_array(fields) || fields != 5 || !in.read_text(entry.path) || !in.read_text(entry.title) ||
+        !in.read_text(entry.url) || !in.read_number(entry.source_hash) || !in.read_array(components))
+        return false;
+    entry.components.resize(components);
+    return std::all_of(entry.components.begin(), entry.components.end(),
+                       [&](auto& component) { return read_component(in, component); });
 }
 
 }  // namespace
@@ -35,63 +44,27 @@ std::string hex64(std::uint64_t value) {
 }
 
 std::string encode_catalog(const std::vector<CatalogEntry>& entries) {
-    std::string out;
+    auto list = cbor::Value::array();
     for (const auto& entry : entries) {
-        out += entry.path;
-        out += kField;
-        out += entry.title;
-        out += kField;
-        out += entry.url;
-        out += kField;
-        out += hex64(entry.source_hash);
-        out += kField;
-        for (std::size_t i = 0; i < entry.components.size(); ++i) {
-            const auto& component = entry.components[i];
-            if (i) out += kComponent;
-            out += component.name;
-            out += kPart;
-            out += component.qualifier;
-            for (const auto& alias : component.aliases) {
-                out += kPart;
-                out += alias;
-            }
-        }
-        out += '\n';
+        auto components = cbor::Value::array();
+        for (const auto& component : entry.components) components.push_back(encode_component(component));
+        list.push_back(cbor::Value::array({entry.path, entry.title, entry.url, entry.source_hash, std::move(components)}));
     }
-    return out;
+    return cbor::encode(list);
 }
 
 Result<std::vector<CatalogEntry>> decode_catalog(std::string_view data) {
+    auto started = cbor::start(data, schema::kMetaCatalog);
+    if (!started) return started.error();
+    auto& in = started.value();
+    std::size_t count = 0;
+    if (!in.read_array(count)) return in.error(schema::kMetaCatalog, "not a list of pages");
     std::vector<CatalogEntry> entries;
-    std::size_t line_number = 0;
-    for (auto line : split(data, '\n')) {
-        ++line_number;
-        if (line.empty()) continue;
-        auto fields = split(line, kField);
-        if (fields.size() != 5)
-            return Error{Errc::index, "catalog line " + std::to_string(line_number) +
-                                          ": expected 5 fields, got " +
-                                          std::to_string(fields.size())};
-        CatalogEntry entry{std::string(fields[0]), std::string(fields[1]),
-                           std::string(fields[2]), 0, {}};
-        auto hash = fields[3];
-        if (std::from_chars(hash.data(), hash.data() + hash.size(), entry.source_hash, 16).ec !=
-            std::errc{})
-            return Error{Errc::index,
-                         "catalog line " + std::to_string(line_number) + ": bad hash"};
-        if (!fields[4].empty()) {
-            for (auto part : split(fields[4], kComponent)) {
-                auto pieces = split(part, kPart);
-                Component component;
-                component.name = std::string(pieces[0]);
-                if (pieces.size() > 1) component.qualifier = std::string(pieces[1]);
-                for (std::size_t i = 2; i < pieces.size(); ++i)
-                    component.aliases.emplace_back(pieces[i]);
-                entry.components.push_back(std::move(component));
-            }
-        }
-        entries.push_back(std::move(entry));
-    }
+    for (std::size_t i = 0; i < count; ++i)
+        if (!read_entry(in, entries.emplace_back()))
+            return in.error(schema::kMetaCatalog,
+                            "entry " + std::to_string(i + 1) + " is not [path, title, url, hash, ingredients]");
+    if (!in.at_end()) return in.error(schema::kMetaCatalog, "more after the list of pages");
     return entries;
 }
 

@@ -42,7 +42,8 @@ Result<IndexGeneration> read_current_generation(const std::filesystem::path& ind
 bool is_complete_generation(const std::filesystem::path& database) {
     try {
         Xapian::Database db(database.string(), Xapian::DB_BACKEND_GLASS);
-        return db.get_metadata(schema::kMetaBuild).find("\"content_hash\"") != std::string::npos;
+        // Whatever their encoding: an index of another schema is still complete.
+        return !db.get_metadata(schema::kMetaBuild).empty();
     } catch (const Xapian::Error&) {
         return false;
     }

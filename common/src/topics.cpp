@@ -1,6 +1,8 @@
 #include "medsearch/common/topics.hpp"
 
+#include "medsearch/common/schema.hpp"
 #include "medsearch/common/text.hpp"
+#include "cbor.hpp"
 #include "yaml_error.hpp"
 
 #include <yaml-cpp/yaml.h>
@@ -79,43 +81,6 @@ Result<Topic> parse_topic(std::string_view origin, const YAML::Node& node, Topic
     return topic;
 }
 
-// Fields of an encoded topic: kind, id, label, names, members, classes.
-constexpr char kField = '\t';
-constexpr char kItem = '|';
-
-
-
-std::vector<std::string> split(std::string_view text, char separator) {
-    std::vector<std::string> parts;
-    if (text.empty()) return parts;
-    std::size_t start = 0;
-    while (true) {
-        auto end = text.find(separator, start);
-        parts.emplace_back(text.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start));
-        if (end == std::string_view::npos) break;
-        start = end + 1;
-    }
-    return parts;
-}
-
-// Tabs and newlines would break the encoding; labels have no use for them.
-std::string one_line(std::string_view text) {
-    std::string out(text);
-    for (auto& c : out)
-        if (c == kField || c == '\n' || c == '\r') c = ' ';
-    return out;
-}
-
-std::string join(const std::vector<std::string>& items) {
-    std::string out;
-    for (const auto& item : items) {
-        auto clean = one_line(item);
-        std::replace(clean.begin(), clean.end(), kItem, ' ');
-        out += (out.empty() ? "" : std::string(1, kItem)) + clean;
-    }
-    return out;
-}
-
 }  // namespace
 
 std::string_view to_string(TopicKind kind) {
@@ -169,30 +134,41 @@ Result<TopicTable> parse_topics(std::string_view yaml_text, std::string_view ori
     return table;
 }
 
-std::string encode_topics(const TopicTable& table) {
-    std::string out;
-    for (const auto& topic : table.topics) {
-        out += std::string(to_string(topic.kind)) + kField + one_line(topic.id) + kField + one_line(topic.label) +
-               kField + join(topic.names) + kField + join(topic.members) + kField + join(topic.classes) + '\n';
-    }
-    return out;
+namespace {
+
+// A topic: [kind, id, label, [names...], [members...], [classes...]].
+bool read_topic(cbor::Reader& in, Topic& topic) {
+    std::size_t fields = 0;
+    std::string kind;
+    if (!in.read_array(fields) || fields != 6 || !in.read_text(kind)) return false;
+    if (kind != to_string(TopicKind::medicine_class) && kind != to_string(TopicKind::condition)) return false;
+    topic.kind = kind == to_string(TopicKind::medicine_class) ? TopicKind::medicine_class : TopicKind::condition;
+    return in.read_text(topic.id) && in.read_text(topic.label) && in.read_texts(topic.names) &&
+           in.read_texts(topic.members) && in.read_texts(topic.classes);
 }
 
-TopicTable decode_topics(std::string_view data) {
+}  // namespace
+
+std::string encode_topics(const TopicTable& table) {
+    auto list = cbor::Value::array();
+    for (const auto& topic : table.topics)
+        list.push_back(cbor::Value::array({to_string(topic.kind), topic.id, topic.label, cbor::texts(topic.names),
+                                           cbor::texts(topic.members), cbor::texts(topic.classes)}));
+    return cbor::encode(list);
+}
+
+Result<TopicTable> decode_topics(std::string_view data) {
+    auto started = cbor::start(data, schema::kMetaTopics);
+    if (!started) return started.error();
+    auto& in = started.value();
+    std::size_t count = 0;
+    if (!in.read_array(count)) return in.error(schema::kMetaTopics, "not a list of topics");
     TopicTable table;
-    for (const auto& line : split(data, '\n')) {
-        auto fields = split(line, kField);
-        if (fields.size() != 6 || (fields[0] != "class" && fields[0] != "condition")) continue;
-        Topic topic;
-        topic.kind = fields[0] == "class" ? TopicKind::medicine_class : TopicKind::condition;
-        topic.id = fields[1];
-        topic.label = fields[2];
-        topic.names = split(fields[3], kItem);
-        topic.members = split(fields[4], kItem);
-        topic.classes = split(fields[5], kItem);
-        if (topic.names.empty() || topic.members.empty()) continue;
-        table.topics.push_back(std::move(topic));
-    }
+    for (std::size_t i = 0; i < count; ++i)
+        if (!read_topic(in, table.topics.emplace_back()))
+            return in.error(schema::kMetaTopics,
+                            "topic " + std::to_string(i + 1) + " is not [kind, id, label, names, members, classes]");
+    if (!in.at_end()) return in.error(schema::kMetaTopics, "more after the list of topics");
     return table;
 }
 

@@ -1,10 +1,13 @@
 #include "medsearch/common/word_list.hpp"
 
 #include "medsearch/common/text.hpp"
+#include "cbor.hpp"
 
 #include <algorithm>
 
 namespace medsearch {
+
+namespace {
 
 std::vector<std::string> split_lines(std::string_view text) {
     std::vector<std::string> lines;
@@ -18,10 +21,18 @@ std::vector<std::string> split_lines(std::string_view text) {
     return lines;
 }
 
-std::string join_lines(const std::vector<std::string>& words) {
-    std::string out;
-    for (const auto& word : words) out.append(word).push_back('\n');
-    return out;
+}  // namespace
+
+std::string encode_word_list(const std::vector<std::string>& words) { return cbor::encode(cbor::texts(words)); }
+
+Result<std::vector<std::string>> decode_word_list(std::string_view data, std::string_view key) {
+    auto started = cbor::start(data, key);
+    if (!started) return started.error();
+    auto& in = started.value();
+    std::vector<std::string> words;
+    if (!in.read_texts(words)) return in.error(key, "not a list of words");
+    if (!in.at_end()) return in.error(key, "more after the list of words");
+    return words;
 }
 
 std::vector<std::string> parse_word_list(std::string_view text) {

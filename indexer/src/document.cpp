@@ -12,6 +12,9 @@ namespace medsearch {
 
 namespace {
 
+// A gap between fields and sections, so that no phrase spans two of them.
+constexpr Xapian::termpos kGap = 100;
+
 // Exact-name terms: which ingredients, under any of their names, and the
 // exact set, so that "metformin" finds the page of exactly metformin first.
 void add_name_terms(Xapian::Document& doc, const Monograph& page) {
@@ -56,6 +59,18 @@ int line_of_term(std::string_view term, const Monograph& page, int title_line) {
     return 1;
 }
 
+// What results and snippets show of a page: its sections but the disclaimer
+// and the empty ones.
+Monograph stored_form(const Monograph& page) {
+    Monograph stored;
+    stored.path = page.path;
+    stored.url = page.url;
+    stored.title = page.title;
+    for (const auto& section : page.sections)
+        if (section.id != schema::kDisclaimer.id && !section.text.empty()) stored.sections.push_back(section);
+    return stored;
+}
+
 }  // namespace
 
 DocumentBuilder::DocumentBuilder(const std::vector<std::string>& stopwords, const PageCodec& codec)
@@ -77,25 +92,36 @@ DocumentBuilder::Built DocumentBuilder::build(const Monograph& page, int title_l
 Xapian::Document DocumentBuilder::make_document(const Monograph& page) {
     Xapian::Document doc;
     text_.start_page();
-    // A gap between fields and sections, so that no phrase spans two of them.
-    constexpr Xapian::termpos kGap = 100;
-    Xapian::termpos position = 0;
+    auto position = index_names(doc, page);
+    index_sections(doc, page, position);
+    text_.finish_page(doc);
+    add_usage_terms(doc, page);
+    add_name_terms(doc, page);
+    doc.add_boolean_term(schema::id_term(page.path));
+    doc.add_value(schema::kSlotPath, page.path);
+    doc.add_value(schema::kSlotPage, codec_.encode(stored_form(page)));
+    return doc;
+}
 
-    // Names: each searchable as name:..., and boosted in the default field so
-    // that a drug's own monograph outranks pages that only mention it.
+// Names: each searchable as name:..., and boosted in the default field so
+// that a drug's own monograph outranks pages that only mention it.
+Xapian::termpos DocumentBuilder::index_names(Xapian::Document& doc, const Monograph& page) {
     std::vector<std::string> names;
     for (const auto& component : page.components) {
         names.push_back(component.name);
         names.insert(names.end(), component.aliases.begin(), component.aliases.end());
     }
     names.insert(names.end(), page.other_names.begin(), page.other_names.end());
+    Xapian::termpos position = 0;
     for (const auto& name : names)
         position = text_.index(doc, name, {schema::kName.boost, true, schema::kName.prefix, {}}, position) + kGap;
-    position = text_.index(doc, page.title, {schema::kTitle.boost, true, schema::kTitle.prefix, {}}, position) + kGap;
+    return text_.index(doc, page.title, {schema::kTitle.boost, true, schema::kTitle.prefix, {}}, position) + kGap;
+}
 
-    // Sections: the default field (positions where phrases matter), each
-    // canonical section's bit in its stems' wdfs (what field queries look up),
-    // and Usage's own terms.
+// Sections: the default field (positions where phrases matter), each
+// canonical section's bit in its stems' wdfs (what field queries look up),
+// and Usage's own terms.
+void DocumentBuilder::index_sections(Xapian::Document& doc, const Monograph& page, Xapian::termpos position) {
     for (const auto& section : page.sections) {
         const auto* spec = schema::section_by_id(section.id);
         if (spec && spec->boost == 0) continue;  // boilerplate
@@ -103,35 +129,20 @@ Xapian::Document DocumentBuilder::make_document(const Monograph& page) {
         if (spec) field = {spec->boost, spec->positions, {}, spec->prefix, schema::section_bit(*spec)};
         position = text_.index(doc, section.text, field, position) + kGap;
     }
-    text_.finish_page(doc);
+}
 
-    // What the drug is for (indications.hpp): the Usage stems found only
-    // where it says what the drug causes or is not for.
-    if (const auto* usage = usage_section(page)) {
-        auto clauses = treatment_clauses(usage->text);
-        if (!clauses.other.empty()) {
-            std::set<std::string> treats, other;
-            text_.add_stems_to(clauses.treats, treats);
-            text_.add_stems_to(clauses.other, other);
-            for (const auto& stem : other)
-                if (!treats.count(stem))
-                    doc.add_boolean_term(schema::prefixed_term(schema::kUsageOnlyCausedPrefix, stem));
-        }
-    }
-
-    add_name_terms(doc, page);
-    doc.add_boolean_term(schema::id_term(page.path));
-    doc.add_value(schema::kSlotPath, page.path);
-
-    Monograph stored;
-    stored.path = page.path;
-    stored.url = page.url;
-    stored.title = page.title;
-    for (const auto& section : page.sections)
-        if (section.id != schema::kDisclaimer.id && !section.text.empty())
-            stored.sections.push_back(section);
-    doc.add_value(schema::kSlotPage, codec_.encode(stored));
-    return doc;
+// What the drug is for (indications.hpp): the Usage stems found only where it
+// says what the drug causes or is not for.
+void DocumentBuilder::add_usage_terms(Xapian::Document& doc, const Monograph& page) {
+    const auto* usage = usage_section(page);
+    if (!usage) return;
+    auto clauses = treatment_clauses(usage->text);
+    if (clauses.other.empty()) return;
+    std::set<std::string> treats, other;
+    text_.add_stems_to(clauses.treats, treats);
+    text_.add_stems_to(clauses.other, other);
+    for (const auto& stem : other)
+        if (!treats.count(stem)) doc.add_boolean_term(schema::prefixed_term(schema::kUsageOnlyCausedPrefix, stem));
 }
 
 std::optional<Diagnostic> check_document(const Xapian::Document& doc, const Monograph& page, int title_line) {

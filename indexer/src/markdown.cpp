@@ -91,49 +91,55 @@ struct FrontMatter {
     std::size_t body_offset = 0;
 };
 
-std::optional<FrontMatter> read_front_matter(std::string_view text, Reporter& report) {
+// Where the front matter's YAML ends: at a '---' (or '...') line of its own.
+struct FrontMatterBounds {
+    std::size_t yaml_start = 0, yaml_end = 0;
+    std::size_t body = 0;  // offset of the Markdown body
+};
+
+std::optional<FrontMatterBounds> find_front_matter(std::string_view text, Reporter& report) {
     auto first_line_end = text.find('\n');
-    auto first_line = trim(text.substr(0, first_line_end));
-    if (first_line != "---") {
-        report.error(1, "front-matter",
-                     "no front matter: a page starts with '---', 'title: ...', '---'");
+    if (trim(text.substr(0, first_line_end)) != "---") {
+        report.error(1, "front-matter", "no front matter: a page starts with '---', 'title: ...', '---'");
         return std::nullopt;
     }
-    // The closing '---' (or '...') on a line of its own.
     std::size_t pos = first_line_end == std::string_view::npos ? text.size() : first_line_end + 1;
-    std::size_t yaml_start = pos, yaml_end = std::string_view::npos, body = text.size();
+    const std::size_t yaml_start = pos;
     while (pos < text.size()) {
         auto end = text.find('\n', pos);
-        auto line = text.substr(pos, end == std::string_view::npos ? text.npos : end - pos);
-        auto bare = trim(line);
-        if (bare == "---" || bare == "...") {
-            yaml_end = pos;
-            body = end == std::string_view::npos ? text.size() : end + 1;
-            break;
-        }
+        auto bare = trim(text.substr(pos, end == std::string_view::npos ? text.npos : end - pos));
+        if (bare == "---" || bare == "...")
+            return FrontMatterBounds{yaml_start, pos, end == std::string_view::npos ? text.size() : end + 1};
         if (end == std::string_view::npos) break;
         pos = end + 1;
     }
-    if (yaml_end == std::string_view::npos) {
-        report.error(1, "front-matter", "front matter is not closed by a '---' line");
-        return std::nullopt;
+    report.error(1, "front-matter", "front matter is not closed by a '---' line");
+    return std::nullopt;
+}
+
+// yaml-cpp places "... not found" errors after the last line: the line to
+// report is the last one that has something on it, if earlier.
+int error_line(std::string_view yaml, const YAML::Exception& e) {
+    int last = 0, line = 0;
+    for (char c : yaml) {
+        if (c == '\n') ++line;
+        else if (c != ' ' && c != '\t' && c != '\r') last = line;
     }
+    return 2 + std::min(e.mark.line, last);
+}
+
+std::optional<FrontMatter> read_front_matter(std::string_view text, Reporter& report) {
+    auto bounds = find_front_matter(text, report);
+    if (!bounds) return std::nullopt;
     FrontMatter fm;
-    fm.body_offset = body;
-    fm.body_line = line_of_offset(text, body);
+    fm.body_offset = bounds->body;
+    fm.body_line = line_of_offset(text, bounds->body);
     YAML::Node root;
-    auto yaml = text.substr(yaml_start, yaml_end - yaml_start);
+    auto yaml = text.substr(bounds->yaml_start, bounds->yaml_end - bounds->yaml_start);
     try {
         root = YAML::Load(std::string(yaml));
     } catch (const YAML::Exception& e) {
-        // yaml-cpp places "... not found" errors after the last line: point
-        // at the last line that has something on it instead.
-        int last = 0, line = 0;
-        for (std::size_t i = 0; i < yaml.size(); ++i) {
-            if (yaml[i] == '\n') ++line;
-            else if (yaml[i] != ' ' && yaml[i] != '\t' && yaml[i] != '\r') last = line;
-        }
-        report.error(2 + std::min(e.mark.line, last), "front-matter", "front matter is not valid YAML: " + e.msg);
+        report.error(error_line(yaml, e), "front-matter", "front matter is not valid YAML: " + e.msg);
         return std::nullopt;
     }
     if (!root.IsMap()) {
@@ -257,22 +263,18 @@ bool is_refusal(std::string_view text) {
     return false;
 }
 
-}  // namespace
-
-ParsedPage parse_monograph(std::string_view relative_path, std::string bytes,
-                           const ParseOptions& options) {
-    ParsedPage result;
-    Reporter report(relative_path, result.diagnostics);
-
+// Refuses bytes no page has (invalid UTF-8, a NUL, an endless line) and
+// repairs what pages get wrong: a byte order mark, carriage returns,
+// double-encoded text. False when the page cannot be read.
+bool clean_bytes(std::string& bytes, Reporter& report) {
     if (auto bad = find_invalid_utf8(bytes)) {
-        report.error(line_of_offset(bytes, *bad), "invalid-utf8",
-                     "invalid UTF-8 at byte offset " + std::to_string(*bad));
-        return result;
+        report.error(line_of_offset(bytes, *bad), "invalid-utf8", "invalid UTF-8 at byte offset " + std::to_string(*bad));
+        return false;
     }
     int bad_line = 0;
     if (auto bad = find_unreadable_bytes(bytes, bad_line)) {
         report.error(bad_line, "binary", *bad);
-        return result;
+        return false;
     }
     if (bytes.starts_with("\xEF\xBB\xBF")) bytes.erase(0, 3);  // byte order mark
     bytes.erase(std::remove(bytes.begin(), bytes.end(), '\r'), bytes.end());
@@ -281,85 +283,117 @@ ParsedPage parse_monograph(std::string_view relative_path, std::string bytes,
     if (std::size_t first = 0; repair_mojibake(bytes, &first) > 0)
         report.warning(line_of_offset(bytes, first), "mojibake",
                        "double-encoded text (such as 'â€™' for '’'); indexed as repaired");
+    return true;
+}
 
-    auto front = read_front_matter(bytes, report);
-    if (!front) return result;
+// Reads the body's blocks into the page's sections: headings and bold labels
+// open them, every other block is text of the section open.
+class SectionReader {
+  public:
+    SectionReader(Monograph& page, Reporter& report, int body_line)
+        : page_(page),
+          report_(report),
+          current_{std::string(schema::kIntro.id), std::string(schema::kIntro.label), "", body_line, ""} {}
 
-    Monograph page;
-    page.path = std::string(relative_path);
-    page.url = expand_permalink(options.permalink, relative_path);
-    page.title = front->title;
-    page.components = parse_components(page.title);
-    result.title_line = front->title_line;
+    void read(cmark_node* block, int line) {
+        auto type = cmark_node_get_type(block);
+        if (type == CMARK_NODE_HEADING) return open_heading(block, line);
+        if (type == CMARK_NODE_PARAGRAPH && open_bold_label(block, line)) return;
+        append_text(block, current_.text);
+        if (!current_.text.empty() && current_.text.back() != '\n') current_.text.push_back('\n');
+    }
 
-    std::string_view body = std::string_view(bytes).substr(front->body_offset);
+    // Closes the last section; the intro is kept only when it says something.
+    void finish() {
+        close_section();
+        auto& sections = page_.sections;
+        if (!sections.empty() && sections.front().id == schema::kIntro.id && sections.front().text.empty())
+            sections.erase(sections.begin());
+    }
+
+  private:
+    void open_heading(cmark_node* block, int line) {
+        auto heading = collapse_whitespace(text_of(block));
+        auto anchor = ids_.next(heading);
+        if (cmark_node_get_heading_level(block) == 1 && !title_heading_seen_) {
+            title_heading_seen_ = true;  // "# Amitriptyline": the title again
+            if (name_key(heading) != name_key(page_.title))
+                report_.warning(line, "title-heading",
+                                "heading '" + heading + "' differs from the title '" + page_.title + "'");
+            return;
+        }
+        close_section();
+        const auto* spec = schema::section_for_heading(schema::normalise_heading(heading));
+        current_ = spec ? Section{std::string(spec->id), std::string(spec->label), anchor, line, ""}
+                        : Section{kramdown_id(heading), heading, anchor, line, ""};
+        in_canonical_heading_ = spec != nullptr;
+    }
+
+    // Inside a section opened by a canonical heading ("### Precautions"), bold
+    // labels ("**Contraindications:**") are sub-headings, not new sections.
+    bool open_bold_label(cmark_node* paragraph, int line) {
+        std::string rest;
+        const auto* spec = bold_label(paragraph, rest);
+        if (!spec || (in_canonical_heading_ && spec != &schema::kDisclaimer)) return false;
+        close_section();
+        in_canonical_heading_ = false;
+        current_ = Section{std::string(spec->id), std::string(spec->label), "", line, rest};
+        current_.text.push_back('\n');
+        return true;
+    }
+
+    void close_section() {
+        current_.text = std::string(trim(current_.text));
+        page_.sections.push_back(std::move(current_));
+    }
+
+    Monograph& page_;
+    Reporter& report_;
+    Section current_;
+    HeadingIds ids_;
+    bool title_heading_seen_ = false;
+    bool in_canonical_heading_ = false;
+};
+
+// The Markdown body, read into the page's sections; false when it nests too
+// deep to walk.
+bool read_body(std::string_view body, const FrontMatter& front, Monograph& page, Reporter& report) {
     NodePtr document(cmark_parse_document(body.data(), body.size(), CMARK_OPT_DEFAULT));
-    const int line_offset = front->body_line - 1;
+    const int line_offset = front.body_line - 1;
     if (auto deep = too_deep(document.get())) {
         report.error(*deep + line_offset, "too-deep",
                      "Markdown nested more than " + std::to_string(kMaxNesting) + " levels deep");
-        return result;
+        return false;
     }
+    SectionReader reader(page, report, front.body_line);
+    for (auto* block = cmark_node_first_child(document.get()); block; block = cmark_node_next(block))
+        reader.read(block, cmark_node_get_start_line(block) + line_offset);
+    reader.finish();
+    return true;
+}
 
-    HeadingIds ids;
-    Section current{std::string(schema::kIntro.id), std::string(schema::kIntro.label), "",
-                    front->body_line, ""};
-    bool title_heading_seen = false;
-    // Inside a section opened by a canonical heading ("### Precautions"), bold
-    // labels ("**Contraindications:**") are sub-headings, not new sections.
-    bool in_canonical_heading = false;
-    auto flush = [&] {
-        current.text = std::string(trim(current.text));
-        page.sections.push_back(std::move(current));
-    };
+bool is_canonical(const schema::SectionSpec* spec) {
+    return spec && spec != &schema::kIntro && spec != &schema::kDisclaimer;
+}
 
-    for (auto* block = cmark_node_first_child(document.get()); block;
-         block = cmark_node_next(block)) {
-        int line = cmark_node_get_start_line(block) + line_offset;
-        auto type = cmark_node_get_type(block);
-        if (type == CMARK_NODE_HEADING) {
-            auto heading = collapse_whitespace(text_of(block));
-            auto anchor = ids.next(heading);
-            if (cmark_node_get_heading_level(block) == 1 && !title_heading_seen) {
-                title_heading_seen = true;  // "# Amitriptyline": the title again
-                if (name_key(heading) != name_key(page.title))
-                    report.warning(line, "title-heading",
-                                   "heading '" + heading + "' differs from the title '" +
-                                       page.title + "'");
-                continue;
-            }
-            flush();
-            const auto* spec = schema::section_for_heading(schema::normalise_heading(heading));
-            current = spec ? Section{std::string(spec->id), std::string(spec->label), anchor, line, ""}
-                           : Section{kramdown_id(heading), heading, anchor, line, ""};
-            in_canonical_heading = spec != nullptr;
-            continue;
-        }
-        if (type == CMARK_NODE_PARAGRAPH) {
-            std::string rest;
-            const auto* spec = bold_label(block, rest);
-            if (spec && (!in_canonical_heading || spec == &schema::kDisclaimer)) {
-                flush();
-                in_canonical_heading = false;
-                current = Section{std::string(spec->id), std::string(spec->label), "", line, rest};
-                current.text.push_back('\n');
-                continue;
-            }
-        }
-        append_text(block, current.text);
-        if (!current.text.empty() && current.text.back() != '\n') current.text.push_back('\n');
+// A page that declines to describe its drug says so in its intro, or anywhere
+// but the disclaimer when it has fewer than two recognised sections.
+bool declines(const std::vector<Section>& sections, int recognised) {
+    for (const auto& section : sections) {
+        const auto* spec = schema::section_by_id(section.id);
+        if ((section.id == schema::kIntro.id || (recognised < 2 && spec != &schema::kDisclaimer)) &&
+            is_refusal(section.text))
+            return true;
     }
-    flush();
+    return false;
+}
 
-    // The intro is kept only when it says something.
-    if (!page.sections.empty() && page.sections.front().id == schema::kIntro.id &&
-        page.sections.front().text.empty())
-        page.sections.erase(page.sections.begin());
-
+// Warnings about the sections read (an empty one, none recognised, a page
+// that declines to describe its drug), and the names its Generic Name gives.
+void review_sections(Monograph& page, int body_line, Reporter& report) {
     int recognised = 0;
     for (const auto& section : page.sections) {
-        const auto* spec = schema::section_by_id(section.id);
-        bool canonical = spec && spec != &schema::kIntro && spec != &schema::kDisclaimer;
+        bool canonical = is_canonical(schema::section_by_id(section.id));
         if (canonical) ++recognised;
         // An empty heading of its own ("### Acetylcysteine" over bold-label
         // sections) only groups what follows.
@@ -371,19 +405,14 @@ ParsedPage parse_monograph(std::string_view relative_path, std::string bytes,
         }
     }
     if (recognised == 0)
-        report.warning(front->body_line, "no-sections",
-                       "no recognised sections (Usage, Dosage, Side Effects, ...)");
-    bool refusal = false;
-    for (const auto& section : page.sections) {
-        const auto* spec = schema::section_by_id(section.id);
-        if (section.id == schema::kIntro.id || (recognised < 2 && spec != &schema::kDisclaimer))
-            refusal = refusal || is_refusal(section.text);
-    }
-    if (refusal)
-        report.warning(page.sections.empty() ? front->body_line : page.sections.front().line,
-                       "refusal", "the page declines to describe the drug instead of describing it");
+        report.warning(body_line, "no-sections", "no recognised sections (Usage, Dosage, Side Effects, ...)");
+    if (declines(page.sections, recognised))
+        report.warning(page.sections.empty() ? body_line : page.sections.front().line, "refusal",
+                       "the page declines to describe the drug instead of describing it");
+}
 
-    // The file name should be the slug of the title.
+// The file name should be the slug of the title.
+void check_file_name(std::string_view relative_path, const std::string& title, Reporter& report) {
     auto slash = relative_path.rfind('/');
     auto file = relative_path.substr(slash == std::string_view::npos ? 0 : slash + 1);
     if (auto dot = file.rfind('.'); dot != std::string_view::npos) file = file.substr(0, dot);
@@ -392,11 +421,29 @@ ParsedPage parse_monograph(std::string_view relative_path, std::string bytes,
         std::erase(key, ' ');
         return key;
     };
-    if (letters_and_digits(file) != letters_and_digits(page.title))
+    if (letters_and_digits(file) != letters_and_digits(title))
         report.warning(2, "title-mismatch",
-                       "title '" + page.title + "' does not match the file name '" +
-                           std::string(file) + "'");
+                       "title '" + title + "' does not match the file name '" + std::string(file) + "'");
+}
 
+}  // namespace
+
+ParsedPage parse_monograph(std::string_view relative_path, std::string bytes, const ParseOptions& options) {
+    ParsedPage result;
+    Reporter report(relative_path, result.diagnostics);
+    if (!clean_bytes(bytes, report)) return result;
+    auto front = read_front_matter(bytes, report);
+    if (!front) return result;
+
+    Monograph page;
+    page.path = std::string(relative_path);
+    page.url = expand_permalink(options.permalink, relative_path);
+    page.title = front->title;
+    page.components = parse_components(page.title);
+    result.title_line = front->title_line;
+    if (!read_body(std::string_view(bytes).substr(front->body_offset), *front, page, report)) return result;
+    review_sections(page, front->body_line, report);
+    check_file_name(relative_path, page.title, report);
     result.page = std::move(page);
     return result;
 }

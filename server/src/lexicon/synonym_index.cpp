@@ -2,8 +2,8 @@
 
 #include "lexicon/drug_lexicon.hpp"
 
+#include "medsearch/common/index_metadata.hpp"
 #include "medsearch/common/schema.hpp"
-#include "medsearch/common/word_list.hpp"
 
 #include <algorithm>
 
@@ -15,16 +15,10 @@ SynonymIndex::SynonymIndex(const Xapian::Database& db) {
         for (auto value = db.synonyms_begin(*key); value != db.synonyms_end(*key); ++value) values.push_back(*value);
         longest_words_ = std::max(longest_words_, word_count(*key));
     }
-    for (const auto& line : split_lines(db.get_metadata(schema::kMetaSynonymKinds))) {
-        auto tab = line.find('\t');
-        if (tab == std::string::npos) continue;
-        auto kind_text = line.substr(tab + 1);
-        auto kind = kind_text == "brand" ? SynonymKind::brand
-                    : kind_text == "spelling" ? SynonymKind::spelling
-                    : kind_text == "condition" ? SynonymKind::condition
-                                               : SynonymKind::name;
-        kinds_.emplace(line.substr(0, tab), kind);
-    }
+    // A value that cannot be read is a damaged index, which Snapshot::load reports.
+    auto kinds = decode_synonym_kinds(db.get_metadata(schema::kMetaSynonymKinds));
+    if (!kinds) throw Xapian::DatabaseCorruptError(kinds.error().message);
+    for (const auto& [key, kind] : kinds.value()) kinds_.emplace(key, kind);
 }
 
 const std::vector<std::string>* SynonymIndex::find(std::string_view key) const {

@@ -85,7 +85,10 @@ TopicIndex::TopicIndex(const Xapian::Database& db, const PageCatalog& pages, con
                        const SynonymIndex& synonyms) {
     read_priors(db, pages, names, synonyms);
     MemberResolver resolver(pages, names, synonyms);
-    auto table = decode_topics(db.get_metadata(schema::kMetaTopics));
+    // A value that cannot be read is a damaged index, which Snapshot::load reports.
+    auto decoded = decode_topics(db.get_metadata(schema::kMetaTopics));
+    if (!decoded) throw Xapian::DatabaseCorruptError(decoded.error().message);
+    const auto& table = decoded.value();
     auto stem = schema::make_stemmer();
     topics_.reserve(table.topics.size());
     for (const auto& topic : table.topics) {
@@ -112,7 +115,9 @@ TopicIndex::TopicIndex(const Xapian::Database& db, const PageCatalog& pages, con
 // ingredients' mean.
 void TopicIndex::read_priors(const Xapian::Database& db, const PageCatalog& pages, const DrugLexicon& names,
                              const SynonymIndex& synonyms) {
-    auto essential_list = split_lines(db.get_metadata(schema::kMetaEssential));
+    auto decoded = decode_word_list(db.get_metadata(schema::kMetaEssential), schema::kMetaEssential);
+    if (!decoded) throw Xapian::DatabaseCorruptError(decoded.error().message);  // see the constructor
+    const auto& essential_list = decoded.value();
     std::unordered_set<std::string> essential(essential_list.begin(), essential_list.end());
     // base_key() runs words together; so do the listed names, to compare with it.
     for (const auto& listed : essential_list) essential.insert(run_together(listed));

@@ -36,9 +36,14 @@ class TypoWords {
 
 WordIndex::WordIndex(const Xapian::Database& db, const DrugLexicon& names, const SynonymIndex& synonyms,
                      std::vector<FuzzyIndex::Word>& typo_words) {
-    stopwords_ = split_lines(db.get_metadata(schema::kMetaStopwords));
+    // A value that cannot be read is a damaged index, which Snapshot::load reports.
+    auto stopwords = decode_word_list(db.get_metadata(schema::kMetaStopwords), schema::kMetaStopwords);
+    if (!stopwords) throw Xapian::DatabaseCorruptError(stopwords.error().message);
+    stopwords_ = std::move(stopwords.value());
     stopword_set_.insert(stopwords_.begin(), stopwords_.end());
-    for (auto& word : split_lines(db.get_metadata(schema::kMetaEnglishWords))) english_.insert(std::move(word));
+    auto english = decode_word_list(db.get_metadata(schema::kMetaEnglishWords), schema::kMetaEnglishWords);
+    if (!english) throw Xapian::DatabaseCorruptError(english.error().message);
+    for (auto& word : english.value()) english_.insert(std::move(word));
 
     // Words for spelling correction: drug names, synonyms, section words and
     // the pages' vocabulary.
@@ -65,7 +70,9 @@ WordIndex::WordIndex(const Xapian::Database& db, const DrugLexicon& names, const
                     if (word.size() >= 4 && !is_stopword(word)) typos.add(word, 1, false, 1);
                 }
     // The words of the pages that at least three pages have.
-    for (const auto& [text, pages] : decode_vocabulary(db.get_metadata(schema::kMetaVocabulary))) {
+    auto vocabulary = decode_vocabulary(db.get_metadata(schema::kMetaVocabulary));
+    if (!vocabulary) throw Xapian::DatabaseCorruptError(vocabulary.error().message);
+    for (const auto& [text, pages] : vocabulary.value()) {
         vocabulary_.emplace_back(text, pages);  // the map is sorted
         if (pages < 3) continue;
         known_.insert(text);

@@ -1,7 +1,8 @@
 #pragma once
-// The catalog: one line per page (path, title, URL, source hash, ingredients),
-// stored in the index's metadata. The indexer compares source hashes with it to
-// rebuild only what changed; the searcher derives its drug-name lexicon from it.
+// The catalog: every page's path, title, URL, source hash and ingredients,
+// stored in the index's metadata (schema::kMetaCatalog). The indexer compares
+// source hashes with it to rebuild only what changed; the searcher derives its
+// drug-name lexicon from it.
 
 #include "medsearch/common/drug_names.hpp"
 #include "medsearch/common/result.hpp"
@@ -21,7 +22,9 @@ struct CatalogEntry {
     std::vector<Component> components;
 };
 
-// Entries must be sorted by path; the encoding is deterministic.
+// The stored form (docs/schema.md). Entries must be sorted by path; the
+// encoding is deterministic, since the content hash covers it. Decoding fails
+// on a value that is not a catalog, naming the key and the entry.
 std::string encode_catalog(const std::vector<CatalogEntry>& entries);
 Result<std::vector<CatalogEntry>> decode_catalog(std::string_view data);
 

@@ -37,8 +37,8 @@ unsigned long generation_number(std::string_view name);
 // What CURRENT names; not_found when the folder holds no published index.
 Result<IndexGeneration> read_current_generation(const std::filesystem::path& index_dir);
 
-// Whether a database can serve: it opens and its metadata holds the build
-// facts that a build writes last (of whatever schema).
+// Whether a database can serve: it opens and its metadata holds build facts,
+// which a build writes in the commit that completes it (of whatever schema).
 bool is_complete_generation(const std::filesystem::path& database);
 
 // The generation folders of `index_dir` ("gen-" and a number), newest first.

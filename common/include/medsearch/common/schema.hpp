@@ -17,8 +17,9 @@ class Stem;
 
 namespace medsearch::schema {
 
-// Bumped whenever documents would be indexed differently: forces a full rebuild.
-inline constexpr int kVersion = 15;
+// Bumped whenever documents or metadata values would be written differently:
+// forces a full rebuild.
+inline constexpr int kVersion = 16;
 
 // Text terms count occurrences in units of kWdfUnit: the low bits of the wdf
 // (within-document frequency) of a search term (search_term: a stem, or a
@@ -175,19 +176,22 @@ enum ValueSlot : Xapian::valueno {
     kSlotPage = 1,
 };
 
-// Metadata keys of an index.
+// Metadata keys of an index. The schema number is decimal text, which any
+// version reads to tell whether it can read the rest; the page dictionary is
+// zstd's own bytes; every other value is one CBOR document, written and read
+// by the encode_*/decode_* functions named here (docs/schema.md).
 inline constexpr const char* kMetaSchema = "medsearch.schema";
-inline constexpr const char* kMetaDerivation = "medsearch.derivation";  // inputs besides pages
-inline constexpr const char* kMetaCatalog = "medsearch.catalog";        // one line per page
-inline constexpr const char* kMetaBuild = "medsearch.build";            // JSON build facts
-inline constexpr const char* kMetaSynonymKinds = "medsearch.synonym-kinds";
-inline constexpr const char* kMetaSynonymsHash = "medsearch.synonyms-hash";  // of the synonyms file
-inline constexpr const char* kMetaStopwords = "medsearch.stopwords";         // one word per line
+inline constexpr const char* kMetaDerivation = "medsearch.derivation";  // inputs besides pages: *_input_hash
+inline constexpr const char* kMetaCatalog = "medsearch.catalog";        // catalog.hpp
+inline constexpr const char* kMetaBuild = "medsearch.build";            // BuildFacts (index_metadata.hpp)
+inline constexpr const char* kMetaSynonymKinds = "medsearch.synonym-kinds";  // *_synonym_kinds
+inline constexpr const char* kMetaSynonymsHash = "medsearch.synonyms-hash";  // of the dictionaries: *_input_hash
+inline constexpr const char* kMetaStopwords = "medsearch.stopwords";         // *_word_list (word_list.hpp)
 inline constexpr const char* kMetaVocabulary = "medsearch.vocabulary";       // vocabulary.hpp
 inline constexpr const char* kMetaPageDictionary = "medsearch.page-dictionary";  // PageCodec's, if any
 inline constexpr const char* kMetaTopics = "medsearch.topics";                // topics.hpp
-inline constexpr const char* kMetaEssential = "medsearch.essential-medicines";  // one name key per line
-inline constexpr const char* kMetaEnglishWords = "medsearch.english-words";     // one word per line
+inline constexpr const char* kMetaEssential = "medsearch.essential-medicines";  // *_word_list of name keys
+inline constexpr const char* kMetaEnglishWords = "medsearch.english-words";     // *_word_list
 
 // The one stemmer both sides use (English, Porter2).
 Xapian::Stem make_stemmer();

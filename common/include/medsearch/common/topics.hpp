@@ -42,8 +42,9 @@ struct TopicTable {
 // the line of its second use).
 Result<TopicTable> parse_topics(std::string_view yaml_text, std::string_view origin);
 
-// One line per topic, for the index's metadata; decode skips lines it cannot read.
+// The stored form (schema::kMetaTopics, docs/schema.md); decoding fails on a
+// value that is not a topic table, naming the key and the topic.
 std::string encode_topics(const TopicTable& table);
-TopicTable decode_topics(std::string_view data);
+Result<TopicTable> decode_topics(std::string_view data);
 
 }  // namespace medsearch

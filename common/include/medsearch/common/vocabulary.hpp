@@ -6,6 +6,8 @@
 // spelling correction needs them all, so the indexer keeps them here, in the
 // index's metadata.
 
+#include "medsearch/common/result.hpp"
+
 #include <cstdint>
 #include <map>
 #include <string>
@@ -15,10 +17,10 @@ namespace medsearch {
 
 using Vocabulary = std::map<std::string, std::uint32_t>;  // sorted: its encoding is deterministic
 
-// One "word\tpages" line per word.
+// The stored form (schema::kMetaVocabulary, docs/schema.md); decoding fails
+// on a value that is not a vocabulary, naming the key.
 std::string encode_vocabulary(const Vocabulary& vocabulary);
-// Lines that do not parse are left out.
-Vocabulary decode_vocabulary(std::string_view data);
+Result<Vocabulary> decode_vocabulary(std::string_view data);
 
 // `from` - `words`, once each; words no page has any more are dropped.
 void remove_words(Vocabulary& from, const auto& words) {

@@ -3,6 +3,8 @@
 // (data/essential-medicines.txt) and English dictionaries (Debian's wamerican
 // and wbritish), which tell an everyday word from a misspelled drug name.
 
+#include "medsearch/common/result.hpp"
+
 #include <filesystem>
 #include <string>
 #include <string_view>
@@ -20,8 +22,10 @@ std::vector<std::string> english_words(std::string_view dictionary_text);
 // The English dictionaries a build reads when they are installed.
 std::vector<std::filesystem::path> default_english_dictionaries();
 
-// Newline-joined, for the index's metadata, and back.
-std::string join_lines(const std::vector<std::string>& words);
-std::vector<std::string> split_lines(std::string_view text);
+// A list of words as the index's metadata stores it (stopwords, essential
+// medicines, English words; docs/schema.md), and back; decoding fails on a
+// value that is not a list of words, naming `key`.
+std::string encode_word_list(const std::vector<std::string>& words);
+Result<std::vector<std::string>> decode_word_list(std::string_view data, std::string_view key);
 
 }  // namespace medsearch

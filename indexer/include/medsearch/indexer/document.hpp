@@ -40,6 +40,10 @@ class DocumentBuilder {
 
   private:
     Xapian::Document make_document(const Monograph& page);
+    // The stages of make_document; each returns or takes the next position.
+    Xapian::termpos index_names(Xapian::Document& doc, const Monograph& page);
+    void index_sections(Xapian::Document& doc, const Monograph& page, Xapian::termpos position);
+    void add_usage_terms(Xapian::Document& doc, const Monograph& page);
     TextIndexer text_;
     const PageCodec& codec_;
 };
