@@ -29,8 +29,8 @@ struct Topic {
     // Where the file writes the topic and each of its names and members
     // (1-based lines, parallel to names and members): for `medsearch check`.
     int line = 0;
-    std::vector<int> name_lines;
-    std::vector<int> member_lines;
+    std::vector<int> name_lines = {};
+    std::vector<int> member_lines = {};
 };
 
 struct TopicTable {
