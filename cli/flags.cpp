@@ -12,6 +12,7 @@ Status apply_flags(const ConfigFlags& flags, Config& config) {
     if (flags.db) config.index_dir = *flags.db;
     if (flags.synonyms) config.synonyms_file = *flags.synonyms;
     if (flags.medicines) config.medicines_file = *flags.medicines;
+    if (flags.brands) config.brands_file = *flags.brands;
     if (flags.threads) config.threads = *flags.threads;
     if (flags.index_threads) config.index_threads = *flags.index_threads;
     if (flags.cache_mb) config.cache_mb = *flags.cache_mb;
@@ -64,6 +65,8 @@ void add_dictionary_flags(CLI::App& command, ConfigFlags& flags) {
     command.add_option("--synonyms", flags.synonyms, "Synonyms file to check (default: the built-in one)")
         ->check(CLI::ExistingFile);
     command.add_option("--medicines", flags.medicines, "Medicines file to check (default: the built-in one)")
+        ->check(CLI::ExistingFile);
+    command.add_option("--brands", flags.brands, "Brands file to check (default: the built-in one)")
         ->check(CLI::ExistingFile);
 }
 

@@ -10,6 +10,7 @@ BuildOptions build_options(const Config& config) {
     options.index_dir = config.index_dir;
     options.permalink = config.permalink;
     options.synonyms_file = config.synonyms_file;
+    options.brands_file = config.brands_file;
     options.medicines_file = config.medicines_file;
     options.essential_file = config.essential_file;
     options.stopwords_file = config.stopwords_file;
@@ -27,7 +28,9 @@ CheckOptions check_options(const Config& config) {
     return options;
 }
 
-DictionaryFiles dictionary_files(const Config& config) { return {config.synonyms_file, config.medicines_file}; }
+DictionaryFiles dictionary_files(const Config& config) {
+    return {config.synonyms_file, config.medicines_file, config.brands_file};
+}
 
 SearchSettings search_settings(const Config& config) {
     SearchSettings settings;

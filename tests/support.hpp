@@ -68,6 +68,7 @@ inline BuildOptions fixture_build(const fs::path& source, const fs::path& index)
     options.source_dir = source;
     options.index_dir = index;
     options.synonyms_file = fixtures() / "synonyms.yaml";
+    options.brands_file = fixtures() / "brands.txt";
     // The tests' own dictionaries, whatever the machine has installed.
     options.medicines_file = fixtures() / "everyday-medicines.yaml";
     options.english_dictionaries = {fixtures() / "english-words.txt"};

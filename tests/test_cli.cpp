@@ -42,7 +42,8 @@ struct CliFixture {
     CliFixture() {
         write_file(dir / "config.yaml", "source: " + (fixtures() / "corpus").string() + "\nindex: " +
                                             index.string() + "\nsynonyms: " +
-                                            (fixtures() / "synonyms.yaml").string() + "\nmedicines: " +
+                                            (fixtures() / "synonyms.yaml").string() + "\nbrands: " +
+                                            (fixtures() / "brands.txt").string() + "\nmedicines: " +
                                             (fixtures() / "everyday-medicines.yaml").string() + "\n");
         auto built = run(quoted(program()) + " -q --config " + quoted(dir / "config.yaml") + " index");
         REQUIRE(built.status == 0);

@@ -176,3 +176,28 @@ TEST_CASE("a brand whose ingredients no page combines is answered by each ingred
     CHECK(none.hits.empty());
     CHECK(none.did_you_mean.empty());
 }
+
+TEST_CASE("a site's brands file names brands, one a line, and a change to it is applied without indexing the pages",
+          "[reading][integration]") {
+    TempDir dir;
+    write_file(dir / "src/p/paracetamol.md", "---\ntitle: Paracetamol\n---\n\n### Usage\nRelieves pain.\n");
+    write_file(dir / "src/c/caffeine.md", "---\ntitle: Caffeine\n---\n\n### Usage\nKeeps you awake.\n");
+    write_file(dir / "brands.txt", "# ours\nzqpain = paracetamol\n");
+    auto options = fixture_build(dir / "src", dir / "index");
+    options.brands_file = dir / "brands.txt";
+    REQUIRE(build_index(options).ok());
+    auto first = [&](const std::string& query) {
+        auto searcher = Searcher::open(dir / "index", SearchSettings{});
+        REQUIRE(searcher.ok());
+        auto answer = searcher.value()->search({query, 0, 5});
+        REQUIRE(answer.ok());
+        return answer.value().hits.empty() ? std::string() : answer.value().hits.front().path;
+    };
+    CHECK(first("zqpain") == "p/paracetamol.md");
+    write_file(dir / "brands.txt", "# ours\nzqpain = caffeine\n");
+    auto rebuilt = build_index(options);
+    REQUIRE(rebuilt.ok());
+    CHECK_FALSE(rebuilt.value().full);
+    CHECK(rebuilt.value().changed == 0);
+    CHECK(first("zqpain") == "c/caffeine.md");
+}

@@ -116,6 +116,7 @@ const std::map<std::string, Apply, std::less<>>& config_keys() {
         {"source", [](const Setting& s, Config& c) { return set_path(s, c.source_dir); }},
         {"index", [](const Setting& s, Config& c) { return set_path(s, c.index_dir); }},
         {"synonyms", [](const Setting& s, Config& c) { return set_path(s, c.synonyms_file); }},
+        {"brands", [](const Setting& s, Config& c) { return set_path(s, c.brands_file); }},
         {"stopwords", [](const Setting& s, Config& c) { return set_path(s, c.stopwords_file); }},
         {"medicines", [](const Setting& s, Config& c) { return set_path(s, c.medicines_file); }},
         {"essential_medicines", [](const Setting& s, Config& c) { return set_path(s, c.essential_file); }},

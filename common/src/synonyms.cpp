@@ -136,4 +136,50 @@ Result<SynonymTable> parse_synonyms(std::string_view yaml_text, std::string_view
     return table;
 }
 
+Result<std::vector<SynonymEntry>> parse_brands(std::string_view text, std::string_view origin) {
+    std::vector<SynonymEntry> brands;
+    std::map<std::string, int> seen;  // brand -> its line
+    int line = 0;
+    for (std::size_t start = 0; start < text.size();) {
+        auto end = std::min(text.find('\n', start), text.size());
+        auto row = text.substr(start, end - start);
+        start = end + 1;
+        ++line;
+        if (auto hash = row.find('#'); hash != std::string_view::npos) row = row.substr(0, hash);
+        if (trim(row).empty()) continue;
+        auto where = std::string(origin) + ":" + std::to_string(line) + ": ";
+        auto equals = row.find(" = ");
+        if (equals == std::string_view::npos)
+            return Error{Errc::bad_input, where + "expected 'brand = ingredient + ingredient'"};
+        auto brand = name_key(row.substr(0, equals));
+        if (brand.empty()) return Error{Errc::bad_input, where + "no brand before ' = '"};
+        auto [it, inserted] = seen.emplace(brand, line);
+        if (!inserted)
+            return Error{Errc::bad_input, where + "'" + brand + "' is also written at line " + std::to_string(it->second)};
+        SynonymEntry entry{SynonymKind::brand, {{brand, line}}, {}};
+        auto rest = row.substr(equals + 3);
+        for (std::size_t from = 0; from <= rest.size();) {
+            auto plus = std::min(rest.find('+', from), rest.size());
+            auto ingredient = name_key(rest.substr(from, plus - from));
+            if (ingredient.empty()) return Error{Errc::bad_input, where + "an empty ingredient of '" + brand + "'"};
+            entry.generics.push_back({ingredient, line});
+            from = plus + 1;
+        }
+        brands.push_back(std::move(entry));
+    }
+    return brands;
+}
+
+void add_brands(SynonymTable& table, const std::vector<SynonymEntry>& brands) {
+    for (const auto& brand : brands) {
+        const auto& key = brand.names.front().key;
+        std::string value;
+        for (const auto& ingredient : brand.generics) value += (value.empty() ? "" : " + ") + ingredient.key;
+        if (value == key) continue;
+        table.expansions[key] = {value};
+        table.kinds[key] = SynonymKind::brand;
+        table.entries.push_back(brand);
+    }
+}
+
 }  // namespace medsearch

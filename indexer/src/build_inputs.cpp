@@ -52,6 +52,9 @@ Result<IndexInputs> load_inputs(const BuildOptions& options) {
     auto synonyms_text = read_data_file(options.synonyms_file, "synonyms.yaml");
     if (!synonyms_text) return synonyms_text.error();
     inputs.synonyms_origin = origin_of(options.synonyms_file, "built-in synonyms.yaml");
+    auto brands_text = read_data_file(options.brands_file, "brands.txt");
+    if (!brands_text) return brands_text.error();
+    inputs.brands_origin = origin_of(options.brands_file, "built-in brands.txt");
     auto stopwords_text = read_data_file(options.stopwords_file, "stopwords.txt");
     if (!stopwords_text) return stopwords_text.error();
     inputs.stopwords = parse_stopwords(stopwords_text.value());
@@ -66,9 +69,11 @@ Result<IndexInputs> load_inputs(const BuildOptions& options) {
     auto english = read_english_words(options.english_dictionaries);
     if (!english) return english.error();
     inputs.english_words = encode_word_list(english.value());
-    inputs.synonyms_hash = hex64(hash_bytes(synonyms_text.value() + '\0' + medicines_text.value() + '\0' +
-                                            essential_text.value() + '\0' + inputs.english_words));
+    inputs.synonyms_hash = hex64(hash_bytes(synonyms_text.value() + '\0' + brands_text.value() + '\0' +
+                                            medicines_text.value() + '\0' + essential_text.value() + '\0' +
+                                            inputs.english_words));
     inputs.synonyms_text = std::move(synonyms_text.value());
+    inputs.brands_text = std::move(brands_text.value());
     inputs.medicines_text = std::move(medicines_text.value());
     inputs.essential_text = std::move(essential_text.value());
     return inputs;
@@ -77,6 +82,9 @@ Result<IndexInputs> load_inputs(const BuildOptions& options) {
 Result<Dictionaries> parse_dictionaries(const IndexInputs& inputs) {
     auto synonyms = parse_synonyms(inputs.synonyms_text, inputs.synonyms_origin);
     if (!synonyms) return synonyms.error();
+    auto brands = parse_brands(inputs.brands_text, inputs.brands_origin);
+    if (!brands) return brands.error();
+    add_brands(synonyms.value(), brands.value());
     auto topics = parse_topics(inputs.medicines_text, inputs.medicines_origin);
     if (!topics) return topics.error();
     return Dictionaries{std::move(synonyms.value()), std::move(topics.value())};

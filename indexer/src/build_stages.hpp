@@ -41,6 +41,8 @@ struct IndexInputs {
     // the English words: parsed only when the index needs them written.
     std::string synonyms_text;
     std::string synonyms_origin;
+    std::string brands_text;
+    std::string brands_origin;
     std::string medicines_text;
     std::string medicines_origin;
     std::string essential_text;

@@ -189,6 +189,30 @@ void find_synonyms_without_page(const std::string& origin, const SynonymTable& t
     }
 }
 
+// Brands some of whose ingredients no page has: the searcher answers with the
+// pages of the others, or nothing.
+void find_brands_without_page(const std::string& origin, const std::vector<SynonymEntry>& brands, const PageNames& pages,
+                              std::vector<Diagnostic>& findings) {
+    for (const auto& brand : brands)
+        for (const auto& ingredient : brand.generics)
+            if (!pages.find(ingredient.key) && !pages.has(ingredient.key) && !pages.resolves(ingredient.key))
+                findings.push_back({Severity::warning, origin, ingredient.line, "no-page",
+                                    "'" + brand.names.front().key + "' has '" + ingredient.key + "', which no page has"});
+}
+
+// The brands file: errors stop a build; with the pages, the ingredients no page has.
+void check_brands(const std::filesystem::path& file, const PageNames& pages, std::vector<Diagnostic>& findings) {
+    auto brands_file = read_dictionary(file, "brands.txt");
+    if (!brands_file) {
+        findings.push_back({Severity::error, file.string(), 0, "unreadable", brands_file.error().message});
+        return;
+    }
+    const auto& brands = brands_file.value();
+    auto parsed = parse_brands(brands.text, brands.origin);
+    if (!parsed) findings.push_back(parse_finding(brands.origin, parsed.error()));
+    else if (brands.named) find_brands_without_page(brands.origin, parsed.value(), pages, findings);
+}
+
 // Members the searcher leaves out (no page), and topics left with none.
 void find_members_without_page(const std::string& origin, const TopicTable& table, const PageNames& pages,
                                std::vector<Diagnostic>& findings) {
@@ -238,11 +262,13 @@ std::vector<Diagnostic> check_dictionaries(const DictionaryFiles& files, const s
         if (!parsed) of_medicines.push_back(parse_finding(file.origin, parsed.error()));
         else if (file.named) find_members_without_page(file.origin, parsed.value(), names, of_medicines);
     }
+    std::vector<Diagnostic> of_brands;
+    check_brands(files.brands_file, names, of_brands);
     // Each file's findings in line order, as an editor reads them.
     auto by_line = [](const Diagnostic& a, const Diagnostic& b) { return a.line < b.line; };
-    std::stable_sort(of_synonyms.begin(), of_synonyms.end(), by_line);
-    std::stable_sort(of_medicines.begin(), of_medicines.end(), by_line);
+    for (auto* findings : {&of_synonyms, &of_medicines, &of_brands}) std::stable_sort(findings->begin(), findings->end(), by_line);
     of_synonyms.insert(of_synonyms.end(), of_medicines.begin(), of_medicines.end());
+    of_synonyms.insert(of_synonyms.end(), of_brands.begin(), of_brands.end());
     return of_synonyms;
 }
 

@@ -114,6 +114,14 @@ void match_combination(const std::string& typed, const std::string& value, Synon
     } else if (!has_page_with_all(match.concepts, snapshot.pages())) {
         note = "no page has all of " + value + ": the pages of each";
     }
+    // Without a page of the whole, each ingredient's own page answers: one
+    // concept that any of them matches, fewer ingredients first.
+    if (!note.empty() && match.concepts.size() > 1) {
+        NameConcept any;
+        for (const auto& concept_ : match.concepts)
+            for (const auto& alt : concept_.alternatives) add_alternative(any, alt.key, alt.kind, alt.weight);
+        match.concepts = {std::move(any)};
+    }
     match.expansions.push_back({typed, value, std::string(to_string(kind)), note});
     match.text.push_back({value, kExpansionTextWeight});
 }

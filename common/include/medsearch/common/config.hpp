@@ -19,6 +19,7 @@ struct Config {
     std::filesystem::path index_dir = defaults::kIndexDir;
     std::string permalink = defaults::kPermalink;  // :path, :basename, :dir
     std::filesystem::path synonyms_file;   // empty: the list built into the program
+    std::filesystem::path brands_file;     // one brand a line; empty: the list built into the program
     std::filesystem::path stopwords_file;  // empty: the list built into the program
     std::filesystem::path medicines_file;  // kinds of medicine and conditions; empty: built in
     std::filesystem::path essential_file;  // essential-medicines list; empty: built in

@@ -40,4 +40,14 @@ struct SynonymTable {
 // Parses the YAML text; errors name `origin` and the line.
 Result<SynonymTable> parse_synonyms(std::string_view yaml_text, std::string_view origin);
 
+// data/brands.txt: one brand a line, "brand = ingredient + ingredient", as
+// people type the brand and as the pages' titles write the substances; '#'
+// starts a comment. Errors name `origin` and the line: no " = ", an empty
+// side, a brand written twice. The entries are brand entries (SynonymEntry).
+Result<std::vector<SynonymEntry>> parse_brands(std::string_view text, std::string_view origin);
+
+// Adds brands to `table` as kind brand; one of them replaces what the table
+// had for its name (a site's brands file over the synonyms file's brands).
+void add_brands(SynonymTable& table, const std::vector<SynonymEntry>& brands);
+
 }  // namespace medsearch

@@ -30,6 +30,7 @@ struct BuildOptions {
     std::filesystem::path index_dir;
     std::string permalink = defaults::kPermalink;
     std::filesystem::path synonyms_file;   // empty: built-in list
+    std::filesystem::path brands_file;     // empty: built-in list
     std::filesystem::path stopwords_file;  // empty: built-in list
     std::filesystem::path medicines_file;  // kinds of medicine and conditions; empty: built-in list
     std::filesystem::path essential_file;  // essential-medicines list; empty: built-in list

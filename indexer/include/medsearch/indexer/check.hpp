@@ -50,6 +50,7 @@ void add_collection_diagnostics(const std::vector<CatalogEntry>& pages,
 struct DictionaryFiles {
     std::filesystem::path synonyms_file;
     std::filesystem::path medicines_file;
+    std::filesystem::path brands_file = {};  // empty: the built-in one
 };
 
 // The dictionaries against the pages (CheckReport::catalog): errors are what
