@@ -93,47 +93,34 @@ bool QueryReader::forms_name(std::size_t index, const std::string& text) const {
     return false;
 }
 
-// A reading is applied when it is certain: close for the word's length, and
-// no other reading of its kind (drug or everyday word) close behind it; the
-// same sound as typed is certain unless another has it too. Otherwise the
-// word is searched as typed and the readings are offered (did_you_mean).
-void QueryReader::correct(Word& word, std::size_t index, const std::vector<Reading>& readings) {
-    if (readings.empty()) return;
+// The reading a misspelling is best read as: the closest; of readings as
+// close, one that makes a name with the words beside it ("hemofilus influenza
+// b": haemophilus, not hemophilus); else, among everyday words, an everyday word.
+const QueryReader::Reading& QueryReader::best_reading(const Word& word, std::size_t index,
+                                                      const std::vector<Reading>& readings) const {
     const Reading* best = &readings.front();
-    // Among everyday words, an everyday word as close as the nearest drug name.
+    for (const auto& reading : readings)
+        if (reading.distance == best->distance && forms_name(index, reading.text)) return reading;
     bool everyday = std::any_of(words_.begin(), words_.end(), [&](const Word& other) {
         return &other != &word && !other.text.empty() && !other.strength && !snapshot_.words().is_stopword(other.text) &&
                (snapshot_.words().is_known_word(other.text) || snapshot_.words().is_english_word(other.text)) &&
                !snapshot_.names().find(other.text) && !snapshot_.synonyms().find(other.text);
     });
-    // Of readings as close, one that makes a name with the words beside it
-    // ("hemofilus influenza b": haemophilus, not hemophilus); else, among
-    // everyday words, an everyday word.
-    const Reading* naming = nullptr;
-    for (const auto& reading : readings)
-        if (reading.distance == best->distance && forms_name(index, reading.text)) {
-            naming = &reading;
-            break;
-        }
-    if (naming) {
-        best = naming;
-    } else if (everyday && best->drug) {
+    if (everyday && best->drug)
         for (const auto& reading : readings)
-            if (reading.distance == best->distance && !reading.drug) {
-                best = &reading;
-                break;
-            }
-    }
-    // Spellings of one sound ("cefalexin", "cephalexin") and other names of
-    // one drug ("moracizine", "moricizine") are one drug, not rivals; nor is
-    // a name no page has beside one that pages have.
-    const auto best_sound = sound_key(best->text);
-    auto same_drug = [&](const Reading& other) {
-        auto linked = [&](const std::string& from, const std::string& to) {
-            const auto* values = snapshot_.synonyms().find(from);
-            return values && std::find(values->begin(), values->end(), to) != values->end();
-        };
-        return sound_key(other.text) == best_sound || linked(best->text, other.text) || linked(other.text, best->text);
+            if (reading.distance == best->distance && !reading.drug) return reading;
+    return *best;
+}
+
+// The next reading of the best one's kind that is another drug (or word) with
+// a page: spellings of one sound ("cefalexin", "cephalexin") and other names
+// of one drug ("moracizine", "moricizine") are one drug, not rivals; nor is a
+// name no page has beside one that pages have.
+const QueryReader::Reading* QueryReader::rival_of(const Reading& best, const std::vector<Reading>& readings) const {
+    const auto best_sound = sound_key(best.text);
+    auto linked = [&](const std::string& from, const std::string& to) {
+        const auto* values = snapshot_.synonyms().find(from);
+        return values && std::find(values->begin(), values->end(), to) != values->end();
     };
     auto has_page = [&](const Reading& reading) {
         if (!reading.drug || snapshot_.names().is_drug_word(reading.text)) return true;
@@ -141,24 +128,18 @@ void QueryReader::correct(Word& word, std::size_t index, const std::vector<Readi
         return values && std::any_of(values->begin(), values->end(),
                                      [&](const std::string& value) { return snapshot_.names().find(value) != nullptr; });
     };
-    const Reading* rival = nullptr;
-    for (const auto& reading : readings)
-        if (&reading != best && reading.drug == best->drug && !same_drug(reading) &&
-            (has_page(reading) || !has_page(*best))) {
-            rival = &reading;
-            break;
-        }
-    // Close for its length: the typos its length allows, or its reach in sound.
-    bool within = best->plain <= allowed_typos(word.text.size()) || best->sound <= PhoneticIndex::reach(word.text.size());
-    bool clear = !rival || (best->distance == 0 && rival->distance > 0) || rival->distance >= best->distance + 1 ||
-                 (rival->distance >= best->distance + 0.5 && best->pages >= 4 * std::max<std::uint32_t>(1, rival->pages));
-    if (within && clear) {
-        word.text = best->text;
-        word.corrected = true;
-        return;
+    for (const auto& reading : readings) {
+        if (&reading == &best || reading.drug != best.drug) continue;
+        if (sound_key(reading.text) == best_sound || linked(best.text, reading.text) || linked(reading.text, best.text))
+            continue;
+        if (has_page(reading) || !has_page(best)) return &reading;
     }
-    // Up to two readings of each kind, the closest first: a drug name is not
-    // hidden behind everyday words that sound a little closer.
+    return nullptr;
+}
+
+// Up to two readings of each kind, the closest first: a drug name is not
+// hidden behind everyday words that sound a little closer.
+void QueryReader::offer(const Word& word, std::size_t index, const std::vector<Reading>& readings) {
     std::size_t offered[2] = {0, 0};
     for (const auto& reading : readings) {
         if (plan_.did_you_mean.size() == kMaxDidYouMean) break;
@@ -171,6 +152,26 @@ void QueryReader::correct(Word& word, std::size_t index, const std::vector<Readi
                                        snapshot_.synonyms().kind(reading.text) == SynonymKind::brand);
         plan_.did_you_mean.push_back({join(words, 0, words.size()), reading.drug ? (brand ? "brand" : "drug") : "word"});
     }
+}
+
+// A reading is applied when it is certain: close for the word's length (the
+// typos its length allows, or its reach in sound), and no rival close behind
+// it: a full edit further, or half an edit with a quarter of the pages; the
+// same sound as typed is certain unless a rival has it too. Otherwise the word
+// is searched as typed and the readings are offered (did_you_mean).
+void QueryReader::correct(Word& word, std::size_t index, const std::vector<Reading>& readings) {
+    if (readings.empty()) return;
+    const auto& best = best_reading(word, index, readings);
+    const auto* rival = rival_of(best, readings);
+    bool within = best.plain <= allowed_typos(word.text.size()) || best.sound <= PhoneticIndex::reach(word.text.size());
+    bool clear = !rival || (best.distance == 0 && rival->distance > 0) || rival->distance >= best.distance + 1 ||
+                 (rival->distance >= best.distance + 0.5 && best.pages >= 4 * std::max<std::uint32_t>(1, rival->pages));
+    if (within && clear) {
+        word.text = best.text;
+        word.corrected = true;
+        return;
+    }
+    offer(word, index, readings);
 }
 
 // 1. A word unknown to the index and close to a known word is read as

@@ -67,6 +67,9 @@ class QueryReader {
     struct Reading;
     std::vector<Reading> readings_of(const Word& word, bool drug_only) const;
     void correct(Word& word, std::size_t index, const std::vector<Reading>& readings);
+    const Reading& best_reading(const Word& word, std::size_t index, const std::vector<Reading>& readings) const;
+    const Reading* rival_of(const Reading& best, const std::vector<Reading>& readings) const;
+    void offer(const Word& word, std::size_t index, const std::vector<Reading>& readings);
     bool forms_name(std::size_t index, const std::string& text) const;
     bool drug_completion_fits_best(const std::string& tail);
     bool is_complete_word(const std::string& word) const;
