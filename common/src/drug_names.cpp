@@ -224,6 +224,33 @@ std::string phonetic_key(std::string_view word) {
 
 namespace {
 
+// Optimal string alignment of a and b: inserting or deleting c costs gap(c),
+// replacing x by y replace(x, y), swapping neighbours 1; max_distance + 1 as
+// soon as every alignment costs more. Three rows of the dynamic programme
+// suffice for adjacent transpositions.
+template <typename Cost, typename Gap, typename Replace>
+Cost edit_distance(std::string_view a, std::string_view b, Cost max_distance, Gap gap, Replace replace) {
+    const std::size_t n = a.size(), m = b.size();
+    std::vector<Cost> before(m + 1), previous(m + 1), current(m + 1);
+    previous[0] = 0;
+    for (std::size_t j = 1; j <= m; ++j) previous[j] = previous[j - 1] + gap(b[j - 1]);
+    for (std::size_t i = 1; i <= n; ++i) {
+        current[0] = previous[0] + gap(a[i - 1]);
+        Cost row_min = current[0];
+        for (std::size_t j = 1; j <= m; ++j) {
+            Cost best = std::min({previous[j] + gap(a[i - 1]), current[j - 1] + gap(b[j - 1]),
+                                  previous[j - 1] + replace(a[i - 1], b[j - 1])});
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) best = std::min(best, before[j - 2] + 1);
+            current[j] = best;
+            row_min = std::min(row_min, best);
+        }
+        if (row_min > max_distance) return max_distance + 1;
+        std::swap(before, previous);
+        std::swap(previous, current);
+    }
+    return std::min(previous[m], max_distance + 1);
+}
+
 // Initial clusters whose first letter is not heard ("pseudo", "pneumo").
 constexpr std::pair<std::string_view, std::string_view> kInitialSounds[] = {
     {"ps", "s"}, {"pn", "n"}, {"pt", "t"}, {"kn", "n"}, {"gn", "n"}, {"wr", "r"}, {"rh", "r"}, {"mn", "n"}, {"x", "s"}};
@@ -276,27 +303,9 @@ std::string sound_key(std::string_view word) {
 }
 
 double sound_distance(std::string_view a, std::string_view b, double max_distance) {
-    const std::size_t n = a.size(), m = b.size();
-    auto cost = [](char c) { return is_vowel(c) ? 0.5 : 1.0; };
-    std::vector<double> before(m + 1), previous(m + 1), current(m + 1);
-    previous[0] = 0;
-    for (std::size_t j = 1; j <= m; ++j) previous[j] = previous[j - 1] + cost(b[j - 1]);
-    for (std::size_t i = 1; i <= n; ++i) {
-        current[0] = previous[0] + cost(a[i - 1]);
-        double row_min = current[0];
-        for (std::size_t j = 1; j <= m; ++j) {
-            double replace = a[i - 1] == b[j - 1] ? 0 : is_vowel(a[i - 1]) && is_vowel(b[j - 1]) ? 0.5 : 1;
-            double best = std::min({previous[j] + cost(a[i - 1]), current[j - 1] + cost(b[j - 1]),
-                                    previous[j - 1] + replace});
-            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) best = std::min(best, before[j - 2] + 1);
-            current[j] = best;
-            row_min = std::min(row_min, best);
-        }
-        if (row_min > max_distance) return max_distance + 1;
-        std::swap(before, previous);
-        std::swap(previous, current);
-    }
-    return std::min(previous[m], max_distance + 1);
+    auto gap = [](char c) { return is_vowel(c) ? 0.5 : 1.0; };
+    auto replace = [](char x, char y) { return x == y ? 0.0 : is_vowel(x) && is_vowel(y) ? 0.5 : 1.0; };
+    return edit_distance(a, b, max_distance, gap, replace);
 }
 
 std::string phonetic_phrase(std::string_view key) {
@@ -310,27 +319,8 @@ std::string phonetic_phrase(std::string_view key) {
 }
 
 int osa_distance(std::string_view a, std::string_view b, int max_distance) {
-    const int n = static_cast<int>(a.size()), m = static_cast<int>(b.size());
-    if (std::abs(n - m) > max_distance) return max_distance + 1;
-    // Three rows of the dynamic programme suffice for adjacent transpositions.
-    std::vector<int> before(m + 1), previous(m + 1), current(m + 1);
-    for (int j = 0; j <= m; ++j) previous[j] = j;
-    for (int i = 1; i <= n; ++i) {
-        current[0] = i;
-        int row_min = current[0];
-        for (int j = 1; j <= m; ++j) {
-            int cost = a[i - 1] == b[j - 1] ? 0 : 1;
-            int best = std::min({previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost});
-            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
-                best = std::min(best, before[j - 2] + 1);
-            current[j] = best;
-            row_min = std::min(row_min, best);
-        }
-        if (row_min > max_distance) return max_distance + 1;
-        std::swap(before, previous);
-        std::swap(previous, current);
-    }
-    return std::min(previous[m], max_distance + 1);
+    if (std::abs(static_cast<int>(a.size()) - static_cast<int>(b.size())) > max_distance) return max_distance + 1;
+    return edit_distance(a, b, max_distance, [](char) { return 1; }, [](char x, char y) { return x == y ? 0 : 1; });
 }
 
 int allowed_typos(std::size_t word_length) {

@@ -39,25 +39,9 @@ std::vector<const QuestionAsk*> QuestionIndex::asks(const std::vector<std::strin
 }
 
 bool matches_phrase(const std::vector<std::string>& words, std::string_view pattern) {
-    std::vector<std::string_view> tokens;
-    for (std::size_t start = 0; start < pattern.size();) {
-        auto end = std::min(pattern.find(' ', start), pattern.size());
-        tokens.push_back(pattern.substr(start, end - start));
-        start = end + 1;
-    }
-    // Backtracking over the few words of a query.
-    auto try_at = [&](auto&& self, std::size_t t, std::size_t w) -> bool {
-        if (t == tokens.size()) return true;
-        if (tokens[t] == "*") {
-            for (std::size_t skip = 1; skip <= 4 && w + skip <= words.size(); ++skip)
-                if (self(self, t + 1, w + skip)) return true;
-            return false;
-        }
-        return w < words.size() && words[w] == tokens[t] && self(self, t + 1, w + 1);
-    };
-    for (std::size_t start = 0; start < words.size(); ++start)
-        if (try_at(try_at, 0, start)) return true;
-    return false;
+    std::vector<std::size_t> matched;
+    return match_phrase(words.size(), pattern, [&](std::size_t w, std::string_view token) { return words[w] == token; },
+                        matched);
 }
 
 }  // namespace medsearch

@@ -6,6 +6,7 @@
 #include "medsearch/common/questions.hpp"
 #include "medsearch/common/result.hpp"
 
+#include <algorithm>
 #include <string>
 #include <string_view>
 #include <unordered_set>
@@ -34,7 +35,43 @@ class QuestionIndex {
     std::unordered_set<std::string> ask_words_;
 };
 
-// Whether `pattern` (words, '*' standing for one to four words) occurs in `words`.
+// Whether `pattern` (words, '*' standing for one to four words) occurs in a
+// query of `count` words, where fits(i, token) says that word i is `token`;
+// `matched` gets the words that matched the pattern's words. Backtracking
+// over the few words of a query.
+template <typename Fits>
+bool match_phrase(std::size_t count, std::string_view pattern, Fits fits, std::vector<std::size_t>& matched) {
+    std::vector<std::string_view> tokens;
+    for (std::size_t start = 0; start < pattern.size();) {
+        auto end = std::min(pattern.find(' ', start), pattern.size());
+        tokens.push_back(pattern.substr(start, end - start));
+        start = end + 1;
+    }
+    std::vector<std::size_t> taken;
+    auto try_at = [&](auto&& self, std::size_t t, std::size_t w) -> bool {
+        if (t == tokens.size()) return true;
+        if (tokens[t] == "*") {
+            for (std::size_t skip = 1; skip <= 4 && w + skip <= count; ++skip)
+                if (self(self, t + 1, w + skip)) return true;
+            return false;
+        }
+        if (w >= count || !fits(w, tokens[t])) return false;
+        taken.push_back(w);
+        if (self(self, t + 1, w + 1)) return true;
+        taken.pop_back();
+        return false;
+    };
+    for (std::size_t start = 0; start < count; ++start) {
+        taken.clear();
+        if (try_at(try_at, 0, start)) {
+            matched = taken;
+            return true;
+        }
+    }
+    return false;
+}
+
+// Whether `pattern` occurs in `words`.
 bool matches_phrase(const std::vector<std::string>& words, std::string_view pattern);
 
 }  // namespace medsearch

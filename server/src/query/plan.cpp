@@ -24,38 +24,12 @@ bool is_syntax(std::string_view query) {
     return false;
 }
 
-// Intent phrases: words, with '*' standing for one to four words.
-bool match_intent(const std::vector<Word>& words, std::string_view pattern,
-                  std::vector<std::size_t>& matched) {
-    std::vector<std::string_view> tokens;
-    for (std::size_t start = 0; start < pattern.size();) {
-        auto end = std::min(pattern.find(' ', start), pattern.size());
-        tokens.push_back(pattern.substr(start, end - start));
-        start = end + 1;
-    }
-    // Backtracking over the few words of a query.
-    std::vector<std::size_t> taken;
-    auto try_at = [&](auto&& self, std::size_t t, std::size_t w) -> bool {
-        if (t == tokens.size()) return true;
-        if (tokens[t] == "*") {
-            for (std::size_t skip = 1; skip <= 4 && w + skip <= words.size(); ++skip)
-                if (self(self, t + 1, w + skip)) return true;
-            return false;
-        }
-        if (w >= words.size() || words[w].text != tokens[t] || words[w].consumed || words[w].topic) return false;
-        taken.push_back(w);
-        if (self(self, t + 1, w + 1)) return true;
-        taken.pop_back();
-        return false;
-    };
-    for (std::size_t start = 0; start < words.size(); ++start) {
-        taken.clear();
-        if (try_at(try_at, 0, start)) {
-            matched = taken;
-            return true;
-        }
-    }
-    return false;
+// Intent phrases: words, with '*' standing for one to four words, of those
+// no name or topic took.
+bool match_intent(const std::vector<Word>& words, std::string_view pattern, std::vector<std::size_t>& matched) {
+    return match_phrase(words.size(), pattern, [&](std::size_t w, std::string_view token) {
+        return words[w].text == token && !words[w].consumed && !words[w].topic;
+    }, matched);
 }
 
 }  // namespace
