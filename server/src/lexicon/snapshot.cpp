@@ -26,6 +26,9 @@ Result<std::shared_ptr<const Snapshot>> Snapshot::load(const Xapian::Database& d
         auto questions = QuestionIndex::built_in();
         if (!questions) return questions.error();
         s.questions_ = std::move(questions.value());
+        auto forms = FormIndex::built_in();
+        if (!forms) return forms.error();
+        s.forms_ = std::move(forms.value());
         s.topics_ = TopicIndex(db, s.pages_, s.names_, s.synonyms_);
         s.suggestions_ = SuggestionIndex(s.pages_, s.names_, s.synonyms_, s.topics_);
     } catch (const Xapian::Error& e) {

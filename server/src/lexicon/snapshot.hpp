@@ -6,6 +6,7 @@
 // Xapian objects are not part of it.
 
 #include "lexicon/drug_lexicon.hpp"
+#include "lexicon/form_index.hpp"
 #include "lexicon/fuzzy_index.hpp"
 #include "lexicon/page_catalog.hpp"
 #include "lexicon/phonetic_index.hpp"
@@ -42,6 +43,7 @@ class Snapshot {
     const FuzzyIndex& typos() const { return typos_; }
     const PhoneticIndex& sounds() const { return sounds_; }
     const QuestionIndex& questions() const { return questions_; }
+    const FormIndex& forms() const { return forms_; }
 
   private:
     Snapshot() = default;
@@ -57,6 +59,7 @@ class Snapshot {
     FuzzyIndex typos_;
     PhoneticIndex sounds_;
     QuestionIndex questions_;
+    FormIndex forms_;
 };
 
 }  // namespace medsearch

@@ -11,28 +11,11 @@ namespace medsearch {
 
 namespace {
 
-// Units and the codes of a release or a form, as products write them after
-// the name: "dolo 650", "augmentin 625 duo", "montair lc", "glycomet sr 500".
-constexpr std::string_view kUnits[] = {"mg", "mcg", "g", "gm", "kg", "ml", "l", "iu", "unit", "units"};
-constexpr std::string_view kProductCodes[] = {"ds", "sp", "lc", "xr", "sr", "er", "cr", "mr", "od",
-                                              "dt", "xl", "la", "ir", "fc", "cv"};
-
-bool is_one_of(std::string_view word, std::span<const std::string_view> list) {
-    return std::find(list.begin(), list.end(), word) != list.end();
-}
-
 bool letters_only(std::string_view word) {
     return !word.empty() && std::all_of(word.begin(), word.end(), [](char c) { return c >= 'a' && c <= 'z'; });
 }
 
 }  // namespace
-
-bool is_strength_word(std::string_view word) {
-    std::size_t digits = 0;
-    while (digits < word.size() && word[digits] >= '0' && word[digits] <= '9') ++digits;
-    if (digits > 0) return digits == word.size() || is_one_of(word.substr(digits), kUnits);
-    return is_one_of(word, kUnits) || is_one_of(word, kProductCodes);
-}
 
 // What a misspelled word may be read as: words of the pages and of English
 // within its typos, and drug names and brands that sound like it.
@@ -49,7 +32,7 @@ struct QueryReader::Reading {
 // 0. Strengths and codes of a product ("500", "40mg", "xr"): not words to
 // correct or to match.
 void QueryReader::find_strengths() {
-    for (auto& word : words_) word.strength = is_strength_word(word.text);
+    for (auto& word : words_) word.strength = snapshot_.forms().is_strength(word.text);
 }
 
 std::vector<QueryReader::Reading> QueryReader::readings_of(const Word& word, bool drug_only) const {
@@ -183,7 +166,7 @@ void QueryReader::correct(Word& word, std::size_t index, const std::vector<Readi
 void QueryReader::correct_misspellings() {
     const auto& last = words_.empty() ? "" : words_.back().text;
     bool last_may_complete = false;
-    if (typing_ && last.size() >= 2 && !is_strength_word(last)) {
+    if (typing_ && last.size() >= 2 && !snapshot_.forms().is_strength(last)) {
         auto sounding = snapshot_.names().sounding_like(last, kMaxCompletions);
         last_may_complete = !snapshot_.names().with_prefix(last, 1).empty() ||
                             std::any_of(sounding.begin(), sounding.end(),

@@ -9,49 +9,11 @@
 namespace medsearch {
 namespace {
 
-// Words for the form of a medicine ("headache tablet", "eczema cream"): they
-// say how, not what for, so the pages that treat the condition need not say them.
-constexpr std::string_view kFormWords[] = {
-    "tablet", "tablets", "pill", "pills", "capsule", "capsules", "medicine", "medicines", "medication",
-    "medications", "drug", "drugs", "cream", "creams", "ointment", "gel", "lotion", "shampoo", "spray",
-    "drops", "syrup", "liquid", "injection", "remedy", "remedies", "treatment", "treatments", "treat",
-    "treating", "relief", "relieve", "cure", "best", "good", "help", "helps", "otc", "over", "counter"};
-
-bool is_form_word(std::string_view word) {
-    return std::find(std::begin(kFormWords), std::end(kFormWords), word) != std::end(kFormWords);
-}
-
-// The form a query's words ask for, as the pages' qualifiers name it: "eczema
-// cream" wants a topical page, "eye drops" an ophthalmic one, "asthma inhaler"
-// an inhaled one, "tablets" none of those; empty when the words say nothing.
-constexpr std::string_view kTopical = "topical", kOphthalmic = "ophthalmic", kOtic = "otic", kNasal = "nasal",
-                           kInhaled = "oral inhalation", kByMouth = "oral";
-constexpr std::string_view kRouteQualifiers[] = {kTopical, kOphthalmic, kOtic, kNasal, kInhaled, kByMouth, "systemic"};
-
-bool is_route_qualifier(std::string_view qualifier) {
-    return std::find(std::begin(kRouteQualifiers), std::end(kRouteQualifiers), qualifier) != std::end(kRouteQualifiers);
-}
-
-template <typename Words>
-std::string_view asked_route(const Words& words) {
-    auto has = [&](std::initializer_list<std::string_view> wanted) {
-        return std::any_of(words.begin(), words.end(), [&](const auto& w) {
-            return std::find(wanted.begin(), wanted.end(), w.text) != wanted.end();
-        });
-    };
-    bool eye = has({"eye", "eyes", "ophthalmic", "eyedrops"}), ear = has({"ear", "ears", "otic"}),
-         nose = has({"nose", "nasal", "nostril", "nostrils"});
-    if (has({"inhaler", "inhalers", "puffer", "puffers", "inhaled", "inhalation"})) return kInhaled;
-    if (has({"drops", "drop", "eyedrops", "spray", "sprays", "ointment", "ointments", "gel", "gels"})) {
-        if (eye) return kOphthalmic;
-        if (ear) return kOtic;
-        if (nose) return kNasal;
-    }
-    if (has({"cream", "creams", "ointment", "ointments", "gel", "gels", "lotion", "lotions", "balm", "rub",
-             "topical", "foam", "shampoo"}))
-        return kTopical;
-    if (has({"tablet", "tablets", "pill", "pills", "capsule", "capsules", "syrup", "oral"})) return kByMouth;
-    return {};
+// The words of a query as the forms table reads them.
+std::vector<std::string> texts_of(const std::vector<Word>& words) {
+    std::vector<std::string> texts;
+    for (const auto& word : words) texts.push_back(word.text);
+    return texts;
 }
 
 }  // namespace
@@ -127,8 +89,9 @@ void QueryReader::choose_topic() {
 // tablets") after the rest.
 void QueryReader::fit_topic_to_form() {
     if (plan_.topic_members.empty()) return;
-    auto route = asked_route(words_);
-    if (route.empty()) return;
+    const auto& forms = snapshot_.forms();
+    const auto* route = forms.asked_route(texts_of(words_));
+    if (!route) return;
     std::vector<TopicMember> fitting, other_form;
     for (auto member : plan_.topic_members) {
         if (member.combination) {
@@ -136,17 +99,18 @@ void QueryReader::fit_topic_to_form() {
             continue;
         }
         auto qualifier = snapshot_.pages().qualifier(member.page);
-        if (route == kByMouth) {
-            bool by_mouth = qualifier.empty() || qualifier == kByMouth || qualifier == "systemic";
-            (by_mouth || !is_route_qualifier(qualifier) ? fitting : other_form).push_back(member);
+        if (route->own_page_fits) {
+            bool fits = qualifier.empty() || qualifier == route->qualifier ||
+                        std::find(route->fits.begin(), route->fits.end(), qualifier) != route->fits.end();
+            (fits || !forms.is_route_qualifier(qualifier) ? fitting : other_form).push_back(member);
             continue;
         }
-        if (qualifier != route)
-            if (int page = snapshot_.pages().form_page(member.name->key, route); page >= 0) {
+        if (qualifier != route->qualifier)
+            if (int page = snapshot_.pages().form_page(member.name->key, route->qualifier); page >= 0) {
                 member.page = page;
-                qualifier = std::string(route);
+                qualifier = route->qualifier;
             }
-        (qualifier == route || !is_route_qualifier(qualifier) ? fitting : other_form).push_back(member);
+        (qualifier == route->qualifier || !forms.is_route_qualifier(qualifier) ? fitting : other_form).push_back(member);
     }
     plan_.topic_members.clear();
     for (auto* group : {&fitting, &other_form})
@@ -204,7 +168,8 @@ void QueryReader::find_treats() {
     if (!plan_.concepts.empty()) return;
     std::vector<std::string> own;
     for (const auto& word : words_)
-        if (!taken(word) && !snapshot_.words().is_stopword(word.text) && !is_form_word(word.text)) own.push_back(word.text);
+        if (!taken(word) && !snapshot_.words().is_stopword(word.text) && !snapshot_.forms().is_not_what_for(word.text))
+            own.push_back(word.text);
     if (!own.empty()) plan_.treats.push_back(std::move(own));
     for (const auto& part : condition_text_) plan_.treats.push_back(split_words(part.text));
     // A condition's names; a kind's would only say what the drug is.
@@ -212,7 +177,9 @@ void QueryReader::find_treats() {
         for (const auto& name : plan_.topic->names) {
             if (plan_.treats.size() >= kTreatsWays) break;
             auto words = split_words(name);
-            std::erase_if(words, [&](const std::string& w) { return snapshot_.words().is_stopword(w) || is_form_word(w); });
+            std::erase_if(words, [&](const std::string& w) {
+                return snapshot_.words().is_stopword(w) || snapshot_.forms().is_not_what_for(w);
+            });
             if (!words.empty() && std::find(plan_.treats.begin(), plan_.treats.end(), words) == plan_.treats.end())
                 plan_.treats.push_back(std::move(words));
         }

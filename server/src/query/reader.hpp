@@ -39,9 +39,6 @@ struct Word {
     bool strength = false;   // a strength or a form's code ("500", "40mg", "mg", "xr"): not text to match
 };
 
-// Whether a word says a product's strength or form rather than what it is:
-// a number, a number with a unit, a unit, a release code.
-bool is_strength_word(std::string_view word);
 
 // The words [begin, end) joined by spaces: a name_key().
 std::string join(const std::vector<Word>& words, std::size_t begin, std::size_t end);
