@@ -99,6 +99,10 @@ Command add_serve_command(CLI::App& program, SharedFlags& shared) {
     add_http_threads_flag(*app, shared.config);
     add_connection_flags(*app, shared, *flags);
     app->add_option("--site-url", shared.config.site_url, "The site's address, for result links on the search page");
+    app->add_option("--public-url", shared.config.public_url,
+                    "This server's address as browsers reach it, for /opensearch.xml (default: the request's Host)");
+    app->add_option("--search-name", shared.config.search_name,
+                    "The search's name in a browser's address bar (default: the site's host name)");
     app->add_option("--cors-origin", shared.config.cors_origins,
                     "Origin allowed to call the API from a browser (repeatable)");
     app->add_flag("--no-access-log", flags->no_access_log, "Do not log each request");

@@ -19,6 +19,8 @@ Status apply_flags(const ConfigFlags& flags, Config& config) {
     if (flags.max_connections_per_client) config.max_connections_per_client = *flags.max_connections_per_client;
     if (flags.deadline_ms) config.search_deadline = std::chrono::milliseconds(*flags.deadline_ms);
     if (flags.site_url) config.site_url = *flags.site_url;
+    if (flags.public_url) config.public_url = *flags.public_url;
+    if (flags.search_name) config.search_name = *flags.search_name;
     config.cors_origins.insert(config.cors_origins.end(), flags.cors_origins.begin(), flags.cors_origins.end());
     if (flags.listen) return parse_listen_address(*flags.listen, config.host, config.port);
     return Ok{};

@@ -23,7 +23,7 @@ struct GlobalFlags {
 
 // Flags that override a key of the config file when given.
 struct ConfigFlags {
-    std::optional<std::string> source, db, synonyms, medicines, brands, listen, site_url;
+    std::optional<std::string> source, db, synonyms, medicines, brands, listen, site_url, public_url, search_name;
     std::optional<int> threads, index_threads, cache_mb, max_connections_per_client, deadline_ms;
     std::vector<std::string> cors_origins;  // added to the file's list
 };

@@ -47,6 +47,8 @@ ServerOptions server_options(const Config& config) {
     // Connections do not hold a worker: searches need no more workers than cores.
     options.threads = defaults::threads_for(config.threads);
     options.site_url = config.site_url;
+    options.public_url = config.public_url;
+    options.search_name = config.search_name;
     options.cors_origins = config.cors_origins;
     options.search = search_settings(config);
     options.cache_bytes = static_cast<std::size_t>(config.cache_mb) << 20;

@@ -1,3 +1,4 @@
+#include "medsearch/common/config.hpp"
 #include "medsearch/server/http.hpp"
 #include "http_support.hpp"
 #include "http/response_cache.hpp"
@@ -268,4 +269,94 @@ TEST_CASE("a repeated request is answered from the cache, a new index is not", "
     auto after = client.Get("/search?q=tramadol");
     REQUIRE(after);
     CHECK(json::parse(after->body)["hits"].at(0)["path"] == "t/tramadol.md");
+}
+
+namespace {
+
+// An OpenSearch description as an XML parser reads it (Python's ElementTree):
+// one line for the root, the name and each URL template.
+std::string parsed_opensearch(const std::string& xml) {
+    const char* script =
+        "import sys, xml.etree.ElementTree as E\n"
+        "ns = '{http://a9.com/-/spec/opensearch/1.1/}'\n"
+        "root = E.fromstring(sys.stdin.buffer.read())\n"
+        "print(root.tag)\n"
+        "print('name', root.find(ns + 'ShortName').text)\n"
+        "for url in root.findall(ns + 'Url'): print(url.get('type'), url.get('template'))\n";
+    TempDir dir;
+    write_file(dir / "parse.py", script);
+    auto parsed = run("python3 " + quoted(dir / "parse.py"), xml);
+    REQUIRE(parsed.status == 0);
+    return parsed.out;
+}
+
+}  // namespace
+
+TEST_CASE("a browser finds the site's search in /opensearch.xml and completes from /suggest",
+          "[http][integration]") {
+    TempDir dir;
+    REQUIRE(build_index(fixture_build(fixtures() / "corpus", dir / "index")).ok());
+
+    SECTION("the address and name come from the configuration") {
+        TestServer server(dir / "index", [](ServerOptions& options) {
+            options.public_url = "https://search.example.org/";
+            options.site_url = "https://www.medicines.example.org";
+        });
+        auto xml = server.client().Get("/opensearch.xml");
+        REQUIRE(xml);
+        CHECK(xml->status == 200);
+        CHECK(xml->get_header_value("Content-Type") == "application/opensearchdescription+xml; charset=utf-8");
+        CHECK(parsed_opensearch(xml->body) ==
+              "{http://a9.com/-/spec/opensearch/1.1/}OpenSearchDescription\n"
+              "name medicines\n"
+              "text/html https://search.example.org/?q={searchTerms}\n"
+              "application/x-suggestions+json https://search.example.org/suggest?q={searchTerms}&format=opensearch\n"
+              "application/opensearchdescription+xml https://search.example.org/opensearch.xml\n");
+    }
+    SECTION("without them, the request's host; a host that is not one is not written") {
+        TestServer server(dir / "index", [](ServerOptions& options) { options.search_name = "Pharmacy <A&B>"; });
+        auto xml = server.client().Get("/opensearch.xml", {{"Host", "search.local:8080"}});
+        REQUIRE(xml);
+        auto parsed = parsed_opensearch(xml->body);
+        CHECK(parsed.find("name Pharmacy <A&B>\n") != std::string::npos);
+        CHECK(parsed.find("text/html http://search.local:8080/?q={searchTerms}\n") != std::string::npos);
+        auto hostile = server.client().Get("/opensearch.xml", {{"Host", "x\"/><Url template=\"javascript:1"}});
+        REQUIRE(hostile);
+        auto own = "text/html http://127.0.0.1:" + std::to_string(server.port()) + "/?q={searchTerms}\n";
+        CHECK(parsed_opensearch(hostile->body).find(own) != std::string::npos);
+    }
+    SECTION("the search page links it, and suggestions come in the browsers' form") {
+        TestServer server(dir / "index");
+        auto page = server.client().Get("/");
+        REQUIRE(page);
+        CHECK(page->body.find("<link rel=\"search\" type=\"application/opensearchdescription+xml\"") !=
+              std::string::npos);
+        auto suggest = server.client().Get("/suggest?q=amitr&format=opensearch");
+        REQUIRE(suggest);
+        CHECK(suggest->get_header_value("Content-Type") == "application/x-suggestions+json");
+        CHECK(json::parse(suggest->body) ==
+              json::array({"amitr", {"Amitriptyline", "Amitriptyline + Ketamine"}, {"", ""}}));
+        auto plain = server.client().Get("/suggest?q=amitr&format=json");
+        REQUIRE(plain);
+        CHECK(json::parse(plain->body)["suggestions"].size() == 2);
+        auto unknown = server.client().Get("/suggest?q=amitr&format=xml");
+        REQUIRE(unknown);
+        CHECK(unknown->status == 400);
+        CHECK(json::parse(unknown->body)["error"]["message"] == "format must be json or opensearch");
+    }
+}
+
+TEST_CASE("the search's address and name in the configuration are checked", "[http][unit]") {
+    CHECK(public_url_problem("https://search.example.org").empty());
+    CHECK(public_url_problem("http://127.0.0.1:8080/search").empty());
+    CHECK_FALSE(public_url_problem("search.example.org").empty());
+    CHECK_FALSE(public_url_problem("https://x.org/\"><script>").empty());
+    CHECK_FALSE(public_url_problem("https://x.org/?q=1").empty());
+    CHECK(search_name_problem("Médicaments").empty());
+    CHECK_FALSE(search_name_problem("").empty());
+    CHECK_FALSE(search_name_problem("A name longer than sixteen").empty());
+    CHECK_FALSE(search_name_problem("tab\there").empty());
+    auto config = parse_config("listen: 127.0.0.1:8080\npublic_url: search.example.org\n", "config.yaml");
+    REQUIRE_FALSE(config.ok());
+    CHECK(config.error().message == "config.yaml:2: public_url looks like https://search.example.org, got 'search.example.org'");
 }

@@ -1,10 +1,13 @@
 #include "medsearch/common/config.hpp"
 
 #include "medsearch/common/embedded_data.hpp"
+#include "medsearch/common/text.hpp"
+#include "medsearch/common/text_analysis.hpp"
 #include "yaml_error.hpp"
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <charconv>
 #include <functional>
 #include <map>
@@ -82,6 +85,22 @@ Status set_site_url(const Setting& s, Config& config) {
     return Ok{};
 }
 
+Status set_public_url(const Setting& s, Config& config) {
+    auto text = text_of(s);
+    if (!text) return text.error();
+    if (auto problem = public_url_problem(text.value()); !problem.empty()) return bad(s.file, s.value, problem);
+    config.public_url = text.value();
+    return Ok{};
+}
+
+Status set_search_name(const Setting& s, Config& config) {
+    auto text = text_of(s);
+    if (!text) return text.error();
+    if (auto problem = search_name_problem(text.value()); !problem.empty()) return bad(s.file, s.value, problem);
+    config.search_name = text.value();
+    return Ok{};
+}
+
 Status set_listen(const Setting& s, Config& config) {
     auto text = text_of(s);
     if (!text) return text.error();
@@ -122,6 +141,8 @@ const std::map<std::string, Apply, std::less<>>& config_keys() {
         {"essential_medicines", [](const Setting& s, Config& c) { return set_path(s, c.essential_file); }},
         {"permalink", set_permalink},
         {"site_url", set_site_url},
+        {"public_url", set_public_url},
+        {"search_name", set_search_name},
         {"listen", set_listen},
         {"cors_origins", set_cors_origins},
         {"threads", [](const Setting& s, Config& c) { return set_number(s, defaults::kThreadsRange, c.threads); }},
@@ -205,7 +226,34 @@ Status validate_config(const Config& config) {
     };
     for (const auto& status : checks)
         if (!status) return status;
+    if (auto problem = public_url_problem(config.public_url); !config.public_url.empty() && !problem.empty())
+        return Error{Errc::bad_input, problem};
+    if (auto problem = search_name_problem(config.search_name); !config.search_name.empty() && !problem.empty())
+        return Error{Errc::bad_input, problem};
     return Ok{};
+}
+
+std::string public_url_problem(std::string_view url) {
+    bool scheme = url.starts_with("https://") || url.starts_with("http://");
+    bool plain = std::none_of(url.begin(), url.end(), [](char ch) {
+        auto c = static_cast<unsigned char>(ch);
+        return c <= 0x20 || c == 0x7f || ch == '"' || ch == '<' || ch == '>' || ch == '?' || ch == '#';
+    });
+    if (scheme && plain && url.size() > 8) return {};
+    return "public_url looks like https://search.example.org, got '" + std::string(url) + "'";
+}
+
+std::string search_name_problem(std::string_view name) {
+    bool plain = std::none_of(name.begin(), name.end(), [](char ch) {
+        auto c = static_cast<unsigned char>(ch);
+        return c < 0x20 || c == 0x7f;
+    });
+    if (plain && !name.empty() && !find_invalid_utf8(name)) {
+        std::size_t characters = 0;
+        for (std::size_t i = 0; i < name.size(); ++characters) next_code_point(name, i);
+        if (characters <= 16) return {};
+    }
+    return "search_name must be 1..16 characters of text, got '" + std::string(name) + "'";
 }
 
 namespace {

@@ -191,6 +191,15 @@ std::string to_json(const SuggestPage& page) {
     return dump(body);
 }
 
+std::string to_opensearch_json(const SuggestPage& page) {
+    json completions = json::array(), descriptions = json::array();
+    for (const auto& s : page.suggestions) {
+        completions.push_back(s.query.empty() ? s.label : s.query);
+        descriptions.push_back(s.detail);
+    }
+    return dump(json::array({page.query, completions, descriptions}));
+}
+
 std::string error_json(int status, std::string_view message) {
     return dump(json{{"error", {{"status", status}, {"message", message}}}});
 }

@@ -72,9 +72,16 @@ HttpResponse handle_suggest(const QueryParams& params, Searcher& searcher) {
     auto limit = unsigned_param(params, "limit", 8);
     if (!limit) return error_response(limit.error());
     request.limit = limit.value();
+    auto format = params.find("format");
+    bool opensearch = format != params.end() && format->second == "opensearch";
+    if (format != params.end() && !opensearch && format->second != "json")
+        return error_response(Error{Errc::bad_input, "format must be json or opensearch"});
     auto page = searcher.suggest(request);
     if (!page) return error_response(page.error());
-    return json_response(200, to_json(page.value()));
+    if (!opensearch) return json_response(200, to_json(page.value()));
+    auto response = json_response(200, to_opensearch_json(page.value()));
+    response.content_type = "application/x-suggestions+json";
+    return response;
 }
 
 }  // namespace medsearch

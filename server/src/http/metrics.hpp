@@ -14,8 +14,8 @@ namespace medsearch {
 class Metrics {
   public:
     // Fixed label sets keep the series bounded whatever clients send.
-    static constexpr std::array<std::string_view, 8> kRoutes = {
-        "/search", "/suggest", "/healthz", "/metrics", "/", "/medsearch.js", "/medsearch.css", "other"};
+    static constexpr std::array<std::string_view, 9> kRoutes = {
+        "/search", "/suggest", "/healthz", "/metrics", "/", "/medsearch.js", "/medsearch.css", "/opensearch.xml", "other"};
     static constexpr std::array<int, 13> kStatuses = {200, 204, 304, 400, 403, 404, 405, 408, 413, 414, 431, 500, 503};
     static constexpr std::array<double, 13> kBuckets = {0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05,
                                                         0.1,    0.2,   0.5,   1,     2,    5};  // seconds

@@ -1,5 +1,6 @@
 // The routes of the API and the web files, over our own request and response
 // types (connections.hpp).
+#include "http/opensearch.hpp"
 #include "http/parts.hpp"
 #include "http/web_assets.hpp"
 
@@ -72,7 +73,9 @@ void install_api(HttpServer::Parts& parts) {
                 return;
             }
             res = handler(req.params, *lease.value());
-            if (parts.cache && res.status == 200) parts.cache->put(key, res.body);
+            // The cache keeps bodies only: answers of another type are not kept.
+            if (parts.cache && res.status == 200 && res.content_type == HttpResponse{}.content_type)
+                parts.cache->put(key, res.body);
         };
     };
     parts.server.get("/search", with_searcher(handle_search));
@@ -108,6 +111,15 @@ void install_web_files(HttpServer::Parts& parts) {
             res.headers.emplace_back("Cache-Control", "public, max-age=300");
         });
     }
+}
+
+// A browser offers the site's search from its address bar.
+void install_opensearch(HttpServer::Parts& parts) {
+    parts.server.get("/opensearch.xml", [&parts](const HttpRequest& req, HttpResponse& res) {
+        res.body = opensearch_description(search_short_name(parts.options), public_base_url(req, parts.options));
+        res.content_type = "application/opensearchdescription+xml; charset=utf-8";
+        res.headers.emplace_back("Cache-Control", "public, max-age=3600");
+    });
 }
 
 // CORS: only the configured origins may call the API from a browser.
@@ -171,6 +183,7 @@ void install_routes(HttpServer::Parts& parts) {
     install_api(parts);
     install_status(parts);
     install_web_files(parts);
+    install_opensearch(parts);
     install_cors(parts);
     install_errors_and_log(parts);
 }

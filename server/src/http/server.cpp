@@ -53,7 +53,12 @@ HttpServer::HttpServer(std::unique_ptr<Parts> parts) : parts_(std::move(parts)) 
 
 HttpServer::~HttpServer() { stop(); }
 
-Result<int> HttpServer::bind() { return parts_->server.bind(parts_->options.host, parts_->options.port); }
+Result<int> HttpServer::bind() {
+    auto port = parts_->server.bind(parts_->options.host, parts_->options.port);
+    // The port chosen for port 0, for what names this server's address.
+    if (port) parts_->options.port = port.value();
+    return port;
+}
 
 Status HttpServer::run() {
     bool listened = parts_->server.listen();

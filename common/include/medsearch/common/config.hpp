@@ -27,6 +27,8 @@ struct Config {
     int port = defaults::kPort;
     int threads = defaults::kThreads;        // HTTP workers, one searcher each; 0: one per core
     std::string site_url;                    // the site's address, for links on the search page
+    std::string public_url;                  // this server as browsers reach it (/opensearch.xml)
+    std::string search_name;                 // the search's name in a browser (at most 16 characters)
     std::vector<std::string> cors_origins;   // origins allowed to call the API
     unsigned snippet_bytes = defaults::kSnippetBytes;  // length of a snippet, in bytes of text
     std::chrono::milliseconds search_deadline = defaults::kSearchDeadline;  // then a search answers in part
@@ -57,6 +59,12 @@ std::string expand_permalink(std::string_view pattern, std::string_view relative
 // Empty when `pattern` can only give a path ("/...", not "//...") or an
 // http(s) URL, whatever the file names; else what is wrong with it.
 std::string permalink_problem(std::string_view pattern);
+
+// Empty when `url` is an http(s) address without spaces, quotes, query or
+// fragment (public_url); else what is wrong with it.
+std::string public_url_problem(std::string_view url);
+// Empty when `name` is 1..16 characters of text (search_name); else what is wrong.
+std::string search_name_problem(std::string_view name);
 
 // Content of a data file, or the built-in copy when `file` is empty.
 Result<std::string> read_data_file(const std::filesystem::path& file,

@@ -64,6 +64,10 @@ struct ServerOptions {
     // log; the proxy limits its clients' connections, so they are not limited here.
     std::vector<std::string> trusted_proxies;
     std::string site_url;  // the medicine site: result links of the search page point there
+    // This server as browsers reach it, for /opensearch.xml; empty: the
+    // request's Host. The name browsers show for the search; empty: the site's host.
+    std::string public_url;
+    std::string search_name;
     std::vector<std::string> cors_origins;
     SearchSettings search;
     bool access_log = true;
