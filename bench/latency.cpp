@@ -44,7 +44,7 @@ int main(int argc, char** argv) {
     std::string db, queries_file = std::string(MEDSEARCH_SOURCE_DIR) + "/../shared/peers/queries-latency.txt";
     std::string mode = "search";
     int passes = 3, warmup = 200;
-    bool json = false;
+    bool json = false, no_facets = false;
     std::string clock = "wall";
     app.add_option("--db", db, "Index folder")->required();
     app.add_option("--queries", queries_file, "One query per line");
@@ -53,6 +53,7 @@ int main(int argc, char** argv) {
     app.add_option("--mode", mode, "search or suggest (each query's prefixes, as typed)")
         ->check(CLI::IsMember({"search", "suggest"}));
     app.add_flag("--json", json, "One JSON line");
+    app.add_flag("--no-facets", no_facets, "Searches without facet counts (to measure what they cost)");
     app.add_option("--clock", clock, "wall (default) or cpu: the thread's CPU time, steadier on a busy machine")
         ->check(CLI::IsMember({"wall", "cpu"}));
     CLI11_PARSE(app, argc, argv);
@@ -103,7 +104,9 @@ int main(int argc, char** argv) {
             (void)searcher.value()->suggest({q, 8});
             return now_ms() - start;
         }
-        auto page = searcher.value()->search({q, 0, 10});
+        medsearch::SearchRequest request{q, 0, 10};
+        request.facets = !no_facets;
+        auto page = searcher.value()->search(request);
         double took = now_ms() - start;
         if (page) record_stages(page.value());
         return took;

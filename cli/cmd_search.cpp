@@ -22,6 +22,8 @@ struct SearchFlags {
     bool explain = false;
     unsigned limit = defaults::kSearchLimit;
     unsigned offset = 0;
+    std::vector<std::string> filters;  // "route:topical,nasal", as the HTTP API's filter
+    bool no_facets = false;
 };
 
 struct SuggestFlags {
@@ -31,7 +33,14 @@ struct SuggestFlags {
 };
 
 int search_one(Searcher& searcher, const std::string& text, const SearchFlags& flags) {
-    auto page = searcher.search({text, flags.offset, flags.limit, flags.explain});
+    SearchRequest request{text, flags.offset, flags.limit, flags.explain};
+    request.facets = !flags.no_facets;
+    for (const auto& filter : flags.filters) {
+        auto parsed = parse_filter(filter);
+        if (!parsed) return fail(parsed.error());
+        request.filters.push_back(std::move(parsed.value()));
+    }
+    auto page = searcher.search(request);
     if (!page) {
         if (!flags.json) return fail(page.error());
         int status = page.error().code == Errc::bad_input ? 400 : 500;
@@ -91,6 +100,10 @@ Command add_search_command(CLI::App& program, SharedFlags& shared) {
     app->add_option("--limit", flags->limit, "Hits per page (1.." + std::to_string(kMaxLimit) + ")");
     app->add_option("--offset", flags->offset, "Hits to skip");
     app->add_flag("--explain", flags->explain, "Add score details to each hit (JSON)");
+    app->add_option("--filter", flags->filters,
+                    "Only pages with one of these values: kind:single, route:topical,nasal, has:dosage, "
+                    "ingredients:2 (repeatable: each must hold)");
+    app->add_flag("--no-facets", flags->no_facets, "Leave out the counts of what the results could be narrowed to");
     add_deadline_flag(*app, shared.config);
     return {app, [flags](const Config& config) { return run_search(config, *flags); }};
 }

@@ -78,6 +78,17 @@ void print_page(const SearchPage& page) {
     if (page.corrected) std::cout << "Showing results for: " << *page.corrected << "\n";
     for (const auto& e : page.expanded) std::cout << "Also searching " << e.to << " for " << e.from << "\n";
     std::cout << page.total << " results (" << page.took_ms << " ms)\n";
+    if (page.facets && page.total > 0) {
+        // One line of what the results could be narrowed to: "kind: single 41, combination 155; ..."
+        std::string line;
+        for (const auto& [field, values] : page.facets->fields()) {
+            if (values.empty()) continue;
+            line += (line.empty() ? "" : "; ") + field + ":";
+            for (std::size_t i = 0; i < values.size(); ++i)
+                line += (i ? ", " : " ") + values[i].first + " " + std::to_string(values[i].second);
+        }
+        std::cout << "Filters: " << line << "\n";
+    }
     for (const auto& hit : page.hits) {
         std::cout << "\n" << hit.rank << ". " << hit.title << "  " << hit.url << "\n";
         if (!hit.snippet.empty())

@@ -69,7 +69,7 @@ TEST_CASE("the built-in forms table names the routes, units and codes the search
 
 TEST_CASE("a bad forms table is refused with its line", "[dictionaries]") {
     CHECK(forms_error("not_what_for:\n  - tablet\nshapes:\n  - round\n")
-          == "forms.yaml:4: unknown section 'shapes' (expected not_what_for, routes, units, product_codes)");
+          == "forms.yaml:4: unknown section 'shapes' (expected not_what_for, routes, page_routes, units, product_codes)");
     CHECK(forms_error("units: []\n").starts_with("forms.yaml:1: units must be a list of one or more words"));
     CHECK(forms_error("routes:\n  - qualifier: nasal\n    words: [spray]\n    colour: blue\n")
           .starts_with("forms.yaml:4: unknown key 'colour'"));

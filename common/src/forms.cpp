@@ -1,9 +1,12 @@
 #include "medsearch/common/forms.hpp"
 
+#include "medsearch/common/facets.hpp"
 #include "medsearch/common/text.hpp"
 #include "yaml_error.hpp"
 
 #include <yaml-cpp/yaml.h>
+
+#include <algorithm>
 
 namespace medsearch {
 namespace {
@@ -41,6 +44,27 @@ Result<FormRoute> parse_route(std::string_view origin, const YAML::Node& node) {
     return route;
 }
 
+Result<PageRoute> parse_page_route(std::string_view origin, const YAML::Node& node) {
+    if (!node.IsMap()) return yaml_error(origin, node, "expected a map with route, qualifiers and phrases");
+    PageRoute route;
+    for (const auto& field : node) {
+        auto key = field.first.as<std::string>();
+        if (key == "route") {
+            route.route = field.second.as<std::string>();
+            if (std::find(kFacetRoutes.begin(), kFacetRoutes.end(), route.route) == kFacetRoutes.end())
+                return yaml_error(origin, field.second, "unknown route '" + route.route + "'");
+        } else if (key == "qualifiers" || key == "phrases") {
+            auto words = words_of(origin, field.second, key);
+            if (!words) return words.error();
+            (key == "qualifiers" ? route.qualifiers : route.phrases) = std::move(words.value());
+        } else {
+            return yaml_error(origin, field.first, "unknown key '" + key + "' (expected route, qualifiers, phrases)");
+        }
+    }
+    if (route.route.empty() || route.phrases.empty()) return yaml_error(origin, node, "a page route needs a route and phrases");
+    return route;
+}
+
 Status parse_section(std::string_view origin, const std::string& name, const YAML::Node& body, FormTable& table) {
     if (name == "routes") {
         if (!body.IsSequence()) return yaml_error(origin, body, "routes must be a list");
@@ -51,11 +75,20 @@ Status parse_section(std::string_view origin, const std::string& name, const YAM
         }
         return Ok{};
     }
+    if (name == "page_routes") {
+        if (!body.IsSequence()) return yaml_error(origin, body, "page_routes must be a list");
+        for (const auto& node : body) {
+            auto route = parse_page_route(origin, node);
+            if (!route) return route.error();
+            table.page_routes.push_back(std::move(route.value()));
+        }
+        return Ok{};
+    }
     auto* list = name == "not_what_for" ? &table.not_what_for
                  : name == "units"      ? &table.units
                  : name == "product_codes" ? &table.product_codes
                                            : nullptr;
-    if (!list) return yaml_error(origin, body, "unknown section '" + name + "' (expected not_what_for, routes, units, product_codes)");
+    if (!list) return yaml_error(origin, body, "unknown section '" + name + "' (expected not_what_for, routes, page_routes, units, product_codes)");
     auto words = words_of(origin, body, name);
     if (!words) return words.error();
     *list = std::move(words.value());

@@ -1,5 +1,6 @@
 #include "medsearch/indexer/document.hpp"
 #include "medsearch/indexer/indications.hpp"
+#include "medsearch/indexer/page_facets.hpp"
 
 #include "medsearch/common/schema.hpp"
 #include "medsearch/common/text.hpp"
@@ -100,6 +101,9 @@ Xapian::Document DocumentBuilder::make_document(const Monograph& page) {
     doc.add_boolean_term(schema::id_term(page.path));
     doc.add_value(schema::kSlotPath, page.path);
     doc.add_value(schema::kSlotPage, codec_.encode(stored_form(page)));
+    auto facets = facets_of(page, built_in_forms());
+    doc.add_value(schema::kSlotFacets, encode_facets(facets));
+    for (const auto& term : facet_terms(facets)) doc.add_boolean_term(term);
     return doc;
 }
 

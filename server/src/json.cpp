@@ -94,6 +94,17 @@ class BodyWriter {
     std::string out_;
 };
 
+// {"has": {"dosage": 12, ...}, "kind": {...}, ...}: values with no page left out.
+std::string facets_json(const FacetCounts& counts) {
+    json body = json::object();
+    for (const auto& [field, values] : counts.fields()) {
+        json field_counts = json::object();
+        for (const auto& [value, count] : values) field_counts[value] = count;
+        body[field] = std::move(field_counts);
+    }
+    return dump(body);
+}
+
 }  // namespace
 
 std::string to_json(const SearchPage& page) {
@@ -123,6 +134,7 @@ std::string to_json(const SearchPage& page) {
         out.key("section").number(round_to(t.section, 3)).key("snippet").number(round_to(t.snippet, 3));
         out.raw("}}");
     }
+    if (page.facets) out.key("facets").raw(facets_json(*page.facets));
     out.key("hits").raw("[");
     for (std::size_t i = 0; i < page.hits.size(); ++i) {
         const auto& hit = page.hits[i];

@@ -45,6 +45,13 @@ Status validate(const SearchRequest& request) {
     if (request.offset > kMaxOffset)
         return Error{Errc::bad_input, "offset must be 0.." + std::to_string(kMaxOffset) + ", got " +
                                           std::to_string(request.offset)};
+    if (request.filters.size() > kMaxFilters)
+        return Error{Errc::bad_input, "at most " + std::to_string(kMaxFilters) + " filters, got " +
+                                          std::to_string(request.filters.size())};
+    for (const auto& filter : request.filters)
+        if (filter.values.size() > kMaxFilterValues)
+            return Error{Errc::bad_input, "at most " + std::to_string(kMaxFilterValues) + " values in filter " +
+                                              filter.field};
     return Ok{};
 }
 
@@ -125,6 +132,8 @@ Result<SearchPage> Searcher::run(const SearchRequest& request, Syntax syntax) {
     clock.lap(&StageTimes::plan);
     auto built = builder_->build(plan);
     auto query = built.all();
+    if (!request.filters.empty() && !query.empty())
+        query = Xapian::Query(Xapian::Query::OP_FILTER, query, filter_query(request.filters));
     clock.lap(&StageTimes::build);
     page.query = request.query;
     page.corrected = plan.corrected;
@@ -133,8 +142,11 @@ Result<SearchPage> Searcher::run(const SearchRequest& request, Syntax syntax) {
     page.partial = plan.cut_short;
     if (plan.intent) page.intent = std::string(plan.intent->id);
     page.topic = topic_block(plan, *snapshot_);
+    if (request.facets) page.facets.emplace();
     if (query.empty() || !plan.unknown_products.empty()) return page;
-    auto mset = match(db_, query, request.offset, request.limit);
+    std::optional<FacetCounting> counting;
+    if (page.facets) counting.emplace(FacetCounting{snapshot_->page_facets(), *page.facets});
+    auto mset = match(db_, query, request.offset, request.limit, counting ? &*counting : nullptr);
     page.total = mset.get_matches_estimated();
     clock.lap(&StageTimes::match);
     HitContext context{mset, plan, SectionWords(plan, *snapshot_, stem_)};

@@ -33,6 +33,18 @@ HttpResponse json_response(int status, std::string body) {
     return response;
 }
 
+// Every `filter` parameter; the first that is not one is the error.
+Result<std::vector<FacetFilter>> filter_params(const QueryParams& params) {
+    std::vector<FacetFilter> filters;
+    auto [first, last] = params.equal_range("filter");
+    for (auto it = first; it != last; ++it) {
+        auto filter = parse_filter(it->second);
+        if (!filter) return filter.error();
+        filters.push_back(std::move(filter.value()));
+    }
+    return filters;
+}
+
 bool flag_param(const QueryParams& params, const char* name) {
     auto it = params.find(name);
     return it != params.end() && (it->second == "1" || it->second == "true");
@@ -59,6 +71,11 @@ HttpResponse handle_search(const QueryParams& params, Searcher& searcher) {
     request.limit = limit.value();
     request.offset = offset.value();
     request.explain = flag_param(params, "explain");
+    auto filters = filter_params(params);
+    if (!filters) return error_response(filters.error());
+    request.filters = std::move(filters.value());
+    auto facets = params.find("facets");
+    request.facets = facets == params.end() || facets->second != "0";
     auto page = searcher.search(request);
     if (!page) return error_response(page.error());
     return json_response(200, to_json(page.value()));

@@ -16,6 +16,7 @@
 #include "lexicon/topic_index.hpp"
 #include "lexicon/word_index.hpp"
 
+#include "medsearch/common/facets.hpp"
 #include "medsearch/common/index_layout.hpp"
 #include "medsearch/common/monograph.hpp"
 #include "medsearch/common/result.hpp"
@@ -44,6 +45,9 @@ class Snapshot {
     const PhoneticIndex& sounds() const { return sounds_; }
     const QuestionIndex& questions() const { return questions_; }
     const FormIndex& forms() const { return forms_; }
+    // Each document's facts (facets.hpp), by document id: what facet counts
+    // read of a match without reading its values.
+    const std::vector<PageFacets>& page_facets() const { return page_facets_; }
 
   private:
     Snapshot() = default;
@@ -60,6 +64,7 @@ class Snapshot {
     PhoneticIndex sounds_;
     QuestionIndex questions_;
     FormIndex forms_;
+    std::vector<PageFacets> page_facets_;
 };
 
 }  // namespace medsearch

@@ -20,9 +20,17 @@ struct FormRoute {
     std::vector<std::string> fits;    // other qualifiers that count as this route
 };
 
+// How a page says it is taken by a route (a filter's route:...).
+struct PageRoute {
+    std::string route;                    // one of kFacetRoutes
+    std::vector<std::string> qualifiers;  // name_key()s of title qualifiers that mean it
+    std::vector<std::string> phrases;     // name_key()s looked for in the page's words
+};
+
 struct FormTable {
     std::vector<std::string> not_what_for;
     std::vector<FormRoute> routes;  // the first that the words ask for wins
+    std::vector<PageRoute> page_routes;
     std::vector<std::string> units;
     std::vector<std::string> product_codes;
 };

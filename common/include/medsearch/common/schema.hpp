@@ -19,7 +19,7 @@ namespace medsearch::schema {
 
 // Bumped whenever documents or metadata values would be written differently:
 // forces a full rebuild.
-inline constexpr int kVersion = 16;
+inline constexpr int kVersion = 17;
 
 // Text terms count occurrences in units of kWdfUnit: the low bits of the wdf
 // (within-document frequency) of a search term (search_term: a stem, or a
@@ -52,6 +52,7 @@ inline constexpr std::string_view kExactSetPrefix = "XS";   // XS<sorted keys jo
 inline constexpr std::string_view kBaseSetPrefix = "XT";    // XT<sorted salt-free keys, '+'>
 inline constexpr std::string_view kIngredientCountPrefix = "XK";  // XK<n>, n = 1..kMaxIngredientCount
 inline constexpr int kMaxIngredientCount = 4;                     // 4 means four or more
+inline constexpr std::string_view kFacetPrefix = "XF";  // XF<field>:<value> per fact of facets.hpp
 
 // What a page's drug is for: the Usage section's stems, but those it has only
 // where it says what the drug causes, warns of or is not for, which get a
@@ -174,6 +175,7 @@ enum ValueSlot : Xapian::valueno {
     // Xapian tries to deflate document data again, which cost a twentieth of
     // a build and gains nothing on zstd output; values are stored as they are.
     kSlotPage = 1,
+    kSlotFacets = 2,  // encode_facets(): what facet counts read of each match
 };
 
 // Metadata keys of an index. The schema number is decimal text, which any

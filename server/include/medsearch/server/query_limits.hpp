@@ -13,6 +13,10 @@ inline constexpr std::size_t kMaxQueryBytes = 1024;
 inline constexpr unsigned kMaxLimit = 100;
 inline constexpr unsigned kMaxOffset = 10000;
 inline constexpr unsigned kMaxSuggestLimit = 50;
+// Filters of one search, and values of one filter: more than the facts a
+// page has (facets.hpp), so no real narrowing is refused.
+inline constexpr std::size_t kMaxFilters = 8;
+inline constexpr std::size_t kMaxFilterValues = 16;
 // Words of a query that are read and matched; later ones are left out and the
 // answer is marked partial. Far more than anyone types into a search box.
 inline constexpr std::size_t kMaxQueryWords = 32;

@@ -5,6 +5,7 @@
 // HTTP answers are the same.
 
 #include "medsearch/common/defaults.hpp"
+#include "medsearch/common/facets.hpp"
 #include "medsearch/common/monograph.hpp"
 #include "medsearch/common/result.hpp"
 #include "medsearch/server/query_limits.hpp"
@@ -32,6 +33,8 @@ struct SearchRequest {
     unsigned offset = 0;
     unsigned limit = defaults::kSearchLimit;
     bool explain = false;
+    std::vector<FacetFilter> filters = {};  // each must hold (AND); any value of one will do (OR)
+    bool facets = true;                // count the facts of every matching page
 };
 
 // A word of the query searched as another: "albuterol" as "salbutamol".
@@ -99,6 +102,7 @@ struct SearchPage {
     std::optional<TopicBlock> topic;  // the kind of medicine or condition asked about
     std::vector<Hit> hits;
     bool partial = false;  // the search's deadline cut it short: hits or snippets may be missing
+    std::optional<FacetCounts> facets;  // over every matching page, when asked for
     StageTimes stages;
     bool explained = false;  // the request asked to explain: the JSON shows the stages too
 };
