@@ -54,7 +54,9 @@
   // GET a JSON route; rejects on network errors, non-2xx answers and after TIMEOUT_MS.
   function getJson(base, route, params, signal) {
     var url = new URL(trimSlash(base) + route);
-    Object.keys(params).forEach(function (k) { url.searchParams.set(k, params[k]); });
+    Object.keys(params).forEach(function (k) {
+      [].concat(params[k]).forEach(function (v) { url.searchParams.append(k, v); });
+    });
     return fetch(url, { signal: signal, headers: { Accept: "application/json" } }).then(function (r) {
       if (!r.ok) throw new Error("HTTP " + r.status);
       return r.json();
@@ -85,6 +87,8 @@
     this.site = option("site", host) || location.origin;
     this.searchPage = option("searchPage", host) || trimSlash(this.endpoint) + "/";
     this.limit = +option("limit", host) || 5;
+    // data-filter="route:topical kind:single": every search of this box is narrowed so.
+    this.filters = (option("filter", host) || "").split(/\s+/).filter(Boolean);
     this.page = page;        // the results element on a full search page, else null
     this.items = [];         // [{el, url}] of the options shown
     this.active = -1;        // index into items, -1: none
@@ -176,7 +180,8 @@
 
   Widget.prototype.allResultsUrl = function (q) {
     var p = this.searchPage;
-    return p + (p.indexOf("?") < 0 ? "?" : "&") + "q=" + encodeURIComponent(q);
+    return p + (p.indexOf("?") < 0 ? "?" : "&") + "q=" + encodeURIComponent(q) +
+      this.filters.map(function (f) { return "&filter=" + encodeURIComponent(f); }).join("");
   };
 
   Widget.prototype.open = function (on) {
@@ -271,7 +276,7 @@
     var soft = function () { return null; };   // one route failing still shows the other
     Promise.all([
       getJson(this.endpoint, "/suggest", { q: q, limit: 5 }, ctl.signal).catch(soft),
-      getJson(this.endpoint, "/search", { q: q, limit: this.limit }, ctl.signal).catch(soft),
+      getJson(this.endpoint, "/search", { q: q, limit: this.limit, filter: this.filters, facets: 0 }, ctl.signal).catch(soft),
     ]).then(function (r) {
       clearTimeout(timeout);
       if (seq !== self.seq) return;            // a newer query was typed meanwhile
@@ -394,6 +399,7 @@
       e.preventDefault();
       var q = widget.input.value.trim();
       widget.open(false);
+      self.filters = widget.filters.slice();   // a new search starts from the box's own filters
       if (q) self.show(q, 1, true);
     });
     this.fromUrl();
@@ -402,12 +408,17 @@
   Page.prototype.fromUrl = function () {
     var p = new URLSearchParams(location.search), q = (p.get("q") || "").trim();
     this.w.input.value = q;
+    this.filters = p.has("filter") ? p.getAll("filter") : this.w.filters.slice();
     if (q) this.show(q, Math.max(1, parseInt(p.get("page"), 10) || 1), false);
     else this.box.textContent = "";
   };
 
+  // The address of a page of results: the query, the filters chosen (so that
+  // a link or Back keeps them) and the page number.
   Page.prototype.link = function (q, page) {
-    return "?q=" + encodeURIComponent(q) + (page > 1 ? "&page=" + page : "");
+    return "?q=" + encodeURIComponent(q) +
+      this.filters.map(function (f) { return "&filter=" + encodeURIComponent(f); }).join("") +
+      (page > 1 ? "&page=" + page : "");
   };
 
   Page.prototype.show = function (q, page, push, focus) {
@@ -416,7 +427,8 @@
     w.input.value = q;
     this.box.setAttribute("aria-busy", "true");
     var signal = AbortSignal.timeout ? AbortSignal.timeout(TIMEOUT_MS) : undefined;
-    getJson(w.endpoint, "/search", { q: q, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE }, signal).then(
+    var params = { q: q, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE, filter: this.filters };
+    getJson(w.endpoint, "/search", params, signal).then(
       function (r) { if (seq === self.seq) self.render(q, page, r, focus); },
       function () {
         if (seq !== self.seq) return;
@@ -475,6 +487,7 @@
       about.appendChild(list);
       box.appendChild(about);
     }
+    if (r.facets) this.renderFacets(q, r.facets, r.total);
     var ol = el("ol", "ms-results");
     ol.start = first;
     r.hits.forEach(function (h) {
@@ -504,6 +517,46 @@
     w.live.textContent = status.textContent;
     // After Previous/Next, move to the top of the new page for keyboard and screen-reader users.
     if (focus) { status.focus(); window.scrollTo(0, 0); }
+  };
+
+  var FIELDS = { kind: "Kind", route: "Taken", ingredients: "Ingredients", has: "Has" };
+
+  // The values chosen of one field, from filters such as "route:topical,nasal".
+  Page.prototype.chosen = function (field) {
+    var f = this.filters.filter(function (x) { return x.split(":")[0] === field; })[0];
+    return f ? f.slice(field.length + 1).split(",") : [];
+  };
+
+  // Chips that narrow the results (a field's chosen values: any; fields: all),
+  // with their counts; a value every result has would not narrow and is left out.
+  Page.prototype.renderFacets = function (q, facets, total) {
+    var self = this, bar = el("div", "ms-facets");
+    bar.setAttribute("role", "group");
+    bar.setAttribute("aria-label", "Narrow the results");
+    Object.keys(FIELDS).forEach(function (field) {
+      var counts = facets[field] || {}, chosen = self.chosen(field);
+      var values = Object.keys(counts).filter(function (v) { return counts[v] < total || chosen.indexOf(v) >= 0; });
+      chosen.forEach(function (v) { if (values.indexOf(v) < 0) values.push(v); });
+      if (!values.length) return;
+      var group = el("div", "ms-facet");
+      group.appendChild(el("span", "ms-facet-label", FIELDS[field]));
+      values.forEach(function (v) {
+        var on = chosen.indexOf(v) >= 0, chip = el("button", "ms-chip");
+        chip.type = "button";
+        chip.dataset.filter = field + ":" + v;
+        chip.setAttribute("aria-pressed", on ? "true" : "false");
+        chip.append(v.replace(/-/g, " "), " ", el("span", "ms-count", String(counts[v] || 0)));
+        chip.addEventListener("click", function () {
+          var next = on ? chosen.filter(function (x) { return x !== v; }) : chosen.concat([v]);
+          self.filters = self.filters.filter(function (x) { return x.split(":")[0] !== field; });
+          if (next.length) self.filters.push(field + ":" + next.join(","));
+          self.show(q, 1, true);
+        });
+        group.appendChild(chip);
+      });
+      bar.appendChild(group);
+    });
+    if (bar.childNodes.length) this.box.appendChild(bar);
   };
 
   function init() {

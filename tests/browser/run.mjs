@@ -475,6 +475,35 @@ async function main() {
       await ask.locator("a", { hasText: expected[0] }).click();
       await until(() => new URL(page.url()).searchParams.get("q"), (q) => q === expected[0], "the reading was not searched");
     });
+
+    await scenario(14, "the search page: a filter chip narrows the results, the URL keeps it, Back restores", async (page) => {
+      await page.goto(`${api.url}/?q=side+effects`);
+      const status = page.locator(".ms-status");
+      const total = async () => Number(((await status.textContent()).match(/of (?:about )?(\d+)$/) || [])[1]);
+      const all = await until(total, (n) => n > 0, "no results for side effects");
+      const chip = page.locator('.ms-chip[data-filter="kind:combination"]');
+      await chip.waitFor();
+      check(await chip.getAttribute("aria-pressed") === "false", "the chip is pressed before it is chosen");
+      const count = Number(await chip.locator(".ms-count").textContent());
+      check(count > 0 && count < all, `combination count ${count} of ${all}`);
+      // Keyboard: the chip is a button that takes focus and Space.
+      await chip.focus();
+      await page.keyboard.press("Space");
+      await until(total, (n) => n === count, `results after the chip are not its count ${count}`);
+      check(new URL(page.url()).searchParams.getAll("filter").join() === "kind:combination", `URL is ${page.url()}`);
+      check(await page.locator('.ms-chip[data-filter="kind:combination"]').getAttribute("aria-pressed") === "true",
+            "the chosen chip is not pressed");
+      await page.screenshot({ path: path.join(args.out, "search-page-filtered.png") });
+      const titles = await page.locator(".ms-results h2 a").allTextContents();
+      check(titles.every((t) => t.includes("+")), `a result is not a combination: ${titles}`);
+      await page.goBack();
+      await until(total, (n) => n === all, "Back did not restore every result");
+      check(!new URL(page.url()).searchParams.has("filter"), `URL after Back is ${page.url()}`);
+      check(await page.locator('.ms-chip[data-filter="kind:combination"]').getAttribute("aria-pressed") === "false",
+            "the chip is still pressed after Back");
+      await page.reload();
+      await until(total, (n) => n === all, "a reload lost the results");
+    });
   } catch (e) {
     console.log(`FAIL setup: ${e.message}`);
     results.push(false);
