@@ -47,7 +47,8 @@ HttpResponse error_response(const Error& error) {
     return json_response(status, error_json(status, status == 500 ? "internal error" : error.message));
 }
 
-HttpResponse handle_search(const QueryParams& params, Searcher& searcher) {
+HttpResponse handle_search(const QueryParams& params, Searcher& searcher,
+                           const std::function<void(const SearchPage&)>& answered) {
     SearchRequest request;
     auto q = query_param(params);
     if (!q) return error_response(q.error());
@@ -61,6 +62,7 @@ HttpResponse handle_search(const QueryParams& params, Searcher& searcher) {
     request.explain = flag_param(params, "explain");
     auto page = searcher.search(request);
     if (!page) return error_response(page.error());
+    if (answered) answered(page.value());
     return json_response(200, to_json(page.value()));
 }
 
