@@ -44,7 +44,8 @@ void log_serving(HttpServer& server, const ServerOptions& options, int port, con
                          ", at most " + std::to_string(server.max_connections()) + " connections" +
                          (options.max_connections_per_client > 0
                               ? ", " + std::to_string(options.max_connections_per_client) + " per client"
-                              : std::string()));
+                              : std::string()) +
+                         (options.query_log.empty() ? std::string() : "; query log " + options.query_log.string()));
 }
 
 int run_serve(const Config& config, const ServeFlags& flags, bool quiet) {
@@ -111,6 +112,12 @@ Command add_serve_command(CLI::App& program, SharedFlags& shared) {
                         "; 0: none)")
         ->check(CLI::Range(defaults::kCacheMbRange.low, defaults::kCacheMbRange.high));
     add_deadline_flag(*app, shared.config);
+    add_query_log_flag(*app, shared.config,
+                       "Write each search people settled on to FILE, one JSON line each (no client address)");
+    app->add_option("--query-log-max-mb", shared.config.query_log_max_mb,
+                    "MiB of query log before it moves to FILE.1 and starts again (default " +
+                        std::to_string(defaults::kQueryLogMaxMb) + ")")
+        ->check(CLI::Range(defaults::kQueryLogMaxMbRange.low, defaults::kQueryLogMaxMbRange.high));
     return {app, [flags, &shared](const Config& config) { return run_serve(config, *flags, shared.global.quiet); }};
 }
 

@@ -31,5 +31,6 @@ Command add_suggest_command(CLI::App& program, SharedFlags& shared);
 Command add_serve_command(CLI::App& program, SharedFlags& shared);
 Command add_publish_command(CLI::App& program, SharedFlags& shared);
 Command add_stats_command(CLI::App& program, SharedFlags& shared);
+Command add_report_command(CLI::App& program, SharedFlags& shared);
 
 }  // namespace medsearch::cli

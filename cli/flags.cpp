@@ -21,6 +21,8 @@ Status apply_flags(const ConfigFlags& flags, Config& config) {
     if (flags.site_url) config.site_url = *flags.site_url;
     if (flags.public_url) config.public_url = *flags.public_url;
     if (flags.search_name) config.search_name = *flags.search_name;
+    if (flags.query_log) config.query_log = *flags.query_log;
+    if (flags.query_log_max_mb) config.query_log_max_mb = *flags.query_log_max_mb;
     config.cors_origins.insert(config.cors_origins.end(), flags.cors_origins.begin(), flags.cors_origins.end());
     if (flags.listen) return parse_listen_address(*flags.listen, config.host, config.port);
     return Ok{};
@@ -70,6 +72,10 @@ void add_dictionary_flags(CLI::App& command, ConfigFlags& flags) {
         ->check(CLI::ExistingFile);
     command.add_option("--brands", flags.brands, "Brands file to check (default: the built-in one)")
         ->check(CLI::ExistingFile);
+}
+
+CLI::Option* add_query_log_flag(CLI::App& command, ConfigFlags& flags, const std::string& help) {
+    return command.add_option("--query-log", flags.query_log, help);
 }
 
 Result<Config> load_settings(const GlobalFlags& global, const ConfigFlags& flags) {

@@ -23,8 +23,9 @@ struct GlobalFlags {
 
 // Flags that override a key of the config file when given.
 struct ConfigFlags {
-    std::optional<std::string> source, db, synonyms, medicines, brands, listen, site_url, public_url, search_name;
-    std::optional<int> threads, index_threads, cache_mb, max_connections_per_client, deadline_ms;
+    std::optional<std::string> source, db, synonyms, medicines, brands, listen, site_url, public_url, search_name,
+        query_log;
+    std::optional<int> threads, index_threads, cache_mb, max_connections_per_client, deadline_ms, query_log_max_mb;
     std::vector<std::string> cors_origins;  // added to the file's list
 };
 
@@ -38,6 +39,8 @@ void add_index_threads_flag(CLI::App& command, ConfigFlags& flags);
 void add_http_threads_flag(CLI::App& command, ConfigFlags& flags);
 void add_deadline_flag(CLI::App& command, ConfigFlags& flags);
 void add_dictionary_flags(CLI::App& command, ConfigFlags& flags);
+// --query-log FILE: where serve writes the searches and report reads them.
+CLI::Option* add_query_log_flag(CLI::App& command, ConfigFlags& flags, const std::string& help);
 
 // The config file when given, then the flags over it, then validation.
 Result<Config> load_settings(const GlobalFlags& global, const ConfigFlags& flags);

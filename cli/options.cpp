@@ -53,6 +53,8 @@ ServerOptions server_options(const Config& config) {
     options.search = search_settings(config);
     options.cache_bytes = static_cast<std::size_t>(config.cache_mb) << 20;
     options.max_connections_per_client = config.max_connections_per_client;
+    options.query_log = config.query_log;
+    options.query_log_max_bytes = static_cast<std::uint64_t>(config.query_log_max_mb) << 20;
     return options;
 }
 

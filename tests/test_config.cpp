@@ -62,6 +62,8 @@ TEST_CASE("config errors name the file and line", "[config][unit]") {
          "config.yaml:1: an origin looks like https://example.org, got 'medicine.example.org'"},
         {"source: [unclosed\n", "config.yaml:2: end of sequence flow not found"},
         {"search_deadline_ms: 0\n", "config.yaml:1: search_deadline_ms must be 1..60000, got 0"},
+        {"query_log: q.log\nquery_log_max_mb: 0\n", "config.yaml:2: query_log_max_mb must be 1..65536, got 0"},
+        {"query_log: [a, b]\n", "config.yaml:1: 'query_log' must be a value"},
     };
     for (const auto& row : rows) {
         CAPTURE(row.yaml);

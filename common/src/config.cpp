@@ -153,6 +153,9 @@ const std::map<std::string, Apply, std::less<>>& config_keys() {
          [](const Setting& s, Config& c) {
              return set_number(s, defaults::kMaxConnectionsPerClientRange, c.max_connections_per_client);
          }},
+        {"query_log", [](const Setting& s, Config& c) { return set_path(s, c.query_log); }},
+        {"query_log_max_mb",
+         [](const Setting& s, Config& c) { return set_number(s, defaults::kQueryLogMaxMbRange, c.query_log_max_mb); }},
         {"max_page_bytes",
          [](const Setting& s, Config& c) { return set_number(s, defaults::kMaxPageBytesRange, c.max_page_bytes); }},
         {"snippet_bytes",
@@ -222,6 +225,7 @@ Status validate_config(const Config& config) {
         check_range("index threads", defaults::kThreadsRange, config.index_threads),
         check_range("max connections per client", defaults::kMaxConnectionsPerClientRange,
                     config.max_connections_per_client),
+        check_range("query log max MiB", defaults::kQueryLogMaxMbRange, config.query_log_max_mb),
         check_range("search deadline (ms)", defaults::kSearchDeadlineMsRange, config.search_deadline.count()),
     };
     for (const auto& status : checks)

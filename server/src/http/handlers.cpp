@@ -59,7 +59,8 @@ HttpResponse error_response(const Error& error) {
     return json_response(status, error_json(status, status == 500 ? "internal error" : error.message));
 }
 
-HttpResponse handle_search(const QueryParams& params, Searcher& searcher) {
+HttpResponse handle_search(const QueryParams& params, Searcher& searcher,
+                           const std::function<void(const SearchPage&)>& answered) {
     SearchRequest request;
     auto q = query_param(params);
     if (!q) return error_response(q.error());
@@ -78,6 +79,7 @@ HttpResponse handle_search(const QueryParams& params, Searcher& searcher) {
     request.facets = facets == params.end() || facets->second != "0";
     auto page = searcher.search(request);
     if (!page) return error_response(page.error());
+    if (answered) answered(page.value());
     return json_response(200, to_json(page.value()));
 }
 

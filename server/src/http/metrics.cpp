@@ -22,7 +22,7 @@ void Metrics::record(std::size_t route, int status, double seconds) {
 }
 
 void Metrics::render(std::string& out) const {
-    char line[512];
+    char line[1024];
     out += "# HELP medsearch_http_requests_total HTTP requests answered, by route and status.\n"
            "# TYPE medsearch_http_requests_total counter\n";
     for (std::size_t r = 0; r < kRoutes.size(); ++r)
@@ -64,9 +64,12 @@ void Metrics::render(std::string& out) const {
                   "# HELP medsearch_cache_hits_total Answers served from the response cache.\n"
                   "# TYPE medsearch_cache_hits_total counter\nmedsearch_cache_hits_total %llu\n"
                   "# HELP medsearch_cache_misses_total Cacheable requests the cache did not have.\n"
-                  "# TYPE medsearch_cache_misses_total counter\nmedsearch_cache_misses_total %llu\n",
+                  "# TYPE medsearch_cache_misses_total counter\nmedsearch_cache_misses_total %llu\n"
+                  "# HELP medsearch_search_zero_results_total Searches answered with no result (total 0).\n"
+                  "# TYPE medsearch_search_zero_results_total counter\nmedsearch_search_zero_results_total %llu\n",
                   static_cast<unsigned long long>(cache_hits_.load(std::memory_order_relaxed)),
-                  static_cast<unsigned long long>(cache_misses_.load(std::memory_order_relaxed)));
+                  static_cast<unsigned long long>(cache_misses_.load(std::memory_order_relaxed)),
+                  static_cast<unsigned long long>(zero_results_.load(std::memory_order_relaxed)));
     out += line;
 }
 

@@ -1,6 +1,6 @@
 #pragma once
 // Counters for GET /metrics (Prometheus text format): requests by route and
-// status, a latency histogram per route, cache hits and misses. Lock-free:
+// status, a latency histogram per route, cache hits and misses, searches with no result. Lock-free:
 // every request adds to a few relaxed atomics.
 
 #include <array>
@@ -24,6 +24,8 @@ class Metrics {
     void record(std::size_t route, int status, double seconds);
     void cache_hit() { cache_hits_.fetch_add(1, std::memory_order_relaxed); }
     void cache_miss() { cache_misses_.fetch_add(1, std::memory_order_relaxed); }
+    // A search answered with a total of 0, whether or not a query log is kept.
+    void zero_result_search() { zero_results_.fetch_add(1, std::memory_order_relaxed); }
 
     // Appends the request, latency and cache families.
     void render(std::string& out) const;
@@ -35,6 +37,7 @@ class Metrics {
     std::array<std::atomic<std::uint64_t>, kRoutes.size()> micros_{};  // sum of latencies
     std::atomic<std::uint64_t> cache_hits_{0};
     std::atomic<std::uint64_t> cache_misses_{0};
+    std::atomic<std::uint64_t> zero_results_{0};
 };
 
 }  // namespace medsearch

@@ -6,6 +6,7 @@
 #include "http/connections.hpp"
 #include "http/index_watcher.hpp"
 #include "http/metrics.hpp"
+#include "http/query_log_writer.hpp"
 #include "http/response_cache.hpp"
 #include "http/searcher_pool.hpp"
 
@@ -24,6 +25,7 @@ struct HttpServer::Parts {
     std::unique_ptr<SearcherPool> pool;
     std::unique_ptr<ResponseCache> cache;  // null when caching is off
     Metrics metrics;
+    std::unique_ptr<QueryLog> query_log;  // null when there is no query log; outlives the routes
     EventServer server;
 };
 

@@ -3,6 +3,8 @@
 // generation: a search box sends the same few prefixes and names all day.
 // Bounded by bytes, least recently used first out. Thread-safe.
 
+#include "medsearch/server/query_log.hpp"
+
 #include <cstddef>
 #include <list>
 #include <mutex>
@@ -16,8 +18,10 @@ class ResponseCache {
   public:
     explicit ResponseCache(std::size_t max_bytes) : max_bytes_(max_bytes) {}
 
-    std::optional<std::string> get(const std::string& key);
-    void put(const std::string& key, std::string body);
+    // The body kept for `key`; `search`, when given, gets what the query log
+    // and the metrics need of a search answer kept with it.
+    std::optional<std::string> get(const std::string& key, std::optional<LoggedSearch>* search = nullptr);
+    void put(const std::string& key, std::string body, std::optional<LoggedSearch> search = {});
 
     std::size_t bytes() const;
 
@@ -25,6 +29,8 @@ class ResponseCache {
     struct Entry {
         std::string key;
         std::string body;
+        std::optional<LoggedSearch> search;
+        std::size_t size() const { return key.size() + body.size() + (search ? search->query.size() : 0); }
     };
     std::size_t max_bytes_;
     mutable std::mutex mutex_;

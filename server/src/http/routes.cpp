@@ -10,6 +10,8 @@
 
 #include <chrono>
 #include <cstdio>
+#include <functional>
+#include <optional>
 
 namespace medsearch {
 namespace {
@@ -50,36 +52,80 @@ std::string client_address(const HttpRequest& req, const ServerOptions& options)
     return req.remote_address;
 }
 
+// What the query log and the metrics keep of a search answer: nothing of the client.
+LoggedSearch logged_search(const SearchPage& page) {
+    LoggedSearch search;
+    search.query = page.query;
+    search.total = page.total;
+    search.corrected = page.corrected;
+    for (const auto& offered : page.did_you_mean) search.did_you_mean.push_back(offered.text);
+    if (page.topic) search.topic = page.topic->label;
+    search.took_ms = page.took_ms;
+    return search;
+}
+
+// A search answered, by a searcher or from the cache: every one with no
+// result is counted; the query log gets the first page of results only (the
+// next pages are the same search).
+void count_search(HttpServer::Parts& parts, const HttpRequest& req, LoggedSearch search) {
+    if (search.total == 0) parts.metrics.zero_result_search();
+    if (!parts.query_log) return;
+    auto offset = req.params.find("offset");
+    if (offset != req.params.end() && offset->second != "0") return;
+    search.time = utc_timestamp(std::chrono::system_clock::now());
+    auto client = client_key(client_address(req, parts.options), req.header("User-Agent"));
+    (void)parts.query_log->record(client, std::move(search));
+}
+
+// A route's handler given a leased searcher; it sets `search` when it answers a search.
+using ApiHandler = std::function<HttpResponse(const QueryParams&, Searcher&, std::optional<LoggedSearch>& search)>;
+
 // /search and /suggest: a searcher on the generation being served, and the
-// same request on the same generation answered from the cache.
+// same request on the same generation answered from the cache (with what
+// the query log needs of the answer).
+void answer_with_searcher(HttpServer::Parts& parts, const HttpRequest& req, HttpResponse& res,
+                          std::optional<LoggedSearch>& search, const ApiHandler& handler) {
+    auto snapshot = parts.watcher->latest();
+    std::string key;
+    if (parts.cache) {
+        key = snapshot->generation().name + " " + req.path;
+        for (const auto& [name, value] : req.params) key += "\x1f" + name + "=" + value;
+        if (auto body = parts.cache->get(key, &search)) {
+            parts.metrics.cache_hit();
+            res.body = std::move(*body);
+            return;
+        }
+        parts.metrics.cache_miss();
+    }
+    auto lease = parts.pool->acquire(snapshot);
+    if (!lease) {
+        res = error_response(lease.error());
+        return;
+    }
+    res = handler(req.params, *lease.value(), search);
+    // The cache keeps bodies only: answers of another type are not kept.
+    if (parts.cache && res.status == 200 && res.content_type == HttpResponse{}.content_type)
+        parts.cache->put(key, res.body, search);
+}
+
 void install_api(HttpServer::Parts& parts) {
-    auto with_searcher = [&parts](auto handler) {
-        return [&parts, handler](const HttpRequest& req, HttpResponse& res) {
-            auto snapshot = parts.watcher->latest();
-            std::string key;
-            if (parts.cache) {
-                key = snapshot->generation().name + " " + req.path;
-                for (const auto& [name, value] : req.params) key += "\x1f" + name + "=" + value;
-                if (auto body = parts.cache->get(key)) {
-                    parts.metrics.cache_hit();
-                    res.body = std::move(*body);
-                    return;
-                }
-                parts.metrics.cache_miss();
-            }
-            auto lease = parts.pool->acquire(snapshot);
-            if (!lease) {
-                res = error_response(lease.error());
-                return;
-            }
-            res = handler(req.params, *lease.value());
-            // The cache keeps bodies only: answers of another type are not kept.
-            if (parts.cache && res.status == 200 && res.content_type == HttpResponse{}.content_type)
-                parts.cache->put(key, res.body);
-        };
-    };
-    parts.server.get("/search", with_searcher(handle_search));
-    parts.server.get("/suggest", with_searcher(handle_suggest));
+    parts.server.get("/search", [&parts](const HttpRequest& req, HttpResponse& res) {
+        std::optional<LoggedSearch> search;
+        answer_with_searcher(parts, req, res, search,
+                             [](const QueryParams& params, Searcher& searcher, std::optional<LoggedSearch>& out) {
+                                 return handle_search(params, searcher,
+                                                      [&out](const SearchPage& page) { out = logged_search(page); });
+                             });
+        if (search) count_search(parts, req, std::move(*search));
+    });
+    // Completions of what is being typed: never counted or logged.
+    parts.server.get("/suggest", [&parts](const HttpRequest& req, HttpResponse& res) {
+        std::optional<LoggedSearch> none;
+        answer_with_searcher(parts, req, res, none,
+                             [](const QueryParams& params, Searcher& searcher, std::optional<LoggedSearch>&) {
+                                 return handle_suggest(params, searcher);
+                             });
+    });
 }
 
 void install_status(HttpServer::Parts& parts) {

@@ -45,6 +45,14 @@ Result<std::unique_ptr<HttpServer>> HttpServer::create(const ServerOptions& opti
     parts->watcher = std::move(watcher.value());
     parts->pool = std::make_unique<SearcherPool>(options.search);
     if (options.cache_bytes > 0) parts->cache = std::make_unique<ResponseCache>(options.cache_bytes);
+    if (!options.query_log.empty()) {
+        QueryLogSettings settings;
+        settings.file = options.query_log;
+        settings.max_bytes = options.query_log_max_bytes;
+        auto log = QueryLog::open(settings);
+        if (!log) return log.error();
+        parts->query_log = std::move(log.value());
+    }
     install_routes(*parts);
     return std::unique_ptr<HttpServer>(new HttpServer(std::move(parts)));
 }
@@ -67,6 +75,8 @@ Status HttpServer::run() {
         log_warn("http", "stopped after " + std::to_string(parts_->options.drain_timeout.count()) +
                              " ms with connections still busy (closed); " + std::to_string(in_flight) +
                              " requests were in flight at the stop");
+    // The searches answered until now, held or queued, are written before run() returns.
+    if (parts_->query_log) parts_->query_log->close();
     if (!listened) return Error{Errc::internal, "the HTTP server stopped with an error"};
     return Ok{};
 }
@@ -139,6 +149,17 @@ std::string render_metrics(const HttpServer::Parts& parts) {
         static_cast<unsigned long long>(c.bad_framing.load()), static_cast<unsigned long long>(c.timed_out.load()),
         generation.c_str(), generation_number, age, snapshot->pages().size(), parts.cache ? parts.cache->bytes() : 0);
     out += text;
+    if (parts.query_log) {
+        std::snprintf(text, sizeof text,
+                      "# HELP medsearch_query_log_written_total Searches written to the query log.\n"
+                      "# TYPE medsearch_query_log_written_total counter\nmedsearch_query_log_written_total %llu\n"
+                      "# HELP medsearch_query_log_dropped_total Searches not logged: the writer's queue was full or the "
+                      "file could not be written.\n"
+                      "# TYPE medsearch_query_log_dropped_total counter\nmedsearch_query_log_dropped_total %llu\n",
+                      static_cast<unsigned long long>(parts.query_log->written()),
+                      static_cast<unsigned long long>(parts.query_log->dropped()));
+        out += text;
+    }
     return out;
 }
 

@@ -34,6 +34,8 @@ struct Config {
     std::chrono::milliseconds search_deadline = defaults::kSearchDeadline;  // then a search answers in part
     int cache_mb = defaults::kCacheMb;       // MiB of answers kept for repeated requests; 0: none
     int max_connections_per_client = defaults::kMaxConnectionsPerClient;  // from one client address; 0: no limit
+    std::filesystem::path query_log;         // one JSON line per search settled on; empty: no log
+    int query_log_max_mb = defaults::kQueryLogMaxMb;  // then the log moves to FILE.1 and starts again
     int index_threads = defaults::kThreads;  // 0: one per core
     std::size_t max_page_bytes = defaults::kMaxPageBytes;  // larger source files are refused with an error
 };

@@ -60,6 +60,11 @@ inline constexpr Range kMaxConnectionsRange{1, 1000000};
 inline constexpr int kMaxConnectionsPerClient = 256;
 inline constexpr Range kMaxConnectionsPerClientRange{0, 1000000};
 
+// The query log (opt-in): rotated when it would grow past this many MiB,
+// keeping one previous file.
+inline constexpr int kQueryLogMaxMb = 64;
+inline constexpr Range kQueryLogMaxMbRange{1, 65536};
+
 // Larger source files are refused with an error.
 inline constexpr std::size_t kMaxPageBytes = std::size_t{4} << 20;
 inline constexpr Range kMaxPageBytesRange{1, 1 << 30};

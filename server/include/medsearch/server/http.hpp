@@ -13,6 +13,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -43,8 +44,10 @@ struct HttpResponse {
     std::vector<std::pair<std::string, std::string>> headers;  // besides Content-Type and Content-Length
 };
 
-// Route handlers, callable without a network (tests).
-HttpResponse handle_search(const QueryParams& params, Searcher& searcher);
+// Route handlers, callable without a network (tests). `answered`, when
+// given, sees the page of a search answered 200 (the query log, the metrics).
+HttpResponse handle_search(const QueryParams& params, Searcher& searcher,
+                           const std::function<void(const SearchPage&)>& answered = {});
 HttpResponse handle_suggest(const QueryParams& params, Searcher& searcher);
 
 struct ServerOptions {
@@ -73,6 +76,10 @@ struct ServerOptions {
     bool access_log = true;
     std::size_t cache_bytes = std::size_t{defaults::kCacheMb} << 20;  // answers kept for repeated requests; 0: none
     std::chrono::milliseconds reload_interval{200};
+    // One JSON line per search a visitor settled on (docs/query-log.md); empty:
+    // none. Past query_log_max_bytes the file moves to FILE.1 and starts again.
+    std::filesystem::path query_log;
+    std::uint64_t query_log_max_bytes = std::uint64_t{defaults::kQueryLogMaxMb} << 20;
 };
 
 class HttpServer {
