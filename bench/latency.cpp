@@ -37,6 +37,41 @@ double median(std::vector<double> values) {
     return values.empty() ? 0 : values[values.size() / 2];
 }
 
+// The queries of `file`, one a line; in suggest mode, what a search box sends
+// while each is typed: 2, 3, ... characters.
+std::vector<std::string> read_queries(const std::string& file, const std::string& mode) {
+    std::ifstream in(file);
+    std::vector<std::string> queries;
+    for (std::string line; std::getline(in, line);)
+        if (!line.empty()) queries.push_back(line);
+    if (mode != "suggest") return queries;
+    std::vector<std::string> prefixes;
+    for (const auto& q : queries)
+        for (std::size_t n = 2; n <= std::min<std::size_t>(q.size(), 12); ++n) prefixes.push_back(q.substr(0, n));
+    return prefixes;
+}
+
+double now_ms(const std::string& clock) {
+    if (clock == "cpu") {
+        timespec t{};
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+        return static_cast<double>(t.tv_sec) * 1e3 + static_cast<double>(t.tv_nsec) / 1e6;
+    }
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+void print_result(const nlohmann::json& result, std::map<std::string, std::vector<double>>& stages) {
+    std::printf("%s latency over %zu queries, median of %d passes: p50 %.3f ms  p95 %.3f ms  p99 %.3f ms  (%.3f s per pass)\n",
+                result["mode"].get<std::string>().c_str(), result["queries"].get<std::size_t>(),
+                result["passes"].get<int>(), result["p50_ms"].get<double>(), result["p95_ms"].get<double>(),
+                result["p99_ms"].get<double>(), result["total_s"].get<double>());
+    if (result["mode"] != "search") return;
+    std::printf("median per stage:");
+    for (const char* name : {"plan", "build", "match", "section", "snippet", "json"})
+        std::printf("  %s %.4f ms", name, median(stages[name]));
+    std::printf("\n");
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -58,35 +93,17 @@ int main(int argc, char** argv) {
         ->check(CLI::IsMember({"wall", "cpu"}));
     CLI11_PARSE(app, argc, argv);
 
-    std::ifstream in(queries_file);
-    if (!in) {
+    if (!std::ifstream(queries_file)) {
         std::cerr << "cannot read " << queries_file << "\n";
         return 1;
     }
-    std::vector<std::string> queries;
-    for (std::string line; std::getline(in, line);)
-        if (!line.empty()) queries.push_back(line);
-    if (mode == "suggest") {
-        // What a search box sends while a name is typed: 2, 3, ... characters.
-        std::vector<std::string> prefixes;
-        for (const auto& q : queries)
-            for (std::size_t n = 2; n <= std::min<std::size_t>(q.size(), 12); ++n) prefixes.push_back(q.substr(0, n));
-        queries = std::move(prefixes);
-    }
+    auto queries = read_queries(queries_file, mode);
 
     auto searcher = medsearch::Searcher::open(db, medsearch::SearchSettings{});
     if (!searcher) {
         std::cerr << searcher.error().message << "\n";
         return 1;
     }
-    auto now_ms = [&] {
-        if (clock == "cpu") {
-            timespec t{};
-            clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
-            return static_cast<double>(t.tv_sec) * 1e3 + static_cast<double>(t.tv_nsec) / 1e6;
-        }
-        return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now().time_since_epoch()).count();
-    };
     // Per stage, the last pass's times of each query (wall clock).
     std::map<std::string, std::vector<double>> stages;
     auto record_stages = [&](const medsearch::SearchPage& page) {
@@ -99,15 +116,15 @@ int main(int argc, char** argv) {
         stages["json"].push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
     };
     auto run_one = [&](const std::string& q) {
-        double start = now_ms();
+        double start = now_ms(clock);
         if (mode == "suggest") {
             (void)searcher.value()->suggest({q, 8});
-            return now_ms() - start;
+            return now_ms(clock) - start;
         }
         medsearch::SearchRequest request{q, 0, 10};
         request.facets = !no_facets;
         auto page = searcher.value()->search(request);
-        double took = now_ms() - start;
+        double took = now_ms(clock) - start;
         if (page) record_stages(page.value());
         return took;
     };
@@ -131,17 +148,9 @@ int main(int argc, char** argv) {
     nlohmann::json stage_medians = nlohmann::json::object();
     for (const auto& [name, times] : stages) stage_medians[name + "_ms"] = median(times);
     if (mode == "search") result["stages_p50"] = stage_medians;
-    if (json) {
+    if (json)
         std::cout << result.dump() << "\n";
-    } else {
-        std::printf("%s latency over %zu queries, median of %d passes: p50 %.3f ms  p95 %.3f ms  p99 %.3f ms  (%.3f s per pass)\n",
-                    mode.c_str(), queries.size(), passes, median(p50s), median(p95s), median(p99s), median(totals));
-        if (mode == "search") {
-            std::printf("median per stage:");
-            for (const char* name : {"plan", "build", "match", "section", "snippet", "json"})
-                std::printf("  %s %.4f ms", name, median(stages[name]));
-            std::printf("\n");
-        }
-    }
+    else
+        print_result(result, stages);
     return 0;
 }
