@@ -51,10 +51,21 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 // Inputs longer than a query may be are refused as the HTTP layer refuses
 // them; the last byte also picks how many hits are asked for (the largest
 // answers cost the most), the length's parity whether they are explained.
+// Text after a tab is filter parameters, one a line, as the HTTP layer reads them.
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-    std::string query(reinterpret_cast<const char*>(data), size);
+    std::string input(reinterpret_cast<const char*>(data), size);
+    auto tab = input.find('\t');
+    std::string query = input.substr(0, tab);
     unsigned limit = size == 0 ? 10 : 1 + data[size - 1] % medsearch::kMaxLimit;
-    auto page = searcher->search({query, 0, limit, size % 2 == 1});
+    medsearch::SearchRequest request{query, 0, limit, size % 2 == 1};
+    for (std::size_t at = tab; at != std::string::npos && at < input.size();) {
+        auto end = input.find('\n', at + 1);
+        auto filter = medsearch::parse_filter(std::string_view(input).substr(at + 1, end - at - 1));
+        if (!filter && filter.error().message.empty()) std::abort();
+        if (filter) request.filters.push_back(std::move(filter.value()));
+        at = end;
+    }
+    auto page = searcher->search(request);
     if (!page && page.error().message.empty()) std::abort();
     auto suggestions = searcher->suggest({query, 8});
     if (!suggestions && suggestions.error().message.empty()) std::abort();
