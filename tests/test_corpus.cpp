@@ -35,6 +35,21 @@ TEST_CASE("the whole rxhive corpus indexes without errors and answers", "[corpus
     CHECK(effects.value().hits.at(0).path == "m/metformin.md");
     CHECK(effects.value().hits.at(0).section == "side-effects");
 
+    // Counting the facts of thousands of matches stops at the deadline, and says so.
+    SearchSettings hurried;
+    hurried.deadline = std::chrono::milliseconds(1);
+    auto quick = Searcher::open(dir / "index", hurried);
+    REQUIRE(quick.ok());
+    auto wide = quick.value()->search({"a* b* c* d* e* f* g* h* i* j*", 0, 10});
+    REQUIRE(wide.ok());
+    REQUIRE(wide.value().facets);
+    auto looked_at = wide.value().facets->kind[0] + wide.value().facets->kind[1];
+    CHECK(wide.value().partial);
+    auto unhurried = searcher.value()->search({"a* b* c* d* e* f* g* h* i* j*", 0, 10});
+    REQUIRE(unhurried.ok());
+    CHECK(unhurried.value().facets->kind[0] + unhurried.value().facets->kind[1] == unhurried.value().total);
+    CHECK(looked_at < unhurried.value().total);
+
     // Everyday language, with the shipped dictionaries.
     auto search = [&](const std::string& query) {
         auto page = searcher.value()->search({query, 0, 10});

@@ -145,9 +145,14 @@ Result<SearchPage> Searcher::run(const SearchRequest& request, Syntax syntax) {
     if (request.facets) page.facets.emplace();
     if (query.empty() || !plan.unknown_products.empty()) return page;
     std::optional<FacetCounting> counting;
-    if (page.facets) counting.emplace(FacetCounting{snapshot_->page_facets(), *page.facets});
+    if (page.facets) {
+        auto left = std::chrono::duration<double>(deadline_ - clock.now()).count();
+        counting.emplace(FacetCounting{snapshot_->page_facets(), *page.facets, std::max(left, 0.001)});
+    }
     auto mset = match(db_, query, request.offset, request.limit, counting ? &*counting : nullptr);
     page.total = mset.get_matches_estimated();
+    // Counting stopped at the deadline: the facets are of the pages looked at.
+    if (counting && mset.get_matches_lower_bound() != mset.get_matches_upper_bound()) page.partial = true;
     clock.lap(&StageTimes::match);
     HitContext context{mset, plan, SectionWords(plan, *snapshot_, stem_)};
     for (auto it = mset.begin(); it != mset.end(); ++it) {

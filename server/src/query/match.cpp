@@ -46,6 +46,8 @@ Xapian::MSet match(const Xapian::Database& db, const Xapian::Query& query, unsig
     // more, walking the same postings again.
     FacetSpy spy(*counting);
     enquire.add_matchspy(&spy);
+    // Ends the looking past what ranking needs, never the ranking itself.
+    if (counting->seconds > 0) enquire.set_time_limit(counting->seconds);
     return enquire.get_mset(offset, limit, db.get_doccount());
 }
 
