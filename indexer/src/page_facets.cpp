@@ -14,7 +14,7 @@ namespace {
 
 std::uint16_t route_bit(std::string_view route) {
     auto it = std::find(kFacetRoutes.begin(), kFacetRoutes.end(), route);
-    return it == kFacetRoutes.end() ? 0 : static_cast<std::uint16_t>(1u << (it - kFacetRoutes.begin()));
+    return static_cast<std::uint16_t>(it == kFacetRoutes.end() ? 0u : 1u << (it - kFacetRoutes.begin()));
 }
 
 // The routes a title's qualifier names ("Lidocaine (Topical)"); 0 when it
@@ -87,7 +87,8 @@ PageFacets facets_of(const Monograph& page, const FormTable& forms) {
     if (!facets.routes) facets.routes = routes_said(page, forms, {schema::kUsage.id, schema::kIntro.id});
     for (std::size_t i = 0; i < kFacetSections.size(); ++i)
         for (const auto& section : page.sections)
-            if (section.id == kFacetSections[i] && !trim(section.text).empty()) facets.sections |= 1u << i;
+            if (section.id == kFacetSections[i] && !trim(section.text).empty())
+                facets.sections = static_cast<std::uint16_t>(facets.sections | (1u << i));
     return facets;
 }
 
