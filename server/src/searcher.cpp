@@ -147,7 +147,8 @@ Result<SearchPage> Searcher::run(const SearchRequest& request, Syntax syntax) {
     std::optional<FacetCounting> counting;
     if (page.facets) {
         auto left = std::chrono::duration<double>(deadline_ - clock.now()).count();
-        counting.emplace(FacetCounting{snapshot_->page_facets(), *page.facets, std::max(left, 0.001)});
+        // Past the deadline already: no looking past what ranking needs.
+        counting.emplace(FacetCounting{snapshot_->page_facets(), *page.facets, std::max(left, 1e-6)});
     }
     auto mset = match(db_, query, request.offset, request.limit, counting ? &*counting : nullptr);
     page.total = mset.get_matches_estimated();
