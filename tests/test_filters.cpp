@@ -4,6 +4,7 @@
 #include "medsearch/indexer/markdown.hpp"
 #include "medsearch/indexer/page_facets.hpp"
 #include "medsearch/server/json.hpp"
+#include "query/match.hpp"
 #include "http_support.hpp"
 
 #include <nlohmann/json.hpp>
@@ -106,6 +107,23 @@ TEST_CASE_METHOD(IndexedFixtures, "facet counts are the pages each filter keeps"
     auto three = searcher().search(both);
     REQUIRE(three.value().hits.size() == 1);
     CHECK(three.value().hits[0].path == "g/glimepiride-metformin-voglibose.md");
+}
+
+TEST_CASE_METHOD(IndexedFixtures, "the match counts the facts of every page it looks at", "[filters][integration]") {
+    Xapian::Database db(index_dir() / "gen-000001");
+    FacetCounts all_counts, capped_counts;
+    std::vector<PageFacets> facts(db.get_lastdocid() + 1, PageFacets{1, 0, 0});
+    Xapian::Query query = Xapian::Query::MatchAll;
+    FacetCounting all{facts, all_counts, 1000};
+    auto every = match(db, query, 0, 1, &all);
+    CHECK(every.get_matches_lower_bound() == db.get_doccount());
+    CHECK(all_counts.kind[0] == db.get_doccount());
+    // Asked to look at fewer, it still counts each page it does look at once.
+    FacetCounting capped{facts, capped_counts, 5};
+    auto some = match(db, query, 0, 1, &capped);
+    CHECK(capped_counts.kind[0] >= 1);
+    CHECK(capped_counts.kind[0] <= all_counts.kind[0]);
+    CHECK(some.size() == 1);
 }
 
 TEST_CASE_METHOD(IndexedFixtures, "GET /search takes filters and answers with facets", "[filters][http][integration]") {

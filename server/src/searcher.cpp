@@ -145,14 +145,10 @@ Result<SearchPage> Searcher::run(const SearchRequest& request, Syntax syntax) {
     if (request.facets) page.facets.emplace();
     if (query.empty() || !plan.unknown_products.empty()) return page;
     std::optional<FacetCounting> counting;
-    if (page.facets) {
-        auto left = std::chrono::duration<double>(deadline_ - clock.now()).count();
-        // Past the deadline already: no looking past what ranking needs.
-        counting.emplace(FacetCounting{snapshot_->page_facets(), *page.facets, std::max(left, 1e-6)});
-    }
+    if (page.facets) counting.emplace(FacetCounting{snapshot_->page_facets(), *page.facets, kMaxFacetMatches});
     auto mset = match(db_, query, request.offset, request.limit, counting ? &*counting : nullptr);
     page.total = mset.get_matches_estimated();
-    // Counting stopped at the deadline: the facets are of the pages looked at.
+    // More matches than counting may look at: the facets are of those looked at.
     if (counting && mset.get_matches_lower_bound() != mset.get_matches_upper_bound()) page.partial = true;
     clock.lap(&StageTimes::match);
     HitContext context{mset, plan, SectionWords(plan, *snapshot_, stem_)};

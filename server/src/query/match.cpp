@@ -5,6 +5,8 @@
 #include "medsearch/common/log.hpp"
 #include "medsearch/common/schema.hpp"
 
+#include <algorithm>
+
 namespace medsearch {
 namespace {
 
@@ -46,9 +48,10 @@ Xapian::MSet match(const Xapian::Database& db, const Xapian::Query& query, unsig
     // more, walking the same postings again.
     FacetSpy spy(*counting);
     enquire.add_matchspy(&spy);
-    // Ends the looking past what ranking needs, never the ranking itself.
-    if (counting->seconds > 0) enquire.set_time_limit(counting->seconds);
-    return enquire.get_mset(offset, limit, db.get_doccount());
+    // A count of matches, not Enquire::set_time_limit, bounds it: Xapian 1.4's
+    // timer notifies a thread of its own that may write to the match's stack
+    // after the match has returned.
+    return enquire.get_mset(offset, limit, std::min(db.get_doccount(), counting->max_matches));
 }
 
 }  // namespace medsearch

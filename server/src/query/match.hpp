@@ -16,18 +16,18 @@ namespace medsearch {
 Xapian::Query filter_query(const std::vector<FacetFilter>& filters);
 
 // What to count the facts of every match with: each document's facts by id
-// (Snapshot::page_facets), where the counts go, and how long looking at
-// every match may take.
+// (Snapshot::page_facets), where the counts go, and how many matches may be
+// looked at for them.
 struct FacetCounting {
     const std::vector<PageFacets>& facts;
     FacetCounts& counts;
-    double seconds = 0;  // 0: no limit
+    Xapian::doccount max_matches;
 };
 
 // With `counting`, every matching page is looked at (not only as many as
-// ranking the first `offset + limit` needs) and its facts counted; the
-// MSet's estimate is then exact, unless the time ran out first (its bounds
-// then differ: the counts are of the pages looked at).
+// ranking the first `offset + limit` needs), up to its max_matches, and its
+// facts counted; the MSet's estimate is then exact, unless there were more
+// (its bounds then differ: the counts are of the pages looked at).
 Xapian::MSet match(const Xapian::Database& db, const Xapian::Query& query, unsigned offset, unsigned limit,
                    const FacetCounting* counting = nullptr);
 
