@@ -85,19 +85,12 @@ Status set_site_url(const Setting& s, Config& config) {
     return Ok{};
 }
 
-Status set_public_url(const Setting& s, Config& config) {
+// A text setting that `problem` accepts (an empty answer) or says what is wrong with.
+Status set_checked_text(const Setting& s, std::string (*problem)(std::string_view), std::string& out) {
     auto text = text_of(s);
     if (!text) return text.error();
-    if (auto problem = public_url_problem(text.value()); !problem.empty()) return bad(s.file, s.value, problem);
-    config.public_url = text.value();
-    return Ok{};
-}
-
-Status set_search_name(const Setting& s, Config& config) {
-    auto text = text_of(s);
-    if (!text) return text.error();
-    if (auto problem = search_name_problem(text.value()); !problem.empty()) return bad(s.file, s.value, problem);
-    config.search_name = text.value();
+    if (auto wrong = problem(text.value()); !wrong.empty()) return bad(s.file, s.value, wrong);
+    out = text.value();
     return Ok{};
 }
 
@@ -141,8 +134,9 @@ const std::map<std::string, Apply, std::less<>>& config_keys() {
         {"essential_medicines", [](const Setting& s, Config& c) { return set_path(s, c.essential_file); }},
         {"permalink", set_permalink},
         {"site_url", set_site_url},
-        {"public_url", set_public_url},
-        {"search_name", set_search_name},
+        {"public_url", [](const Setting& s, Config& c) { return set_checked_text(s, public_url_problem, c.public_url); }},
+        {"search_name",
+         [](const Setting& s, Config& c) { return set_checked_text(s, search_name_problem, c.search_name); }},
         {"listen", set_listen},
         {"cors_origins", set_cors_origins},
         {"threads", [](const Setting& s, Config& c) { return set_number(s, defaults::kThreadsRange, c.threads); }},

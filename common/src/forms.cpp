@@ -1,5 +1,6 @@
 #include "medsearch/common/forms.hpp"
 
+#include "medsearch/common/config.hpp"
 #include "medsearch/common/facets.hpp"
 #include "medsearch/common/text.hpp"
 #include "yaml_error.hpp"
@@ -113,6 +114,12 @@ Result<FormTable> parse_forms(std::string_view yaml_text, std::string_view origi
         return yaml_error(origin, e);
     }
     return table;
+}
+
+Result<FormTable> read_built_in_forms() {
+    auto text = read_data_file({}, "forms.yaml");
+    if (!text) return text.error();
+    return parse_forms(text.value(), "forms.yaml");
 }
 
 }  // namespace medsearch

@@ -1,6 +1,5 @@
 #include "medsearch/indexer/page_facets.hpp"
 
-#include "medsearch/common/config.hpp"
 #include "medsearch/common/schema.hpp"
 #include "medsearch/common/text.hpp"
 
@@ -94,8 +93,7 @@ PageFacets facets_of(const Monograph& page, const FormTable& forms) {
 
 const FormTable& built_in_forms() {
     static const FormTable forms = [] {
-        auto text = read_data_file({}, "forms.yaml");
-        auto parsed = text ? parse_forms(text.value(), "forms.yaml") : Result<FormTable>(text.error());
+        auto parsed = read_built_in_forms();
         // Built in and tested: a failure here is a bug of the program, not of its input.
         if (!parsed) throw std::logic_error(parsed.error().message);
         return parsed.value();

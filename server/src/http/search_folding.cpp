@@ -2,6 +2,7 @@
 
 #include "medsearch/common/drug_names.hpp"
 #include "medsearch/common/text.hpp"
+#include "medsearch/common/text_analysis.hpp"
 
 #include <algorithm>
 #include <functional>
@@ -14,12 +15,7 @@ namespace {
 constexpr std::size_t kMaxEditedBytes = 128;
 constexpr int kMaxEdits = 2;
 
-std::string folded(std::string_view query) {
-    std::string text = collapse_whitespace(trim(query));
-    std::transform(text.begin(), text.end(), text.begin(),
-                   [](unsigned char c) { return static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c); });
-    return text;
-}
+std::string folded(std::string_view query) { return fold_case(collapse_whitespace(trim(query))); }
 
 }  // namespace
 

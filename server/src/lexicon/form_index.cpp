@@ -1,6 +1,5 @@
 #include "lexicon/form_index.hpp"
 
-#include "medsearch/common/config.hpp"
 
 #include <algorithm>
 
@@ -17,9 +16,7 @@ FormIndex::FormIndex(FormTable table) : table_(std::move(table)) {
 }
 
 Result<FormIndex> FormIndex::built_in() {
-    auto text = read_data_file({}, "forms.yaml");
-    if (!text) return text.error();
-    auto table = parse_forms(text.value(), "forms.yaml");
+    auto table = read_built_in_forms();
     if (!table) return table.error();
     return FormIndex(std::move(table.value()));
 }

@@ -38,4 +38,7 @@ struct FormTable {
 // Parses the YAML text; errors name `origin` and the line.
 Result<FormTable> parse_forms(std::string_view yaml_text, std::string_view origin);
 
+// data/forms.yaml as built into the program.
+Result<FormTable> read_built_in_forms();
+
 }  // namespace medsearch
