@@ -5,9 +5,13 @@
 #include "medsearch/indexer/page_facets.hpp"
 #include "medsearch/server/json.hpp"
 #include "query/match.hpp"
+#include "query/match_set.hpp"
+#include "medsearch/server/query_limits.hpp"
 #include "http_support.hpp"
 
 #include <nlohmann/json.hpp>
+
+#include <algorithm>
 
 using namespace medsearch;
 using namespace medsearch::test;
@@ -109,21 +113,87 @@ TEST_CASE_METHOD(IndexedFixtures, "facet counts are the pages each filter keeps"
     CHECK(three.value().hits[0].path == "g/glimepiride-metformin-voglibose.md");
 }
 
-TEST_CASE_METHOD(IndexedFixtures, "the match counts the facts of every page it looks at", "[filters][integration]") {
+namespace {
+
+std::vector<Xapian::docid> matched_by_enquire(const Xapian::Database& db, const Xapian::Query& query) {
+    Xapian::Enquire enquire(db);
+    enquire.set_query(query);
+    enquire.set_docid_order(Xapian::Enquire::ASCENDING);
+    enquire.set_weighting_scheme(Xapian::BoolWeight());
+    auto mset = enquire.get_mset(0, db.get_doccount());
+    return {mset.begin(), mset.end()};
+}
+
+std::vector<Xapian::docid> ids_of(const DocSet& set) {
+    std::vector<Xapian::docid> ids;
+    set.for_each([&](Xapian::docid id) { ids.push_back(id); });
+    return ids;
+}
+
+// Terms of the index from the most frequent down, and the rarest.
+std::vector<std::string> sample_terms(const Xapian::Database& db) {
+    std::vector<std::pair<Xapian::doccount, std::string>> terms;
+    for (auto it = db.allterms_begin(); it != db.allterms_end(); ++it) terms.emplace_back(it.get_termfreq(), *it);
+    std::sort(terms.rbegin(), terms.rend());
+    std::vector<std::string> sample;
+    for (std::size_t i = 0; i < 6 && i < terms.size(); ++i) sample.push_back(terms[i * terms.size() / 12].second);
+    sample.push_back(terms.back().second);
+    sample.push_back("XFkind:combination");
+    sample.push_back("no-such-term");
+    return sample;
+}
+
+}  // namespace
+
+TEST_CASE_METHOD(IndexedFixtures, "a query's match set holds the pages Xapian's match has", "[filters][integration]") {
     Xapian::Database db(index_dir() / "gen-000001");
-    FacetCounts all_counts, capped_counts;
-    std::vector<PageFacets> facts(db.get_lastdocid() + 1, PageFacets{1, 0, 0});
-    Xapian::Query query = Xapian::Query::MatchAll;
-    FacetCounting all{facts, all_counts, 1000};
-    auto every = match(db, query, 0, 1, &all);
-    CHECK(every.get_matches_lower_bound() == db.get_doccount());
-    CHECK(all_counts.kind[0] == db.get_doccount());
-    // Asked to look at fewer, it still counts each page it does look at once.
-    FacetCounting capped{facts, capped_counts, 5};
-    auto some = match(db, query, 0, 1, &capped);
-    CHECK(capped_counts.kind[0] >= 1);
-    CHECK(capped_counts.kind[0] <= all_counts.kind[0]);
-    CHECK(some.size() == 1);
+    auto t = sample_terms(db);
+    using Q = Xapian::Query;
+    auto of_three = [&](Q::op op) {
+        std::vector<Q> three{Q(t[0]), Q(t[1]), Q(t[2])};
+        return Q(op, three.begin(), three.end());
+    };
+    std::vector<Q> queries = {
+        Q::MatchAll, Q::MatchNothing, Q(t[0]), Q(t[6]), Q(t[8]),
+        Q(Q::OP_OR, Q(t[1]), Q(t[2])), Q(Q::OP_AND, Q(t[0]), Q(t[3])), Q(Q::OP_AND_NOT, Q(t[0]), Q(t[1])),
+        Q(Q::OP_AND_MAYBE, Q(t[2]), Q(t[0])), Q(Q::OP_FILTER, Q(t[0]), Q(t[7])), Q(Q::OP_XOR, Q(t[1]), Q(t[2])),
+        Q(Q::OP_SYNONYM, Q(t[3]), Q(t[4])), Q(Q::OP_MAX, Q(t[4]), Q(t[5])), Q(Q::OP_SCALE_WEIGHT, Q(t[5]), 0.0),
+        of_three(Q::OP_XOR), of_three(Q::OP_AND_NOT), of_three(Q::OP_ELITE_SET),
+        Q(Q::OP_OR, Q(Q::OP_PHRASE, Q("nerve"), Q("pain")), Q(t[6])), Q(Q::OP_WILDCARD, "met"),
+        Q(Q::OP_SYNONYM, Q(Q::OP_PHRASE, Q("nerve"), Q("pain")), Q(Q::OP_AND, Q("nerve"), Q("pain"))),
+        Q(Q::OP_OR, Q(Q::OP_SCALE_WEIGHT, Q(Q::OP_PHRASE, Q("nerve"), Q("pain")), 0.5), Q(t[6])),
+        Q(Q::OP_OR, Q(Q::OP_AND, Q(t[0]), Q(Q::OP_PHRASE, Q("nerve"), Q("pain"))), Q(Q::OP_AND_NOT, Q(t[4]), Q(t[7]))),
+    };
+    // Positions and wildcards, left to Xapian, within the sets of the others.
+    REQUIRE_FALSE(matched_by_enquire(db, Q(Q::OP_PHRASE, Q("nerve"), Q("pain"))).empty());
+    REQUIRE_FALSE(matched_by_enquire(db, Q(Q::OP_WILDCARD, "met")).empty());
+    MatchSets sets(kMatchSetCacheBytes);
+    for (int round = 0; round < 2; ++round) {  // the second from the terms kept
+        for (const auto& query : queries) {
+            INFO(query.get_description());
+            CHECK(ids_of(sets.of(db, query)) == matched_by_enquire(db, query));
+        }
+    }
+    // A budget too small to keep anything gives the same sets.
+    MatchSets uncached(0);
+    for (const auto& query : queries) CHECK(ids_of(uncached.of(db, query)) == matched_by_enquire(db, query));
+}
+
+TEST_CASE_METHOD(IndexedFixtures, "facets and the total count every page a search matches", "[filters][integration]") {
+    Xapian::Database db(index_dir() / "gen-000001");
+    auto page = searcher().search({"pain", 0, 1});
+    REQUIRE(page.ok());
+    REQUIRE(page.value().facets);
+    REQUIRE(page.value().hits.size() == 1);
+    // More than the one hit asked for: every page with a word that "pain" reads as.
+    auto everything = searcher().search({"pain", 0, kMaxLimit});
+    CHECK(page.value().total > 1);
+    CHECK(page.value().total == everything.value().total);
+    auto kinds = page.value().facets->kind;
+    CHECK(kinds[0] + kinds[1] == page.value().total);
+    SearchRequest unfaceted{"pain", 0, 1};
+    unfaceted.facets = false;
+    CHECK_FALSE(searcher().search(unfaceted).value().facets);
 }
 
 TEST_CASE_METHOD(IndexedFixtures, "GET /search takes filters and answers with facets", "[filters][http][integration]") {

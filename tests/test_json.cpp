@@ -46,6 +46,7 @@ std::string reference_body(const SearchPage& page) {
     if (page.explained) {
         const auto& t = page.stages;
         body["explain"] = {{"stages_ms", {{"plan", round3(t.plan)}, {"build", round3(t.build)}, {"match", round3(t.match)},
+                                          {"facets", round3(t.facets)},
                                           {"section", round3(t.section)}, {"snippet", round3(t.snippet)},
                                           {"explain", round3(t.explain)}}}};
     }

@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <bit>
+#include <map>
+#include <tuple>
 
 namespace medsearch {
 namespace {
@@ -111,12 +113,30 @@ Result<FacetFilter> parse_filter(std::string_view text) {
     return filter;
 }
 
-void FacetCounts::add(const PageFacets& facets) {
+void FacetCounts::add(const PageFacets& facets, std::size_t pages) {
     if (facets.ingredients == 0) return;  // not a page of known facts
-    ++kind[facets.ingredients > 1 ? 1 : 0];
-    ++ingredients[std::min(facets.ingredients, kMaxFacetIngredients)];
-    for (unsigned bits = facets.routes; bits; bits &= bits - 1) ++route[std::countr_zero(bits) % route.size()];
-    for (unsigned bits = facets.sections; bits; bits &= bits - 1) ++has[std::countr_zero(bits) % has.size()];
+    kind[facets.ingredients > 1 ? 1 : 0] += pages;
+    ingredients[std::min(facets.ingredients, kMaxFacetIngredients)] += pages;
+    for (unsigned bits = facets.routes; bits; bits &= bits - 1) route[std::countr_zero(bits) % route.size()] += pages;
+    for (unsigned bits = facets.sections; bits; bits &= bits - 1) has[std::countr_zero(bits) % has.size()] += pages;
+}
+
+FacetTable FacetTable::of(const std::vector<PageFacets>& by_docid) {
+    FacetTable table;
+    table.sets.push_back(PageFacets{0, 0, 0});
+    std::map<std::tuple<unsigned, unsigned, unsigned>, std::uint32_t> index;
+    table.set_of.reserve(by_docid.size());
+    for (const auto& facets : by_docid) {
+        if (facets.ingredients == 0) {
+            table.set_of.push_back(0);
+            continue;
+        }
+        auto [at, added] = index.try_emplace({facets.ingredients, facets.routes, facets.sections},
+                                             static_cast<std::uint32_t>(table.sets.size()));
+        if (added) table.sets.push_back(facets);
+        table.set_of.push_back(at->second);
+    }
+    return table;
 }
 
 std::vector<std::pair<std::string, std::vector<std::pair<std::string, std::size_t>>>> FacetCounts::fields() const {

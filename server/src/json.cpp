@@ -130,7 +130,7 @@ std::string to_json(const SearchPage& page) {
         const auto& t = page.stages;
         out.key("explain").raw("{").key("stages_ms", true).raw("{");
         out.key("build", true).number(round_to(t.build, 3)).key("explain").number(round_to(t.explain, 3));
-        out.key("match").number(round_to(t.match, 3)).key("plan").number(round_to(t.plan, 3));
+        out.key("facets").number(round_to(t.facets, 3)).key("match").number(round_to(t.match, 3)).key("plan").number(round_to(t.plan, 3));
         out.key("section").number(round_to(t.section, 3)).key("snippet").number(round_to(t.snippet, 3));
         out.raw("}}");
     }

@@ -71,7 +71,8 @@ Searcher::Searcher(std::shared_ptr<const Snapshot> snapshot, SearchSettings sett
       settings_(settings),
       db_(snapshot_->generation().path.string(), Xapian::DB_BACKEND_GLASS),
       stem_(make_cached_stemmer(schema::make_stemmer())),
-      builder_(std::make_unique<QueryBuilder>(db_, *snapshot_, stem_)) {}
+      builder_(std::make_unique<QueryBuilder>(db_, *snapshot_, stem_)),
+      match_sets_(std::make_unique<MatchSets>(kMatchSetCacheBytes)) {}
 
 Searcher::~Searcher() = default;
 
@@ -93,6 +94,7 @@ Status Searcher::use(std::shared_ptr<const Snapshot> snapshot) {
     try {
         db_ = Xapian::Database(snapshot->generation().path.string(), Xapian::DB_BACKEND_GLASS);
         builder_ = std::make_unique<QueryBuilder>(db_, *snapshot, stem_);
+        match_sets_->forget();
     } catch (const Xapian::Error& e) {
         return Error{Errc::index, e.get_description()};
     }
@@ -114,6 +116,7 @@ Result<SearchPage> Searcher::search(const SearchRequest& request) {
         } catch (const Xapian::DatabaseModifiedError&) {
             if (attempt == 2) return Error{Errc::index, "index kept changing during the search"};
             db_.reopen();
+            match_sets_->forget();
         } catch (const Xapian::QueryParserError& e) {
             // What looked like syntax ("AND" alone) is read as plain words.
             if (syntax == Syntax::ignored) return Error{Errc::bad_input, "cannot parse query: " + e.get_msg()};
@@ -144,13 +147,15 @@ Result<SearchPage> Searcher::run(const SearchRequest& request, Syntax syntax) {
     page.topic = topic_block(plan, *snapshot_);
     if (request.facets) page.facets.emplace();
     if (query.empty() || !plan.unknown_products.empty()) return page;
-    std::optional<FacetCounting> counting;
-    if (page.facets) counting.emplace(FacetCounting{snapshot_->page_facets(), *page.facets, kMaxFacetMatches});
-    auto mset = match(db_, query, request.offset, request.limit, counting ? &*counting : nullptr);
+    auto mset = match(db_, query, request.offset, request.limit);
     page.total = mset.get_matches_estimated();
-    // More matches than counting may look at: the facets are of those looked at.
-    if (counting && mset.get_matches_lower_bound() != mset.get_matches_upper_bound()) page.partial = true;
     clock.lap(&StageTimes::match);
+    if (page.facets) {
+        auto matched = match_sets_->of(db_, query);
+        page.total = matched.count();
+        page.facets = count_facets(matched, snapshot_->page_facets());
+        clock.lap(&StageTimes::facets);
+    }
     HitContext context{mset, plan, SectionWords(plan, *snapshot_, stem_)};
     for (auto it = mset.begin(); it != mset.end(); ++it) {
         context.in_time = context.in_time && clock.now() < deadline_;

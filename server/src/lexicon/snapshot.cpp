@@ -31,9 +31,10 @@ Result<std::shared_ptr<const Snapshot>> Snapshot::load(const Xapian::Database& d
         s.forms_ = std::move(forms.value());
         s.topics_ = TopicIndex(db, s.pages_, s.names_, s.synonyms_);
         s.suggestions_ = SuggestionIndex(s.pages_, s.names_, s.synonyms_, s.topics_);
-        s.page_facets_.resize(db.get_lastdocid() + 1, PageFacets{0, 0, 0});
+        std::vector<PageFacets> facets(db.get_lastdocid() + 1, PageFacets{0, 0, 0});
         for (auto it = db.valuestream_begin(schema::kSlotFacets); it != db.valuestream_end(schema::kSlotFacets); ++it)
-            s.page_facets_[it.get_docid()] = decode_facets(*it);
+            facets[it.get_docid()] = decode_facets(*it);
+        s.page_facets_ = FacetTable::of(facets);
     } catch (const Xapian::Error& e) {
         return Error{Errc::index, generation.path.string() + ": " + e.get_description()};
     }

@@ -47,7 +47,7 @@ class Snapshot {
     const FormIndex& forms() const { return forms_; }
     // Each document's facts (facets.hpp), by document id: what facet counts
     // read of a match without reading its values.
-    const std::vector<PageFacets>& page_facets() const { return page_facets_; }
+    const FacetTable& page_facets() const { return page_facets_; }
 
   private:
     Snapshot() = default;
@@ -64,7 +64,7 @@ class Snapshot {
     PhoneticIndex sounds_;
     QuestionIndex questions_;
     FormIndex forms_;
-    std::vector<PageFacets> page_facets_;
+    FacetTable page_facets_;
 };
 
 }  // namespace medsearch

@@ -2,9 +2,10 @@
 // The third stage of a search: the pages that match, ranked by the tiers and
 // BM25 (TieredWeight), ties broken by path so that the order does not depend
 // on document ids; the filters asked for narrow them, and the facts of every
-// page that matched are counted (facets.hpp).
+// page that matched are counted (facets.hpp) from its match set (match_set.hpp).
 
 #include "medsearch/common/facets.hpp"
+#include "query/match_set.hpp"
 
 #include <xapian.h>
 
@@ -15,20 +16,10 @@ namespace medsearch {
 // Pages with, for each filter, one of its values.
 Xapian::Query filter_query(const std::vector<FacetFilter>& filters);
 
-// What to count the facts of every match with: each document's facts by id
-// (Snapshot::page_facets), where the counts go, and how many matches may be
-// looked at for them.
-struct FacetCounting {
-    const std::vector<PageFacets>& facts;
-    FacetCounts& counts;
-    Xapian::doccount max_matches;
-};
+// The first `offset + limit` matches, ranked.
+Xapian::MSet match(const Xapian::Database& db, const Xapian::Query& query, unsigned offset, unsigned limit);
 
-// With `counting`, every matching page is looked at (not only as many as
-// ranking the first `offset + limit` needs), up to its max_matches, and its
-// facts counted; the MSet's estimate is then exact, unless there were more
-// (its bounds then differ: the counts are of the pages looked at).
-Xapian::MSet match(const Xapian::Database& db, const Xapian::Query& query, unsigned offset, unsigned limit,
-                   const FacetCounting* counting = nullptr);
+// Counts the facts of every page of `matched` (Snapshot::page_facets).
+FacetCounts count_facets(const DocSet& matched, const FacetTable& facts);
 
 }  // namespace medsearch

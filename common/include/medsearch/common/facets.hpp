@@ -59,9 +59,19 @@ struct FacetCounts {
     std::array<std::size_t, kFacetSections.size()> has{};
     std::array<std::size_t, kMaxFacetIngredients + 1> ingredients{};  // [n]: n ingredients; [0] unused
 
-    void add(const PageFacets& facets);
+    void add(const PageFacets& facets, std::size_t pages = 1);  // `pages` pages with these facts
     // field -> value -> count, values with no page left out, in a stable order.
     std::vector<std::pair<std::string, std::vector<std::pair<std::string, std::size_t>>>> fields() const;
+};
+
+// Each document's facts by id, as an index into the distinct sets of facts the
+// pages have (far fewer than pages): counting a match is then one increment a
+// page, and each distinct set is added to the counts once.
+struct FacetTable {
+    std::vector<std::uint32_t> set_of;  // by document id; 0: a document of no known facts
+    std::vector<PageFacets> sets;       // [0]: no known facts
+
+    static FacetTable of(const std::vector<PageFacets>& by_docid);
 };
 
 }  // namespace medsearch

@@ -17,9 +17,9 @@ inline constexpr unsigned kMaxSuggestLimit = 50;
 // page has (facets.hpp), so no real narrowing is refused.
 inline constexpr std::size_t kMaxFilters = 8;
 inline constexpr std::size_t kMaxFilterValues = 16;
-// Matches whose facts are counted (facets): past them the counts are of the
-// pages looked at and the answer is partial. Far more than the corpus has.
-inline constexpr unsigned kMaxFacetMatches = 50000;
+// Memory each searcher keeps between searches of the sets of frequent terms'
+// postings, from which facets are counted (query/match_set.hpp).
+inline constexpr std::size_t kMatchSetCacheBytes = std::size_t{4} << 20;
 // Words of a query that are read and matched; later ones are left out and the
 // answer is marked partial. Far more than anyone types into a search box.
 inline constexpr std::size_t kMaxQueryWords = 32;

@@ -26,6 +26,7 @@ struct QueryPlan;
 struct HitContext;
 class StageClock;
 class QueryBuilder;
+class MatchSets;
 enum class Syntax;
 
 struct SearchRequest {
@@ -86,6 +87,7 @@ struct StageTimes {
     double plan = 0;     // reading the query
     double build = 0;    // making the Xapian query
     double match = 0;    // Xapian's match
+    double facets = 0;   // counting the facts of every matching page
     double section = 0;  // choosing each hit's section (and reading its stored page)
     double snippet = 0;  // making each hit's snippet
     double explain = 0;  // the parts of each hit's score (explain only)
@@ -93,7 +95,7 @@ struct StageTimes {
 
 struct SearchPage {
     std::string query;
-    std::size_t total = 0;  // estimated number of matching pages
+    std::size_t total = 0;  // matching pages: exact with facets, else Xapian's estimate
     double took_ms = 0;
     std::optional<std::string> corrected;
     std::vector<DidYouMean> did_you_mean;  // offered, not searched
@@ -161,6 +163,7 @@ class Searcher {
     Xapian::Database db_;
     Xapian::Stem stem_;
     std::unique_ptr<QueryBuilder> builder_;       // the query stage's parsers, for this generation
+    std::unique_ptr<MatchSets> match_sets_;       // every match, for facets
     std::chrono::steady_clock::time_point deadline_;  // of the search under way
     std::string stored_text_;       // the text of the stored page being read, reused
     StoredPageView stored_page_;    // views into stored_text_
