@@ -30,6 +30,7 @@ Command add_search_command(CLI::App& program, SharedFlags& shared);
 Command add_suggest_command(CLI::App& program, SharedFlags& shared);
 Command add_serve_command(CLI::App& program, SharedFlags& shared);
 Command add_publish_command(CLI::App& program, SharedFlags& shared);
+Command add_rollout_command(CLI::App& program, SharedFlags& shared);
 Command add_stats_command(CLI::App& program, SharedFlags& shared);
 Command add_report_command(CLI::App& program, SharedFlags& shared);
 

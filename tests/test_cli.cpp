@@ -271,3 +271,34 @@ TEST_CASE_METHOD(CliFixture, "check --db compares the catalog with the documents
     CHECK(tampered.status == 1);
     CHECK(tampered.out.find("does not match the content hash of its build facts") != std::string::npos);
 }
+
+TEST_CASE_METHOD(CliFixture, "rollout stages on every replica before it activates, and activates none when one cannot",
+                 "[cli][integration]") {
+    auto errors = dir / "stderr";
+    auto replicas = " --replica " + quoted(dir / "r1") + " --replica " + quoted(dir / "r2");
+    write_file(dir / "a-file", "");
+    auto refused = run(medsearch() + " rollout --from " + quoted(index) + replicas + " --replica " +
+                       quoted(dir / "a-file/index") + " 2> " + quoted(errors));
+    CAPTURE(read_file(errors));
+    CHECK(refused.status == 1);
+    CHECK(read_file(errors).find("a-file/index: not staged: ") != std::string::npos);
+    CHECK(read_file(errors).find("not activated: 1 of 3 replicas could not stage") != std::string::npos);
+    CHECK_FALSE(fs::exists(dir / "r1/CURRENT"));
+    CHECK(fs::exists(dir / "r1/staged/db"));
+
+    auto done = run(medsearch() + " rollout --from " + quoted(index) + replicas + " 2> " + quoted(errors));
+    CAPTURE(read_file(errors));
+    CHECK(done.status == 0);
+    CHECK(read_file(dir / "r1/CURRENT") == "gen-000001\n");
+    CHECK(read_file(dir / "r2/CURRENT") == "gen-000001\n");
+    auto stats = run(medsearch() + " stats --json --db " + quoted(dir / "r2"));
+    auto built = run(medsearch() + " stats --json --db " + quoted(index));
+    CHECK(nlohmann::json::parse(stats.out)["build_id"] == nlohmann::json::parse(built.out)["build_id"]);
+
+    auto nothing = run(medsearch() + " publish --activate --db " + quoted(dir / "r1") + " 2> " + quoted(errors));
+    CHECK(nothing.status != 0);
+    CHECK(read_file(errors).find("nothing is staged (medsearch publish --stage --from DIR)") != std::string::npos);
+    auto no_source = run(medsearch() + " publish --db " + quoted(dir / "r1") + " 2> " + quoted(errors));
+    CHECK(no_source.status != 0);
+    CHECK(read_file(errors).find("publish needs --from DIR (or --activate)") != std::string::npos);
+}

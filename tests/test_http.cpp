@@ -130,7 +130,18 @@ TEST_CASE("a real server: search, health, pages, errors and CORS", "[http][integ
 
     auto health = client.Get("/healthz");
     REQUIRE(health);
-    CHECK(json::parse(health->body) == json({{"status", "ok"}, {"generation", "gen-000001"}, {"pages", 25}}));
+    auto build = json::parse(health->body)["build"].get<std::string>();
+    CHECK(build.starts_with("1-"));
+    CHECK(json::parse(health->body) ==
+          json({{"status", "ok"}, {"generation", "gen-000001"}, {"build", build}, {"pages", 25}}));
+    // Every answer names the build and generation that gave it, a cached one and an error too.
+    for (const char* path : {"/search?q=metformin", "/search?q=metformin", "/suggest?q=met", "/search?q=%FF", "/healthz"}) {
+        INFO(path);
+        auto answer = client.Get(path);
+        REQUIRE(answer);
+        CHECK(answer->get_header_value("X-Medsearch-Build") == build);
+        CHECK(answer->get_header_value("X-Medsearch-Generation") == "gen-000001");
+    }
 
     auto missing = client.Get("/nothing-here");
     REQUIRE(missing);

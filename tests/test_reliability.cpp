@@ -40,6 +40,14 @@ std::string served(const fs::path& index_dir) {
     return out;
 }
 
+std::size_t total_for(const fs::path& index_dir, const std::string& query) {
+    auto searcher = Searcher::open(index_dir, SearchSettings{});
+    REQUIRE(searcher.ok());
+    auto page = searcher.value()->search({query, 0, 10});
+    REQUIRE(page.ok());
+    return page.value().total;
+}
+
 std::set<std::string> entries(const fs::path& index_dir) {
     std::set<std::string> names;
     for (const auto& entry : fs::directory_iterator(index_dir)) names.insert(entry.path().filename().string());
@@ -262,6 +270,54 @@ TEST_CASE("publish refuses an index with damaged tables", "[reliability][integra
     CHECK(report.error().message.ends_with("; not published"));
     CHECK(served(dir / "served") == before);
     CHECK(entries(dir / "served") == std::set<std::string>{".lock", ".source-hashes", "CURRENT", "gen-000001"});
+}
+
+TEST_CASE("a staged build is not served until it is activated, and only the build named is", "[reliability][integration]") {
+    TempDir dir;
+    copy_tree(fixtures() / "corpus", dir / "src");
+    REQUIRE(build_index(fixture_build(dir / "src", dir / "served")).ok());
+    REQUIRE(build_index(fixture_build(dir / "src", dir / "built")).ok());
+    write_file(dir / "src/m/metformin.md",
+               read_file(dir / "src/m/metformin.md") + "\nA zanzibarite sentence for the next build.\n");
+    auto next = build_index(fixture_build(dir / "src", dir / "built"));
+    REQUIRE(next.ok());
+    REQUIRE(next.value().published);
+    const auto before = served(dir / "served");
+
+    CHECK(activate_staged(dir / "served").error().message.find("nothing is staged") != std::string::npos);
+    auto staged = stage_index(dir / "built", dir / "served");
+    REQUIRE(staged.ok());
+    CHECK(staged.value().build_id.starts_with("2-"));
+    CHECK(staged.value().pages == Xapian::Database((dir / "built/gen-000002").string()).get_doccount());
+    // Staged: checked and durable, but CURRENT and what readers see are as before.
+    CHECK(read_file(dir / "served/CURRENT") == "gen-000001\n");
+    CHECK(served(dir / "served") == before);
+    CHECK(total_for(dir / "served", "zanzibarite") == 0);
+    CHECK(fs::exists(dir / "served/staged/db"));
+
+    auto wrong = activate_staged(dir / "served", "1-00000000");
+    REQUIRE_FALSE(wrong.ok());
+    CHECK(wrong.error().message.find("the staged build is " + staged.value().build_id + ", not 1-00000000") !=
+          std::string::npos);
+    CHECK(read_file(dir / "served/CURRENT") == "gen-000001\n");
+
+    auto activated = activate_staged(dir / "served", staged.value().build_id);
+    REQUIRE(activated.ok());
+    CHECK(activated.value().generation == "gen-000002");
+    CHECK(read_file(dir / "served/CURRENT") == "gen-000002\n");
+    CHECK_FALSE(fs::exists(dir / "served/staged"));
+    CHECK(total_for(dir / "served", "zanzibarite") == 1);
+    // A damaged artifact is refused at staging, and what was served stays.
+    REQUIRE(build_index(fixture_build(dir / "src", dir / "broken")).ok());
+    auto table = dir / "broken/gen-000001/postlist.glass";
+    auto bytes = read_file(table);
+    bytes.replace(bytes.size() / 8192 / 2 * 8192, 8192, std::string(8192, '\0'));
+    write_file(table, bytes);
+    auto damaged = stage_index(dir / "broken", dir / "served");
+    REQUIRE_FALSE(damaged.ok());
+    CHECK(damaged.error().message.ends_with("; not staged"));
+    CHECK_FALSE(fs::exists(dir / "served/staged"));
+    CHECK(read_file(dir / "served/CURRENT") == "gen-000002\n");
 }
 
 // ---- faults while publishing ------------------------------------------------

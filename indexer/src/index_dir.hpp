@@ -47,6 +47,8 @@ unsigned long clean_index_dir(const std::filesystem::path& index_dir, const std:
 // fsync of every file in `dir`, then of `dir`.
 Status sync_tree(const std::filesystem::path& dir);
 
+// fsync of one file, or of a folder's entries.
+Status fsync_path(const std::filesystem::path& path, bool directory);
 // Points CURRENT at `generation` with an atomic rename.
 Status publish(const std::filesystem::path& index_dir, const std::string& generation);
 

@@ -80,12 +80,16 @@ void count_search(HttpServer::Parts& parts, const HttpRequest& req, LoggedSearch
 // A route's handler given a leased searcher; it sets `search` when it answers a search.
 using ApiHandler = std::function<HttpResponse(const QueryParams&, Searcher&, std::optional<LoggedSearch>& search)>;
 
-// /search and /suggest: a searcher on the generation being served, and the
-// same request on the same generation answered from the cache (with what
-// the query log needs of the answer).
-void answer_with_searcher(HttpServer::Parts& parts, const HttpRequest& req, HttpResponse& res,
-                          std::optional<LoggedSearch>& search, const ApiHandler& handler) {
-    auto snapshot = parts.watcher->latest();
+// Which build answered: replicas behind a load balancer are told apart by it.
+void name_build(HttpResponse& res, const Snapshot& snapshot) {
+    res.headers.emplace_back("X-Medsearch-Build", snapshot.build_id());
+    res.headers.emplace_back("X-Medsearch-Generation", snapshot.generation().name);
+}
+
+// /search and /suggest on `snapshot`: a searcher on it, or the same request
+// on it answered from the cache (with what the query log needs of the answer).
+void answer_on(HttpServer::Parts& parts, const std::shared_ptr<const Snapshot>& snapshot, const HttpRequest& req,
+               HttpResponse& res, std::optional<LoggedSearch>& search, const ApiHandler& handler) {
     std::string key;
     if (parts.cache) {
         key = snapshot->generation().name + " " + req.path;
@@ -106,6 +110,14 @@ void answer_with_searcher(HttpServer::Parts& parts, const HttpRequest& req, Http
     // The cache keeps bodies only: answers of another type are not kept.
     if (parts.cache && res.status == 200 && res.content_type == HttpResponse{}.content_type)
         parts.cache->put(key, res.body, search);
+}
+
+// The generation being served answers, and the answer says which it was.
+void answer_with_searcher(HttpServer::Parts& parts, const HttpRequest& req, HttpResponse& res,
+                          std::optional<LoggedSearch>& search, const ApiHandler& handler) {
+    auto snapshot = parts.watcher->latest();
+    answer_on(parts, snapshot, req, res, search, handler);
+    name_build(res, *snapshot);
 }
 
 void install_api(HttpServer::Parts& parts) {
@@ -131,8 +143,9 @@ void install_api(HttpServer::Parts& parts) {
 void install_status(HttpServer::Parts& parts) {
     parts.server.get("/healthz", [&parts](const HttpRequest&, HttpResponse& res) {
         auto snapshot = parts.watcher->latest();
-        res.body = "{\"status\":\"ok\",\"generation\":\"" + snapshot->generation().name +
-                   "\",\"pages\":" + std::to_string(snapshot->pages().size()) + "}";
+        res.body = "{\"status\":\"ok\",\"generation\":\"" + snapshot->generation().name + "\",\"build\":\"" +
+                   snapshot->build_id() + "\",\"pages\":" + std::to_string(snapshot->pages().size()) + "}";
+        name_build(res, *snapshot);
     });
     parts.server.get("/metrics", [&parts](const HttpRequest&, HttpResponse& res) {
         res.body = render_metrics(parts);

@@ -1,5 +1,6 @@
 #include "lexicon/snapshot.hpp"
 
+#include "medsearch/common/index_metadata.hpp"
 #include "medsearch/common/schema.hpp"
 
 namespace medsearch {
@@ -16,6 +17,9 @@ Result<std::shared_ptr<const Snapshot>> Snapshot::load(const Xapian::Database& d
         auto catalog = decode_catalog(db.get_metadata(schema::kMetaCatalog));
         if (!catalog) return Error{Errc::index, generation.path.string() + ": " + catalog.error().message};
         s.pages_ = PageCatalog(std::move(catalog.value()));
+        auto facts = decode_build_facts(db.get_metadata(schema::kMetaBuild));
+        if (!facts) return Error{Errc::index, generation.path.string() + ": " + facts.error().message};
+        s.build_id_ = facts.value().build_id;
         s.page_codec_ = PageCodec(db.get_metadata(schema::kMetaPageDictionary));
         s.synonyms_ = SynonymIndex(db);
         s.names_ = DrugLexicon(s.pages_);

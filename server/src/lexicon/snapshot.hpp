@@ -33,6 +33,9 @@ class Snapshot {
                                                         const IndexGeneration& generation);
 
     const IndexGeneration& generation() const { return generation_; }
+    // The build this generation is a copy of ("7-1a2b3c4d"), the same on every
+    // replica it was published to, where generation names may differ.
+    const std::string& build_id() const { return build_id_; }
     // Decodes the stored pages of this generation's documents.
     const PageCodec& page_codec() const { return page_codec_; }
     const PageCatalog& pages() const { return pages_; }
@@ -53,6 +56,7 @@ class Snapshot {
     Snapshot() = default;
 
     IndexGeneration generation_;
+    std::string build_id_;
     PageCodec page_codec_;
     PageCatalog pages_;
     DrugLexicon names_;

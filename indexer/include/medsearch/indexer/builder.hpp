@@ -93,4 +93,17 @@ struct ImportReport {
 
 Result<ImportReport> import_index(const std::filesystem::path& from_dir, const std::filesystem::path& index_dir);
 
+// The same in two steps, for replicas that must switch together: stage copies
+// and checks the artifact into INDEXDIR/staged (durable, never served), and
+// activate publishes what is staged as the next generation. A rollout stages
+// on every replica and activates only when all have it (docs/deploy.md).
+struct StageReport {
+    std::string build_id;  // BuildFacts::build_id of what is staged
+    std::size_t pages = 0;
+};
+
+Result<StageReport> stage_index(const std::filesystem::path& from_dir, const std::filesystem::path& index_dir);
+// With `build_id`, refuses to activate anything but that build.
+Result<ImportReport> activate_staged(const std::filesystem::path& index_dir, const std::string& build_id = "");
+
 }  // namespace medsearch
