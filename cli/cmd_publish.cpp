@@ -64,6 +64,7 @@ int run_rollout(const std::string& from, const std::vector<std::string>& replica
     std::signal(SIGXFSZ, SIG_IGN);
     std::string build;
     std::vector<std::string> failed;
+    bool same_build = true;
     for (const auto& replica : replicas) {
         auto staged = stage_index(from, replica);
         if (!staged) {
@@ -71,8 +72,13 @@ int run_rollout(const std::string& from, const std::vector<std::string>& replica
             failed.push_back(replica);
             continue;
         }
+        same_build = same_build && (build.empty() || build == staged.value().build_id);
         build = staged.value().build_id;
         if (!quiet) log_info("rollout", replica + ": staged build " + build);
+    }
+    if (!same_build) {
+        log_error("rollout", from + " changed while it was staged (another build published there); not activated");
+        return kFailed;
     }
     if (!failed.empty()) {
         log_error("rollout", "not activated: " + std::to_string(failed.size()) + " of " +
