@@ -91,6 +91,13 @@ Percentiles percentiles(const std::vector<double>& times) {
     return {percentile(times, 50), percentile(times, 95), percentile(times, 99)};
 }
 
+// The median over passes of one of their percentiles.
+double median_of(const std::vector<Percentiles>& passes, double Percentiles::*field) {
+    std::vector<double> values;
+    for (const auto& pass : passes) values.push_back(pass.*field);
+    return median(values);
+}
+
 int compare_facets(medsearch::Searcher& searcher, const std::vector<std::string>& queries, int passes,
                    const std::string& clock, bool json) {
     auto time_one = [&](const std::string& q, bool facets) {
@@ -112,17 +119,12 @@ int compare_facets(medsearch::Searcher& searcher, const std::vector<std::string>
         with.push_back(percentiles(on));
         without.push_back(percentiles(off));
     }
-    auto med = [](const std::vector<Percentiles>& runs, double Percentiles::*field) {
-        std::vector<double> values;
-        for (const auto& run : runs) values.push_back(run.*field);
-        return median(values);
-    };
     nlohmann::json result = {{"mode", "facets-cost"}, {"clock", clock}, {"queries", queries.size()}, {"passes", passes}};
     for (auto [name, field] : {std::pair{"p50", &Percentiles::p50}, std::pair{"p95", &Percentiles::p95},
                                std::pair{"p99", &Percentiles::p99}}) {
-        result["without_" + std::string(name) + "_ms"] = med(without, field);
-        result["with_" + std::string(name) + "_ms"] = med(with, field);
-        result["ratio_" + std::string(name)] = med(with, field) / med(without, field);
+        result["without_" + std::string(name) + "_ms"] = median_of(without, field);
+        result["with_" + std::string(name) + "_ms"] = median_of(with, field);
+        result["ratio_" + std::string(name)] = median_of(with, field) / median_of(without, field);
     }
     if (json) {
         std::cout << result.dump() << "\n";
@@ -163,21 +165,24 @@ int measure_latency(medsearch::Searcher& searcher, const std::vector<std::string
         return took;
     };
     for (int i = 0; i < options.warmup && i < static_cast<int>(queries.size()); ++i) run_one(queries[static_cast<std::size_t>(i)]);
-    std::vector<double> p50s, p95s, p99s, totals;
+    std::vector<Percentiles> per_pass;
+    std::vector<double> totals;
     for (int pass = 0; pass < options.passes; ++pass) {
         stages.clear();
         std::vector<double> times;
         for (const auto& q : queries) times.push_back(run_one(q));
-        p50s.push_back(percentile(times, 50));
-        p95s.push_back(percentile(times, 95));
-        p99s.push_back(percentile(times, 99));
+        per_pass.push_back(percentiles(times));
         double total = 0;
         for (double t : times) total += t;
         totals.push_back(total / 1000.0);
     }
-    nlohmann::json result = {{"mode", options.mode},   {"clock", options.clock},           {"queries", queries.size()},
-                             {"passes", options.passes},       {"p50_ms", median(p50s)},
-                             {"p95_ms", median(p95s)}, {"p99_ms", median(p99s)},
+    nlohmann::json result = {{"mode", options.mode},
+                             {"clock", options.clock},
+                             {"queries", queries.size()},
+                             {"passes", options.passes},
+                             {"p50_ms", median_of(per_pass, &Percentiles::p50)},
+                             {"p95_ms", median_of(per_pass, &Percentiles::p95)},
+                             {"p99_ms", median_of(per_pass, &Percentiles::p99)},
                              {"total_s", median(totals)}};
     nlohmann::json stage_medians = nlohmann::json::object();
     for (const auto& [name, times] : stages) stage_medians[name + "_ms"] = median(times);

@@ -15,14 +15,21 @@
 namespace medsearch::cli {
 namespace {
 
-int run_publish(const Config& config, const std::string& from, bool quiet) {
-    // As for index: past a file size limit the copy fails with an error, not a signal.
-    std::signal(SIGXFSZ, SIG_IGN);
-    auto report = import_index(from, config.index_dir);
+// What publish and activate say of the generation they made current.
+int report_published(const Result<ImportReport>& report, const std::string& verb, const Config& config, bool quiet) {
     if (!report) return fail(report.error());
     if (!quiet)
-        log_info("index", "published " + report.value().generation + " (" + std::to_string(report.value().pages) +
+        log_info("index", verb + " " + report.value().generation + " (" + std::to_string(report.value().pages) +
                               " pages) in " + config.index_dir.string());
+    return kOk;
+}
+
+int run_stage(const Config& config, const std::string& from, bool quiet) {
+    auto staged = stage_index(from, config.index_dir);
+    if (!staged) return fail(staged.error());
+    if (!quiet)
+        log_info("index", "staged build " + staged.value().build_id + " (" + std::to_string(staged.value().pages) +
+                              " pages) in " + config.index_dir.string() + "; not served until activated");
     return kOk;
 }
 
@@ -33,29 +40,13 @@ struct PublishFlags {
     std::string build;
 };
 
-int run_stage(const Config& config, const std::string& from, bool quiet) {
+int run_publish(const Config& config, const PublishFlags& flags, bool quiet) {
+    // As for index: past a file size limit a copy fails with an error, not a signal.
     std::signal(SIGXFSZ, SIG_IGN);
-    auto staged = stage_index(from, config.index_dir);
-    if (!staged) return fail(staged.error());
-    if (!quiet)
-        log_info("index", "staged build " + staged.value().build_id + " (" + std::to_string(staged.value().pages) +
-                              " pages) in " + config.index_dir.string() + "; not served until activated");
-    return kOk;
-}
-
-int run_activate(const Config& config, const std::string& build, bool quiet) {
-    auto report = activate_staged(config.index_dir, build);
-    if (!report) return fail(report.error());
-    if (!quiet)
-        log_info("index", "activated " + report.value().generation + " (" + std::to_string(report.value().pages) +
-                              " pages) in " + config.index_dir.string());
-    return kOk;
-}
-
-int run_publish_step(const Config& config, const PublishFlags& flags, bool quiet) {
-    if (flags.activate) return run_activate(config, flags.build, quiet);
+    if (flags.activate) return report_published(activate_staged(config.index_dir, flags.build), "activated", config, quiet);
     if (flags.from.empty()) return fail(Error{Errc::bad_input, "publish needs --from DIR (or --activate)"});
-    return flags.stage ? run_stage(config, flags.from, quiet) : run_publish(config, flags.from, quiet);
+    if (flags.stage) return run_stage(config, flags.from, quiet);
+    return report_published(import_index(flags.from, config.index_dir), "published", config, quiet);
 }
 
 // Stages on every replica, then activates on every one; one that cannot
@@ -130,7 +121,7 @@ Command add_publish_command(CLI::App& program, SharedFlags& shared) {
     app->add_option("--build", flags->build, "With --activate: only if the staged build is this one (as staged)")
         ->needs(activate);
     add_db_flag(*app, shared.config, "Index folder a server serves");
-    return {app, [flags, &shared](const Config& config) { return run_publish_step(config, *flags, shared.global.quiet); }};
+    return {app, [flags, &shared](const Config& config) { return run_publish(config, *flags, shared.global.quiet); }};
 }
 
 Command add_rollout_command(CLI::App& program, SharedFlags& shared) {

@@ -7,51 +7,12 @@
 
 #include <xapian.h>
 
+#include <functional>
+
 #include "index_dir.hpp"
 
 namespace medsearch {
 namespace fs = std::filesystem;
-
-static Result<ImportReport> copy_and_publish(const fs::path& from_dir, const fs::path& index_dir) {
-    auto source = read_current_generation(from_dir);
-    if (!source) return source.error();
-    ImportReport report;
-    try {
-        Xapian::Database db(source.value().path.string(), Xapian::DB_BACKEND_GLASS);
-        if (auto mismatch = schema::schema_mismatch(db); !mismatch.empty())
-            return Error{Errc::bad_input, source.value().path.string() + ": " + mismatch};
-        report.pages = db.get_doccount();
-    } catch (const Xapian::Error& e) {
-        return Error{Errc::bad_input, source.value().path.string() + ": " + e.get_description()};
-    }
-
-    auto lock = detail::IndexLock::acquire(index_dir);
-    if (!lock) return lock.error();
-    auto serving = detail::find_serving_generation(index_dir);
-    if (!serving) return serving.error();
-    report.recovered = serving.value().recovered;
-    if (!report.recovered.empty()) log_warn("publish", report.recovered);
-    std::string current = serving.value().generation ? serving.value().generation->name : "";
-    auto generation = detail::NewGeneration::start(index_dir, current);
-    if (!generation) return generation.error();
-    report.generation = generation.value().name();
-    auto copied = detail::copy_database(source.value().path, generation.value().db());
-    if (!copied) return copied.error();
-    if (!is_complete_generation(generation.value().db()))
-        return Error{Errc::index, "copying " + source.value().path.string() + ": the copy does not open"};
-    // A damaged artifact would serve its damage.
-    if (auto damage = database_damage(generation.value().db(), generation.value().scratch()); !damage.empty())
-        return Error{Errc::index, source.value().path.string() + ": damaged: " + damage + "; not published"};
-    auto published = generation.value().publish();
-    if (!published) return published.error();
-    return report;
-}
-
-Result<ImportReport> import_index(const fs::path& from_dir, const fs::path& index_dir) {
-    auto report = copy_and_publish(from_dir, index_dir);
-    if (!report) return detail::explain_storage_error(report.error());
-    return report;
-}
 
 namespace {
 
@@ -71,6 +32,51 @@ Result<BuildFacts> servable_build(const fs::path& path) {
     }
 }
 
+// A copy of the database `source` at `to` that opens and is sound: a damaged
+// artifact would serve its damage. `outcome` ends the message of a damage
+// ("not published").
+Status copy_checked(const fs::path& source, const fs::path& to, const fs::path& scratch, const std::string& outcome) {
+    auto copied = detail::copy_database(source, to);
+    if (!copied) return copied.error();
+    if (!is_complete_generation(to))
+        return Error{Errc::index, "copying " + source.string() + ": the copy does not open"};
+    if (auto damage = database_damage(to, scratch); !damage.empty())
+        return Error{Errc::index, source.string() + ": damaged: " + damage + "; " + outcome};
+    return Ok{};
+}
+
+// Publishes, as the next generation of `index_dir` (its lock held), the
+// database that `place` puts at the path it is given.
+Result<ImportReport> publish_next(const fs::path& index_dir,
+                                  const std::function<Status(const fs::path& db, const fs::path& scratch)>& place) {
+    auto serving = detail::find_serving_generation(index_dir);
+    if (!serving) return serving.error();
+    ImportReport report;
+    report.recovered = serving.value().recovered;
+    if (!report.recovered.empty()) log_warn("publish", report.recovered);
+    std::string current = serving.value().generation ? serving.value().generation->name : "";
+    auto generation = detail::NewGeneration::start(index_dir, current);
+    if (!generation) return generation.error();
+    report.generation = generation.value().name();
+    if (auto placed = place(generation.value().db(), generation.value().scratch()); !placed) return placed.error();
+    if (auto published = generation.value().publish(); !published) return published.error();
+    return report;
+}
+
+Result<ImportReport> copy_and_publish(const fs::path& from_dir, const fs::path& index_dir) {
+    auto source = read_current_generation(from_dir);
+    if (!source) return source.error();
+    auto facts = servable_build(source.value().path);
+    if (!facts) return facts.error();
+    auto lock = detail::IndexLock::acquire(index_dir);
+    if (!lock) return lock.error();
+    auto report = publish_next(index_dir, [&](const fs::path& db, const fs::path& scratch) {
+        return copy_checked(source.value().path, db, scratch, "not published");
+    });
+    if (report) report.value().pages = facts.value().pages;
+    return report;
+}
+
 // The copy is made in tmp-staged (removed by the next writer if this one
 // dies) and renamed to staged only once it is checked and durable.
 Result<StageReport> copy_and_stage(const fs::path& from_dir, const fs::path& index_dir) {
@@ -85,12 +91,8 @@ Result<StageReport> copy_and_stage(const fs::path& from_dir, const fs::path& ind
     std::error_code ec;
     fs::create_directories(scratch, ec);
     if (ec) return Error{Errc::index, scratch.string() + ": " + ec.message()};
-    auto copied = detail::copy_database(source.value().path, scratch / "db");
-    if (!copied) return copied.error();
-    if (!is_complete_generation(scratch / "db"))
-        return Error{Errc::index, "copying " + source.value().path.string() + ": the copy does not open"};
-    if (auto damage = database_damage(scratch / "db", scratch); !damage.empty())
-        return Error{Errc::index, source.value().path.string() + ": damaged: " + damage + "; not staged"};
+    if (auto copied = copy_checked(source.value().path, scratch / "db", scratch, "not staged"); !copied)
+        return copied.error();
     if (auto synced = detail::sync_tree(scratch / "db"); !synced) return synced.error();
     if (auto removed = detail::remove_tree(index_dir / kStagedDir); !removed) return removed.error();
     fs::rename(scratch, index_dir / kStagedDir, ec);
@@ -110,25 +112,25 @@ Result<ImportReport> publish_staged(const fs::path& index_dir, const std::string
     if (!build_id.empty() && facts.value().build_id != build_id)
         return Error{Errc::bad_input, index_dir.string() + ": the staged build is " + facts.value().build_id +
                                           ", not " + build_id + "; not activated"};
-    auto serving = detail::find_serving_generation(index_dir);
-    if (!serving) return serving.error();
-    ImportReport report;
-    report.recovered = serving.value().recovered;
-    report.pages = facts.value().pages;
-    std::string current = serving.value().generation ? serving.value().generation->name : "";
-    auto generation = detail::NewGeneration::start(index_dir, current);
-    if (!generation) return generation.error();
-    report.generation = generation.value().name();
-    std::error_code ec;
-    fs::rename(staged, generation.value().db(), ec);
-    if (ec) return Error{Errc::index, "taking the staged index: " + ec.message()};
-    auto published = generation.value().publish();
-    if (!published) return published.error();
+    auto report = publish_next(index_dir, [&](const fs::path& db, const fs::path&) -> Status {
+        std::error_code ec;
+        fs::rename(staged, db, ec);
+        if (ec) return Error{Errc::index, "taking the staged index: " + ec.message()};
+        return Ok{};
+    });
+    if (!report) return report;
+    report.value().pages = facts.value().pages;
     (void)detail::remove_tree(index_dir / kStagedDir);
     return report;
 }
 
 }  // namespace
+
+Result<ImportReport> import_index(const fs::path& from_dir, const fs::path& index_dir) {
+    auto report = copy_and_publish(from_dir, index_dir);
+    if (!report) return detail::explain_storage_error(report.error());
+    return report;
+}
 
 Result<StageReport> stage_index(const fs::path& from_dir, const fs::path& index_dir) {
     auto report = copy_and_stage(from_dir, index_dir);

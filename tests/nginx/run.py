@@ -12,54 +12,16 @@ import argparse
 import http.client
 import json
 import os
-import re
 import shutil
 import signal
-import socket
 import ssl
 import subprocess
 import sys
 import tempfile
 import time
 
-failures = []
-
-
-def check(ok, what):
-    print(("ok   " if ok else "FAIL ") + what)
-    if not ok:
-        failures.append(what)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def listening(port):
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=1):
-            return True
-    except OSError:
-        return False
-
-
-def wait_for(pred, seconds, what):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if pred():
-            return
-        time.sleep(0.05)
-    raise SystemExit(f"timed out waiting for {what}")
-
-
-def nginx_block(docs):
-    text = open(docs, encoding="utf-8").read()
-    m = re.search(r"```nginx\n(.*?)```", text, re.S)
-    if not m:
-        raise SystemExit(f"{docs}: no ```nginx block")
-    return m.group(1)
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from loopback import check, failures, fenced_block, free_port, listening, wait_for  # noqa: E402
 
 
 def main():
@@ -88,7 +50,7 @@ def main():
         key, cert = os.path.join(work, "key.pem"), os.path.join(work, "cert.pem")
         subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert,
                         "-days", "1", "-subj", "/CN=localhost"], check=True, capture_output=True)
-        block = nginx_block(a.docs)
+        block = fenced_block(a.docs, "nginx")
         for old, new in [("listen 443 ssl;", f"listen 127.0.0.1:{tls_port} ssl;"),
                          ("listen 80;", f"listen 127.0.0.1:{plain_port};"),
                          ("server 127.0.0.1:8080;", f"server 127.0.0.1:{app_port};"),

@@ -19,57 +19,20 @@ import argparse
 import http.client
 import json
 import os
-import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import threading
 import time
 
-failures = []
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from loopback import check, failures, fenced_block, free_port, listening, wait_for  # noqa: E402
+
 # Time a server may take to see a new CURRENT (it looks every 200 ms), with room for a machine
 # also running the other tests.
 RELOAD_SECONDS = 2.0
-
-
-def check(ok, what):
-    print(("ok   " if ok else "FAIL ") + what)
-    if not ok:
-        failures.append(what)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def listening(port):
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=1):
-            return True
-    except OSError:
-        return False
-
-
-def wait_for(pred, seconds, what):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if pred():
-            return
-        time.sleep(0.05)
-    raise SystemExit(f"timed out waiting for {what}")
-
-
-def haproxy_block(docs):
-    text = open(docs, encoding="utf-8").read()
-    m = re.search(r"```haproxy\n(.*?)```", text, re.S)
-    if not m:
-        raise SystemExit(f"{docs}: no ```haproxy block")
-    return m.group(1)
 
 
 def get(port, target, timeout=10):
@@ -125,7 +88,7 @@ def build_id(medsearch, index):
 
 
 def start_haproxy(docs, work, front, replica_ports):
-    block = haproxy_block(docs)
+    block = fenced_block(docs, "haproxy")
     replacements = [("bind 127.0.0.1:8080", f"bind 127.0.0.1:{front}")]
     replacements += [(f"127.0.0.1:{8081 + i}", f"127.0.0.1:{p}") for i, p in enumerate(replica_ports)]
     for old, new in replacements:

@@ -1,6 +1,5 @@
 #include "lexicon/form_index.hpp"
 
-
 #include <algorithm>
 
 namespace medsearch {
