@@ -107,12 +107,14 @@ Xapian::Query concept_tiers(const NameConcept& concept_) {
         if (a > 0) other_exact.push_back(exact);
     }
     Xapian::Query best_exact = all_terms[0], best_any = any_of({all_terms[0], all_terms[1]});
+    // Every leaf is a posting list Xapian opens and reads: with one
+    // alternative, "any" is the best one and its two layers are one.
+    if (other_exact.empty())
+        return Xapian::Query(Xapian::Query::OP_OR, constant(best_any, kConcept - kLayer), constant(best_exact, kLayer));
     Xapian::Query any = any_of(all_terms);
     std::vector<Xapian::Query> layers{constant(any, kConcept - 3 * kLayer), constant(best_any, 2 * kLayer),
-                                      constant(best_exact, kLayer)};
-    if (!other_exact.empty())
-        layers.push_back(
-            constant(Xapian::Query(Xapian::Query::OP_AND_NOT, any_of(other_exact), best_any), kLayer));
+                                      constant(best_exact, kLayer),
+                                      constant(Xapian::Query(Xapian::Query::OP_AND_NOT, any_of(other_exact), best_any), kLayer)};
     return Xapian::Query(Xapian::Query::OP_OR, layers.begin(), layers.end());
 }
 
