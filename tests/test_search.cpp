@@ -1,4 +1,7 @@
 #include "support.hpp"
+#include "query/stored_pages.hpp"
+
+#include "medsearch/common/schema.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -342,4 +345,72 @@ TEST_CASE("words with accents choose the snippet's section too", "[search][integ
         REQUIRE(hits.size() == 1);
         CHECK(hits[0].section == "precautions");
     }
+}
+
+namespace {
+
+std::string flat(std::string_view path, std::string_view title, std::string_view url,
+                 const std::vector<std::pair<std::string_view, std::string_view>>& sections) {
+    std::string out = std::string(path) + "|" + std::string(title) + "|" + std::string(url);
+    for (const auto& [id, text] : sections) out += "|" + std::string(id) + ":" + std::string(text);
+    return out;
+}
+
+std::string flat(const StoredPageView& page) {
+    std::vector<std::pair<std::string_view, std::string_view>> sections;
+    for (const auto& s : page.sections) sections.emplace_back(s.id, s.text);
+    return flat(page.path, page.title, page.url, sections);
+}
+
+std::string flat(const StoredPage& page) {
+    std::vector<std::pair<std::string_view, std::string_view>> sections;
+    for (const auto& s : page.sections) sections.emplace_back(s.id, s.text);
+    return flat(page.path, page.title, page.url, sections);
+}
+
+}  // namespace
+
+TEST_CASE_METHOD(IndexedFixtures, "the pages of hits are kept decoded within their budget and read as stored",
+                 "[search][integration]") {
+    Xapian::Database db((index_dir() / "gen-000001").string());
+    PageCodec codec(db.get_metadata(std::string(schema::kMetaPageDictionary)));
+    Xapian::Enquire enquire(db);
+    enquire.set_query(Xapian::Query::MatchAll);
+    auto all = enquire.get_mset(0, db.get_doccount());
+    REQUIRE(all.size() >= 6);
+    auto as_stored = [&](const Xapian::MSetIterator& it) {
+        StoredPage page;
+        REQUIRE(codec.decode(it.get_document().get_value(schema::kSlotPage), page));
+        return flat(page);
+    };
+
+    StoredPages unbounded(std::size_t{64} << 20, db.get_revision());
+    for (auto it = all.begin(); it != all.end(); ++it) {
+        auto first = unbounded.read(db, it, codec);
+        REQUIRE(first);
+        CHECK(flat(first->page) == as_stored(it));
+        CHECK(unbounded.read(db, it, codec) == first);  // kept: the same decoded page
+    }
+    CHECK(unbounded.kept_pages() == all.size());
+    std::size_t every_page = unbounded.kept_bytes();
+
+    StoredPages half(every_page / 2, db.get_revision());
+    for (int round = 0; round < 2; ++round)
+        for (auto it = all.begin(); it != all.end(); ++it) {
+            auto page = half.read(db, it, codec);
+            REQUIRE(page);
+            CHECK(flat(page->page) == as_stored(it));
+            CHECK(half.kept_bytes() <= every_page / 2);
+        }
+    CHECK(half.kept_pages() > 0);
+    CHECK(half.kept_pages() < all.size());
+
+    // Kept for another revision of the database: read, never shared.
+    StoredPages other(std::size_t{64} << 20, db.get_revision() + 1);
+    auto it = all.begin();
+    auto once = other.read(db, it, codec);
+    REQUIRE(once);
+    CHECK(flat(once->page) == as_stored(it));
+    CHECK(other.read(db, it, codec) != once);
+    CHECK(other.kept_pages() == 0);
 }

@@ -185,9 +185,9 @@ Result<Hit> Searcher::read_hit(const Xapian::MSetIterator& match, const HitConte
     Hit hit;
     hit.rank = static_cast<unsigned>(match.get_rank()) + 1;  // MSet ranks count from the first page
     hit.score = match.get_weight();
-    auto& stored = stored_page_;
-    if (!snapshot_->page_codec().decode(match.get_document().get_value(schema::kSlotPage), stored_text_, stored))
-        return Error{Errc::index, "document " + std::to_string(*match) + " is not a medsearch page"};
+    auto decoded = snapshot_->stored_pages().read(db_, match, snapshot_->page_codec());
+    if (!decoded) return Error{Errc::index, "document " + std::to_string(*match) + " is not a medsearch page"};
+    const auto& stored = decoded->page;
     hit.path = stored.path;
     hit.title = stored.title;
     hit.url = stored.url;

@@ -17,6 +17,8 @@
 #include "lexicon/word_index.hpp"
 
 #include "medsearch/common/facets.hpp"
+#include "query/stored_pages.hpp"
+
 #include "medsearch/common/index_layout.hpp"
 #include "medsearch/common/monograph.hpp"
 #include "medsearch/common/result.hpp"
@@ -38,6 +40,8 @@ class Snapshot {
     const std::string& build_id() const { return build_id_; }
     // Decodes the stored pages of this generation's documents.
     const PageCodec& page_codec() const { return page_codec_; }
+    // The pages of recent hits, decoded, shared by every searcher of this generation.
+    StoredPages& stored_pages() const { return *stored_pages_; }
     const PageCatalog& pages() const { return pages_; }
     const DrugLexicon& names() const { return names_; }
     const SynonymIndex& synonyms() const { return synonyms_; }
@@ -58,6 +62,7 @@ class Snapshot {
     IndexGeneration generation_;
     std::string build_id_;
     PageCodec page_codec_;
+    std::unique_ptr<StoredPages> stored_pages_;
     PageCatalog pages_;
     DrugLexicon names_;
     SynonymIndex synonyms_;

@@ -20,6 +20,9 @@ inline constexpr std::size_t kMaxFilterValues = 16;
 // Memory each searcher keeps between searches of the sets of frequent terms'
 // postings, from which facets are counted (query/match_set.hpp).
 inline constexpr std::size_t kMatchSetCacheBytes = std::size_t{4} << 20;
+// Memory the searchers of a generation share for the pages of recent hits,
+// decoded (query/stored_pages.hpp): about the decoded pages of rxhive.
+inline constexpr std::size_t kStoredPageCacheBytes = std::size_t{32} << 20;
 // Words of a query that are read and matched; later ones are left out and the
 // answer is marked partial. Far more than anyone types into a search box.
 inline constexpr std::size_t kMaxQueryWords = 32;

@@ -165,8 +165,6 @@ class Searcher {
     std::unique_ptr<QueryBuilder> builder_;       // the query stage's parsers, for this generation
     std::unique_ptr<MatchSets> match_sets_;       // every match, for facets
     std::chrono::steady_clock::time_point deadline_;  // of the search under way
-    std::string stored_text_;       // the text of the stored page being read, reused
-    StoredPageView stored_page_;    // views into stored_text_
 };
 
 // Checks what arrives from outside: size, UTF-8, ranges. Errors are bad_input.
