@@ -179,6 +179,32 @@ TEST_CASE_METHOD(IndexedFixtures, "a query's match set holds the pages Xapian's 
     for (const auto& query : queries) CHECK(ids_of(uncached.of(db, query)) == matched_by_enquire(db, query));
 }
 
+TEST_CASE_METHOD(IndexedFixtures, "a wildcard's match set is what Xapian expands it to, ties and limits included",
+                 "[filters][integration]") {
+    Xapian::Database db(index_dir() / "gen-000001");
+    using Q = Xapian::Query;
+    MatchSets sets(kMatchSetCacheBytes);
+    std::size_t limited = 0;
+    for (char letter = 'a'; letter <= 'z'; ++letter) {
+        std::string prefix(1, letter);
+        std::size_t expansions = 0;
+        for (auto it = db.allterms_begin(prefix); it != db.allterms_end(prefix); ++it) ++expansions;
+        for (unsigned limit : {0u, 1u, 2u, 3u, 5u, 8u, 13u, 40u}) {
+            Q query(Q::OP_WILDCARD, prefix, limit, Q::WILDCARD_LIMIT_MOST_FREQUENT);
+            INFO(prefix << "* limited to " << limit << " of " << expansions << " terms");
+            CHECK(ids_of(sets.of(db, query)) == matched_by_enquire(db, query));
+            if (limit != 0 && expansions > limit) ++limited;
+        }
+    }
+    CHECK(limited > 50);  // most checks had to choose among the terms
+    // Inside other operators, and with a prefix as the parser writes it.
+    Q nested(Q::OP_AND_NOT, Q(Q::OP_WILDCARD, "p", 4, Q::WILDCARD_LIMIT_MOST_FREQUENT),
+             Q(Q::OP_WILDCARD, "n", 2, Q::WILDCARD_LIMIT_MOST_FREQUENT));
+    CHECK(ids_of(sets.of(db, nested)) == matched_by_enquire(db, nested));
+    Q other_kind(Q::OP_WILDCARD, "s", 3, Q::WILDCARD_LIMIT_FIRST);
+    CHECK(ids_of(sets.of(db, other_kind)) == matched_by_enquire(db, other_kind));
+}
+
 TEST_CASE_METHOD(IndexedFixtures, "facets and the total count every page a search matches", "[filters][integration]") {
     Xapian::Database db(index_dir() / "gen-000001");
     auto page = searcher().search({"pain", 0, 1});

@@ -1,6 +1,8 @@
 #include "query/match_set.hpp"
 
 #include <algorithm>
+#include <optional>
+#include <string_view>
 
 namespace medsearch {
 
@@ -68,6 +70,8 @@ const DocSet& MatchSets::evaluate(const Xapian::Query& query, DocSet& scratch) {
         case Xapian::Query::OP_AND_NOT:
         case Xapian::Query::OP_XOR:
             return combine(query, scratch);
+        case Xapian::Query::OP_WILDCARD:
+            return wildcard(query, scratch);
         default:
             return matched_by_xapian(query, scratch);
     }
@@ -144,6 +148,79 @@ const DocSet& MatchSets::term(const std::string& name, DocSet& scratch) {
     cached_bytes_ += bytes;
     const auto& stored = cached_terms_.emplace(name, std::move(kept)).first->second;
     return stored.ids.empty() ? stored.set : scratch;
+}
+
+namespace {
+
+// A length as Xapian's remote protocol writes it (net/length.h): one byte
+// under 255, else 255 and seven bits a byte, the last marked.
+bool read_length(std::string_view& data, std::size_t& out) {
+    if (data.empty()) return false;
+    out = static_cast<unsigned char>(data.front());
+    data.remove_prefix(1);
+    if (out < 255) return true;
+    out = 0;
+    for (unsigned shift = 0; shift < 35; shift += 7) {
+        if (data.empty()) return false;
+        auto byte = static_cast<unsigned char>(data.front());
+        data.remove_prefix(1);
+        out |= static_cast<std::size_t>(byte & 0x7f) << shift;
+        if (byte & 0x80) {
+            out += 255;
+            return true;
+        }
+    }
+    return false;
+}
+
+struct WildcardSpec {
+    std::string pattern;
+    std::size_t max_expansion = 0;  // 0: every term
+    int max_type = 0;
+};
+
+// Xapian 1.4's Query has no accessors for a wildcard's parts; its serialised
+// form (the remote protocol's) has them: 0x0b, the limit, its kind, the
+// combining operator, the pattern.
+std::optional<WildcardSpec> read_wildcard(const Xapian::Query& query) {
+    auto serialised = query.serialise();
+    std::string_view data = serialised;
+    WildcardSpec spec;
+    std::size_t size = 0;
+    if (data.size() < 4 || static_cast<unsigned char>(data[0]) != 0x0b) return std::nullopt;
+    data.remove_prefix(1);
+    if (!read_length(data, spec.max_expansion) || data.size() < 2) return std::nullopt;
+    spec.max_type = static_cast<unsigned char>(data[0]);
+    data.remove_prefix(2);
+    if (!read_length(data, size) || size != data.size()) return std::nullopt;
+    spec.pattern = std::string(data);
+    return spec;
+}
+
+}  // namespace
+
+// The terms Xapian's matcher would expand the wildcard to (queryinternal.cc,
+// QueryWildcard::postlist): the terms with the prefix in order, and past the
+// limit the most frequent, picked with the same nth_element on the same
+// sequence, so that frequency ties fall the same way.
+const DocSet& MatchSets::wildcard(const Xapian::Query& query, DocSet& scratch) {
+    auto spec = read_wildcard(query);
+    // Unlimited, or limited to the most frequent; the other limits (and a
+    // most-frequent limit of none) are Xapian's to apply.
+    bool most_frequent = spec && spec->max_type == Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT;
+    if (!spec || (most_frequent != (spec->max_expansion != 0))) return matched_by_xapian(query, scratch);
+    std::vector<std::pair<Xapian::doccount, std::string>> terms;
+    for (auto it = db_->allterms_begin(spec->pattern); it != db_->allterms_end(spec->pattern); ++it)
+        terms.emplace_back(it.get_termfreq(), *it);
+    if (spec->max_expansion != 0 && terms.size() > spec->max_expansion) {
+        std::nth_element(terms.begin(), terms.begin() + static_cast<std::ptrdiff_t>(spec->max_expansion) - 1,
+                         terms.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+        terms.resize(spec->max_expansion);
+    }
+    scratch.clear(last_docid_);
+    DocSet next_scratch;
+    for (const auto& entry : terms) scratch.unite(term(entry.second, next_scratch));
+    return scratch;
 }
 
 const DocSet& MatchSets::matched_by_xapian(const Xapian::Query& query, DocSet& scratch) {

@@ -4,7 +4,8 @@
 // pages that cannot reach the first results; counting through it would take
 // every match through the weighting, so here the query's tree is evaluated
 // over bitsets of its terms' postings instead. Operators whose matches depend
-// on positions or values (phrases, wildcards, ranges) are left to Xapian.
+// on positions or values (phrases, ranges) are left to Xapian; a wildcard is
+// expanded as Xapian's matcher expands it.
 
 #include <xapian.h>
 
@@ -67,6 +68,7 @@ class MatchSets {
     const DocSet& combine(const Xapian::Query& query, DocSet& scratch);
     void unite_all(const Xapian::Query& query, DocSet& scratch);
     const DocSet& term(const std::string& name, DocSet& scratch);
+    const DocSet& wildcard(const Xapian::Query& query, DocSet& scratch);
     const DocSet& matched_by_xapian(const Xapian::Query& query, DocSet& scratch);
 
     std::size_t max_cached_bytes_;
