@@ -32,8 +32,8 @@ inline constexpr std::size_t kMaxFuzzyWordBytes = 64;
 // Terms the wildcards of a query ("amox*") may stand for together, the most
 // frequent ones, shared among them; a wildcard stands for at least
 // kMinWildcardTerms; wildcards past kMaxWildcards are read as the words typed.
-inline constexpr unsigned kMaxWildcardTerms = 100;
-inline constexpr unsigned kMinWildcardTerms = 10;
+inline constexpr unsigned kMaxWildcardTerms = 50;
+inline constexpr unsigned kMinWildcardTerms = 5;
 inline constexpr std::size_t kMaxWildcards = kMaxWildcardTerms / kMinWildcardTerms;
 // The search deadline's default and range are in medsearch/common/defaults.hpp.
 
