@@ -223,6 +223,8 @@ TEST_CASE("the medicines dictionary: parsed, encoded, and its mistakes named wit
 
 TEST_CASE("English word lists keep everyday words only", "[everyday][unit]") {
     CHECK(english_words("Aaron\nabout\nabout's\nb\nloss\nloss\nUSA\n") == Paths{"about", "loss"});
+    // Out of order and with Windows line ends, as some lists come.
+    CHECK(english_words("zeal\r\nabout\r\nloss\r\nabout\r\n") == Paths{"about", "loss", "zeal"});
     CHECK(parse_word_list("# list\nParacetamol\n\nibuprofen  # NSAID\n") == Paths{"ibuprofen", "paracetamol"});
 }
 

@@ -46,14 +46,21 @@ std::vector<std::string> parse_word_list(std::string_view text) {
     return words;
 }
 
+// The lists are large (a hundred thousand lines and more) and read on every
+// build: lines are looked at in place, and only the words kept are copied.
 std::vector<std::string> english_words(std::string_view dictionary_text) {
     std::vector<std::string> words;
-    for (auto& line : split_lines(dictionary_text)) {
-        if (!line.empty() && line.back() == '\r') line.pop_back();
+    std::size_t start = 0;
+    while (start < dictionary_text.size()) {
+        auto end = dictionary_text.find('\n', start);
+        if (end == std::string_view::npos) end = dictionary_text.size();
+        auto line = dictionary_text.substr(start, end - start);
+        start = end + 1;
+        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
         bool lower = line.size() >= 2 && std::all_of(line.begin(), line.end(), [](char c) { return c >= 'a' && c <= 'z'; });
-        if (lower) words.push_back(std::move(line));
+        if (lower) words.emplace_back(line);
     }
-    std::sort(words.begin(), words.end());
+    if (!std::is_sorted(words.begin(), words.end())) std::sort(words.begin(), words.end());
     words.erase(std::unique(words.begin(), words.end()), words.end());
     return words;
 }

@@ -7,6 +7,7 @@
 #include "medsearch/common/word_list.hpp"
 
 #include <algorithm>
+#include <iterator>
 
 namespace medsearch::detail {
 namespace fs = std::filesystem;
@@ -33,10 +34,15 @@ Result<std::vector<std::string>> read_english_words(const std::vector<fs::path>&
         if (!fs::is_regular_file(dictionary, error)) continue;
         auto text = read_data_file(dictionary, "");
         if (!text) return text.error();
+        // Each list comes sorted: merged, not sorted again.
         auto words = english_words(text.value());
-        english.insert(english.end(), words.begin(), words.end());
+        std::vector<std::string> merged;
+        merged.reserve(english.size() + words.size());
+        std::merge(std::make_move_iterator(english.begin()), std::make_move_iterator(english.end()),
+                   std::make_move_iterator(words.begin()), std::make_move_iterator(words.end()),
+                   std::back_inserter(merged));
+        english = std::move(merged);
     }
-    std::sort(english.begin(), english.end());
     english.erase(std::unique(english.begin(), english.end()), english.end());
     return english;
 }
