@@ -195,6 +195,39 @@ void QueryBuilder::build_names(const QueryPlan& plan, BuiltQuery& built) const {
     built.specificity = fewer_ingredients_first_;
 }
 
+namespace {
+
+// Whether every page of one substance that the topic's tiers can match has
+// a member's name or base (the pages its id and set terms add are covered):
+// then "a member, on a page of one substance" is every page of one
+// substance the tiers match, and needs no posting lists of its own.
+bool members_cover_single_pages(const QueryPlan& plan, const PageCatalog& pages) {
+    std::unordered_set<std::string> keys, bases;
+    for (const auto& member : plan.topic_members)
+        if (!member.combination) {
+            keys.insert(member.name->key);
+            bases.insert(base_key(member.name->key));
+        }
+    auto covered = [&](int page) {
+        if (std::max<std::size_t>(pages.components(page).size(), 1) > 1) return true;  // not one substance
+        for (const auto& names : pages.components(page))
+            if (std::any_of(names.begin(), names.end(), [&](const auto& key) { return keys.count(key) != 0; }))
+                return true;
+        const auto& own = pages.bases(page);
+        return std::any_of(own.begin(), own.end(), [&](const auto& base) { return bases.count(base) != 0; });
+    };
+    for (const auto& member : plan.topic_members) {
+        if (member.page >= 0 && !covered(member.page)) return false;
+        if (!member.combination) continue;
+        std::unordered_set<std::string> distinct;  // its copies' set term, one base: a single page's
+        for (const auto& names : pages.components(member.page)) distinct.insert(base_key(names.front()));
+        if (distinct.size() < 2) return false;
+    }
+    return std::all_of(plan.topic_combinations.begin(), plan.topic_combinations.end(), covered);
+}
+
+}  // namespace
+
 // A kind of medicine or a condition: its members, single substances first.
 Xapian::Query QueryBuilder::build_topic(const QueryPlan& plan) const {
     const auto& pages = snapshot_.pages();
@@ -235,10 +268,15 @@ Xapian::Query QueryBuilder::build_topic(const QueryPlan& plan) const {
     for (int combination : plan.topic_combinations)
         combinations.emplace_back(schema::id_term(pages.entry(combination).path));
     Xapian::Query one_substance(std::string(schema::kIngredientCountPrefix) + "1");
-    tiers.push_back(constant(Xapian::Query(Xapian::Query::OP_FILTER, any_of(all), one_substance), kTopicMember));
+    // A member on a page of one substance; when the members cover every
+    // such page the tiers match, it is every such page (two of the five
+    // posting lists of each member).
+    bool covered = members_cover_single_pages(plan, pages);
+    if (!covered)
+        tiers.push_back(constant(Xapian::Query(Xapian::Query::OP_FILTER, any_of(all), one_substance), kTopicMember));
     if (!combinations.empty()) tiers.push_back(constant(any_of(combinations), kTopicMember));
     Xapian::Query members(Xapian::Query::OP_OR, tiers.begin(), tiers.end());
-    Xapian::Query single = constant(one_substance, kSingleSubstance);
+    Xapian::Query single = constant(one_substance, covered ? kSingleSubstance + kTopicMember : kSingleSubstance);
     return Xapian::Query(Xapian::Query::OP_AND_MAYBE, members,
                          Xapian::Query(Xapian::Query::OP_OR, single, fewer_ingredients_first_));
 }
