@@ -219,6 +219,7 @@ bool members_cover_single_pages(const QueryPlan& plan, const PageCatalog& pages)
     for (const auto& member : plan.topic_members) {
         if (member.page >= 0 && !covered(member.page)) return false;
         if (!member.combination) continue;
+        if (member.page < 0) return false;
         std::unordered_set<std::string> distinct;  // its copies' set term, one base: a single page's
         for (const auto& names : pages.components(member.page)) distinct.insert(base_key(names.front()));
         if (distinct.size() < 2) return false;
