@@ -174,11 +174,19 @@ std::string client_key(const sockaddr_storage& addr, const std::string& ip) {
 // segment a thread freed only when that thread next takes a fresh page there
 // (after a delay), and an idle worker takes none: a forced collect frees its
 // empty pages, and one page taken and given back has them returned.
+// Under a sanitizer the sanitizer's allocator holds the memory: glibc's
+// arenas are unused, and trimming them has crashed ASan builds.
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+constexpr bool kGlibcAllocator = false;
+#else
+constexpr bool kGlibcAllocator = true;
+#endif
+
 void release_free_memory() {
     if (mi_collect && mi_malloc && mi_free) {
         mi_collect(true);
         mi_free(mi_malloc(kFreshPageBytes));
-    } else {
+    } else if (kGlibcAllocator) {
         malloc_trim(0);
     }
 }
