@@ -3,20 +3,18 @@
 // generation: a search box sends the same few prefixes and names all day.
 // Bounded by bytes, least recently used first out. Thread-safe.
 
+#include "medsearch/common/lru_cache.hpp"
 #include "medsearch/server/query_log.hpp"
 
 #include <cstddef>
-#include <list>
-#include <mutex>
 #include <optional>
 #include <string>
-#include <unordered_map>
 
 namespace medsearch {
 
 class ResponseCache {
   public:
-    explicit ResponseCache(std::size_t max_bytes) : max_bytes_(max_bytes) {}
+    explicit ResponseCache(std::size_t max_bytes) : max_bytes_(max_bytes), kept_(max_bytes) {}
 
     // The body kept for `key`; `search`, when given, gets what the query log
     // and the metrics need of a search answer kept with it.
@@ -26,17 +24,12 @@ class ResponseCache {
     std::size_t bytes() const;
 
   private:
-    struct Entry {
-        std::string key;
+    struct Kept {
         std::string body;
         std::optional<LoggedSearch> search;
-        std::size_t size() const { return key.size() + body.size() + (search ? search->query.size() : 0); }
     };
     std::size_t max_bytes_;
-    mutable std::mutex mutex_;
-    std::list<Entry> entries_;  // most recently used first
-    std::unordered_map<std::string, std::list<Entry>::iterator> index_;
-    std::size_t bytes_ = 0;
+    LruCache<std::string, Kept> kept_;
 };
 
 }  // namespace medsearch

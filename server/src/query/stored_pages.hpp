@@ -4,16 +4,14 @@
 // reading one costs Xapian block reads and a Zstandard decode. Kept up to a
 // byte budget, the least recently read leaving first. Thread-safe.
 
+#include "medsearch/common/lru_cache.hpp"
 #include "medsearch/common/monograph.hpp"
 
 #include <xapian.h>
 
 #include <cstddef>
-#include <list>
 #include <memory>
-#include <mutex>
 #include <string>
-#include <unordered_map>
 
 namespace medsearch {
 
@@ -26,7 +24,7 @@ class StoredPages {
   public:
     // For the database at `revision`; searchers of another revision read
     // without the pages kept (document ids may name other pages there).
-    StoredPages(std::size_t max_bytes, Xapian::rev revision) : max_bytes_(max_bytes), revision_(revision) {}
+    StoredPages(std::size_t max_bytes, Xapian::rev revision) : kept_(max_bytes), revision_(revision) {}
 
     // The page of the hit `match` of a search of `db`, or nullptr when its
     // document is not a medsearch page. Held by the caller, it stays valid
@@ -34,24 +32,12 @@ class StoredPages {
     std::shared_ptr<const DecodedPage> read(const Xapian::Database& db, const Xapian::MSetIterator& match,
                                             const PageCodec& codec);
 
-    std::size_t kept_bytes() const;
-    std::size_t kept_pages() const;
+    std::size_t kept_bytes() const { return kept_.bytes(); }
+    std::size_t kept_pages() const { return kept_.size(); }
 
   private:
-    struct Kept {
-        Xapian::docid id;
-        std::shared_ptr<const DecodedPage> page;
-        std::size_t bytes;
-    };
-    std::shared_ptr<const DecodedPage> find(Xapian::docid id);
-    void keep(Xapian::docid id, std::shared_ptr<const DecodedPage> page);
-
-    const std::size_t max_bytes_;
+    LruCache<Xapian::docid, std::shared_ptr<const DecodedPage>> kept_;
     const Xapian::rev revision_;
-    mutable std::mutex mutex_;
-    std::size_t kept_bytes_ = 0;
-    std::list<Kept> recent_;  // most recently read first
-    std::unordered_map<Xapian::docid, std::list<Kept>::iterator> by_id_;
 };
 
 }  // namespace medsearch
