@@ -63,29 +63,40 @@ Result<ImportReport> publish_next(const fs::path& index_dir,
     return report;
 }
 
-Result<ImportReport> copy_and_publish(const fs::path& from_dir, const fs::path& index_dir) {
+// What publishing or staging a copy starts from: the current generation of
+// `from_dir`, one this program can serve, and the lock of `index_dir`.
+struct CopySource {
+    fs::path path;
+    BuildFacts facts;
+    detail::IndexLock lock;
+};
+
+Result<CopySource> open_copy_source(const fs::path& from_dir, const fs::path& index_dir) {
     auto source = read_current_generation(from_dir);
     if (!source) return source.error();
     auto facts = servable_build(source.value().path);
     if (!facts) return facts.error();
     auto lock = detail::IndexLock::acquire(index_dir);
     if (!lock) return lock.error();
+    return CopySource{source.value().path, std::move(facts.value()), std::move(lock.value())};
+}
+
+Result<ImportReport> copy_and_publish(const fs::path& from_dir, const fs::path& index_dir) {
+    auto source = open_copy_source(from_dir, index_dir);
+    if (!source) return source.error();
     auto report = publish_next(index_dir, [&](const fs::path& db, const fs::path& scratch) {
         return copy_checked(source.value().path, db, scratch, "not published");
     });
-    if (report) report.value().pages = facts.value().pages;
+    if (report) report.value().pages = source.value().facts.pages;
     return report;
 }
 
 // The copy is made in tmp-staged (removed by the next writer if this one
 // dies) and renamed to staged only once it is checked and durable.
 Result<StageReport> copy_and_stage(const fs::path& from_dir, const fs::path& index_dir) {
-    auto source = read_current_generation(from_dir);
+    auto source = open_copy_source(from_dir, index_dir);
     if (!source) return source.error();
-    auto facts = servable_build(source.value().path);
-    if (!facts) return facts.error();
-    auto lock = detail::IndexLock::acquire(index_dir);
-    if (!lock) return lock.error();
+    const auto& facts = source.value().facts;
     auto scratch = index_dir / "tmp-staged";
     if (auto removed = detail::remove_tree(scratch); !removed) return removed.error();
     std::error_code ec;
@@ -98,7 +109,7 @@ Result<StageReport> copy_and_stage(const fs::path& from_dir, const fs::path& ind
     fs::rename(scratch, index_dir / kStagedDir, ec);
     if (ec) return Error{Errc::index, "moving the staged index into place: " + ec.message()};
     if (auto synced = detail::fsync_path(index_dir, true); !synced) return synced.error();
-    return StageReport{facts.value().build_id, facts.value().pages};
+    return StageReport{facts.build_id, facts.pages};
 }
 
 Result<ImportReport> publish_staged(const fs::path& index_dir, const std::string& build_id) {
