@@ -20,6 +20,7 @@
 
 #include <chrono>
 #include <csignal>
+#include <functional>
 #include <cstdlib>
 #include <set>
 #include <thread>
@@ -294,6 +295,7 @@ TEST_CASE("a staged build is not served until it is activated, and only the buil
     CHECK(served(dir / "served") == before);
     CHECK(total_for(dir / "served", "zanzibarite") == 0);
     CHECK(fs::exists(dir / "served/staged/db"));
+    CHECK(check_seal(dir / "served/staged/db").state == SealCheck::State::sound);
 
     auto wrong = activate_staged(dir / "served", "1-00000000");
     REQUIRE_FALSE(wrong.ok());
@@ -496,6 +498,70 @@ TEST_CASE("a generation that cannot be copied is rebuilt in full", "[reliability
     REQUIRE(page.ok());
     REQUIRE(page.value().hits.size() == 1);
     CHECK(page.value().hits[0].path == "m/metformin.md");
+}
+
+TEST_CASE("a published generation is sealed, and any change to its files breaks the seal",
+          "[reliability][integration]") {
+    TempDir dir;
+    copy_tree(fixtures() / "corpus", dir / "src");
+    const auto index = dir / "index";
+    REQUIRE(build_index(fixture_build(dir / "src", index)).ok());
+    using State = SealCheck::State;
+    CHECK(check_seal(index / "gen-000001").state == State::sound);
+
+    struct Row {
+        const char* change;
+        std::function<void(const fs::path&)> make;
+        State state;
+        std::string what;
+    };
+    const Row rows[] = {
+        {"one byte of a table", [](const fs::path& db) {
+             auto bytes = read_file(db / "position.glass");
+             bytes[bytes.size() / 2] = static_cast<char>(bytes[bytes.size() / 2] ^ 1);
+             write_file(db / "position.glass", bytes);
+         }, State::changed, "position.glass changed"},
+        {"a table grown by a byte", [](const fs::path& db) {
+             write_file(db / "termlist.glass", read_file(db / "termlist.glass") + "x");
+         }, State::changed, "termlist.glass changed"},
+        {"a file added", [](const fs::path& db) { write_file(db / "record.glass", ""); },
+         State::changed, "record.glass was added"},
+        {"a table removed", [](const fs::path& db) { fs::remove(db / "synonym.glass"); },
+         State::changed, "synonym.glass is missing"},
+        {"the seal removed", [](const fs::path& db) { fs::remove(db / kSealFile); }, State::missing, ""},
+        {"the seal overwritten", [](const fs::path& db) { write_file(db / kSealFile, "medsearch-seal 1\nx\n"); },
+         State::missing, ""},
+    };
+    for (const auto& row : rows) {
+        CAPTURE(row.change);
+        const auto copy = dir / "copy";
+        fs::remove_all(copy);
+        copy_tree(index / "gen-000001", copy);
+        REQUIRE(check_seal(copy).state == State::sound);
+        row.make(copy);
+        auto checked = check_seal(copy);
+        CHECK(checked.state == row.state);
+        CHECK(checked.what == row.what);
+    }
+
+    // An update leaves a sealed generation; one whose seal is broken by a
+    // change through Xapian is checked by Xapian, found sound and updated.
+    write_file(dir / "src/m/metformin.md", read_file(fixtures() / "corpus/m/metformin.md") + "\nzebrafish\n");
+    auto updated = build_index(fixture_build(dir / "src", index));
+    REQUIRE(updated.ok());
+    CHECK_FALSE(updated.value().full);
+    CHECK(check_seal(index / "gen-000002").state == State::sound);
+    {
+        Xapian::WritableDatabase db((index / "gen-000002").string(), Xapian::DB_OPEN);
+        db.set_metadata("unrelated", "value");
+        db.commit();
+    }
+    CHECK(check_seal(index / "gen-000002").state == State::changed);
+    write_file(dir / "src/m/metformin.md", read_file(fixtures() / "corpus/m/metformin.md"));
+    updated = build_index(fixture_build(dir / "src", index));
+    REQUIRE(updated.ok());
+    CHECK_FALSE(updated.value().full);
+    CHECK(check_seal(index / "gen-000003").state == State::sound);
 }
 
 // ---- hostile files ----------------------------------------------------------

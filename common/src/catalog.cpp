@@ -3,10 +3,16 @@
 #include "medsearch/common/schema.hpp"
 #include "cbor.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
 #include <xxhash.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
+#include <new>
+#include <vector>
 
 namespace medsearch {
 namespace {
@@ -36,6 +42,43 @@ bool read_entry(cbor::Reader& in, CatalogEntry& entry) {
 }  // namespace
 
 std::uint64_t hash_bytes(std::string_view bytes) { return XXH3_64bits(bytes.data(), bytes.size()); }
+
+struct StreamHash::State {
+    XXH3_state_t* xxh = XXH3_createState();
+    ~State() { XXH3_freeState(xxh); }
+};
+
+StreamHash::StreamHash() : state_(std::make_unique<State>()) {
+    if (!state_->xxh) throw std::bad_alloc();
+    XXH3_64bits_reset(state_->xxh);
+}
+
+StreamHash::~StreamHash() = default;
+
+void StreamHash::add(std::string_view bytes) { XXH3_64bits_update(state_->xxh, bytes.data(), bytes.size()); }
+
+Result<std::uint64_t> StreamHash::add_file(const std::filesystem::path& file) {
+    int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+    if (fd < 0) return Error{Errc::bad_input, file.string() + ": cannot open: " + std::strerror(errno)};
+    std::vector<char> buffer(1 << 18);
+    std::uint64_t size = 0;
+    for (;;) {
+        auto got = ::read(fd, buffer.data(), buffer.size());
+        if (got < 0 && errno == EINTR) continue;
+        if (got < 0) {
+            std::string why = std::strerror(errno);
+            ::close(fd);
+            return Error{Errc::bad_input, file.string() + ": cannot read: " + why};
+        }
+        if (got == 0) break;
+        XXH3_64bits_update(state_->xxh, buffer.data(), static_cast<std::size_t>(got));
+        size += static_cast<std::uint64_t>(got);
+    }
+    ::close(fd);
+    return size;
+}
+
+std::uint64_t StreamHash::digest() const { return XXH3_64bits_digest(state_->xxh); }
 
 std::string hex64(std::uint64_t value) {
     char buffer[17];

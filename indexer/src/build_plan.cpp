@@ -17,9 +17,6 @@ std::string read_current(const IndexGeneration& current, const IndexInputs& inpu
     try {
         Xapian::Database db(current.path.string());
         if (!schema::schema_mismatch(db).empty()) return "index schema changed";
-        // Readers refuse a generation with a value they cannot read: an update would keep it.
-        if (auto unreadable = unreadable_metadata(db); !unreadable.empty())
-            return "current index damaged: " + unreadable.front();
         auto derivation = decode_input_hash(db.get_metadata(schema::kMetaDerivation), schema::kMetaDerivation);
         if (!derivation) return derivation.error().message;
         if (derivation.value() != inputs.document_hash) return "permalink or stopwords changed";
@@ -102,10 +99,11 @@ Result<BuildPlan> plan_build(const BuildJob& job, const std::string& recovered) 
     if (plan.full() || dictionaries_changed)
         if (auto parsed = parse_dictionaries_into(plan, job.inputs); !parsed) return parsed.error();
     if (plan.full()) return plan;
-    // An update copies the generation, damage included: Xapian checks it while
-    // the pages are read and the copy changed, before anything is published.
+    // An update copies the generation, damage included: its seal (or Xapian)
+    // checks it while the pages are read and the copy changed, before
+    // anything is published.
     plan.current_damage = run_beside([path = job.current->path, scratch = job.scratch] {
-        return database_damage(path, scratch);
+        return published_damage(path, scratch);
     });
     find_changes(job, plan);
     return plan;

@@ -104,6 +104,7 @@ Result<StageReport> copy_and_stage(const fs::path& from_dir, const fs::path& ind
     if (ec) return Error{Errc::index, scratch.string() + ": " + ec.message()};
     if (auto copied = copy_checked(source.value().path, scratch / "db", scratch, "not staged"); !copied)
         return copied.error();
+    if (auto sealed = detail::write_seal(scratch / "db"); !sealed) return sealed.error();
     if (auto synced = detail::sync_tree(scratch / "db"); !synced) return synced.error();
     if (auto removed = detail::remove_tree(index_dir / kStagedDir); !removed) return removed.error();
     fs::rename(scratch, index_dir / kStagedDir, ec);

@@ -271,6 +271,7 @@ Result<NewGeneration> NewGeneration::start(const fs::path& index_dir, const std:
 // the folder moves, the folder's new name before CURRENT names it.
 Status NewGeneration::publish() {
     if (auto fault = injected_fault(PublishStep::sync_files); !fault) return fault;
+    if (auto sealed = write_seal(db()); !sealed) return sealed;
     auto synced = sync_tree(db());
     if (!synced) return synced;
     if (auto fault = injected_fault(PublishStep::move_into_place); !fault) return fault;

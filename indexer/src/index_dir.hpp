@@ -66,6 +66,10 @@ Error explain_storage_error(Error error);
 Status copy_database(const std::filesystem::path& from, const std::filesystem::path& to);
 Status copy_file_contents(const std::filesystem::path& from, const std::filesystem::path& to);
 
+// Writes the seal (check.hpp) of the database folder `db`, whose files are
+// final: the last step before they are made durable.
+Status write_seal(const std::filesystem::path& db);
+
 // remove_all, making read-only folders of this owner writable first if need be.
 Status remove_tree(const std::filesystem::path& path);
 
@@ -73,7 +77,7 @@ Status remove_tree(const std::filesystem::path& path);
 // fail with an error, and MEDSEARCH_FAULT_PUBLISH=N:kill kills the process
 // there (SIGKILL): the tests' way to reach each moment of a publish.
 enum class PublishStep {
-    sync_files = 1,     // fsync every file of the new database
+    sync_files = 1,     // seal (check.hpp) and fsync every file of the new database
     move_into_place,    // rename tmp-gen-N/db to gen-N
     sync_folder,        // fsync INDEXDIR so that gen-N is durable
     write_current,      // write and fsync CURRENT.tmp

@@ -8,6 +8,8 @@
 #include "medsearch/common/result.hpp"
 
 #include <cstdint>
+#include <filesystem>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -30,5 +32,24 @@ Result<std::vector<CatalogEntry>> decode_catalog(std::string_view data);
 
 std::uint64_t hash_bytes(std::string_view bytes);
 std::string hex64(std::uint64_t value);
+
+// hash_bytes() of bytes given in pieces (files read in blocks among them),
+// without holding them all.
+class StreamHash {
+  public:
+    StreamHash();
+    StreamHash(const StreamHash&) = delete;
+    StreamHash& operator=(const StreamHash&) = delete;
+    ~StreamHash();
+    void add(std::string_view bytes);
+    // Adds the bytes of `file` and returns how many; an error when it cannot
+    // be read to its end.
+    Result<std::uint64_t> add_file(const std::filesystem::path& file);
+    std::uint64_t digest() const;
+
+  private:
+    struct State;
+    std::unique_ptr<State> state_;
+};
 
 }  // namespace medsearch

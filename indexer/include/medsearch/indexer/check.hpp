@@ -86,6 +86,24 @@ std::string content_hash(std::string_view derivation, std::string_view synonyms_
 // `scratch` and removed after.
 std::string database_damage(const std::filesystem::path& path, const std::filesystem::path& scratch);
 
+// A generation's seal: the size and XXH3 hash of each of its files, written
+// when it is published (seal.cpp). A generation whose files still match its
+// seal is as sound as when it was published: checking that reads each file
+// once, where Xapian's check walks every block of every table.
+inline constexpr const char* kSealFile = "medsearch.seal";
+struct SealCheck {
+    enum class State { sound, changed, missing };
+    State state = State::missing;
+    std::string what;  // the file that differs, when changed
+};
+SealCheck check_seal(const std::filesystem::path& db);
+
+// The damage of a published generation an update is about to copy: none when
+// its seal holds, else what database_damage() finds, else a metadata value
+// readers could not read (a generation changed through Xapian since, or
+// published before seals, may still be sound).
+std::string published_damage(const std::filesystem::path& db, const std::filesystem::path& scratch);
+
 // {"pages": n, "errors": n, "warnings": n, "diagnostics": [{path, line, severity, code, message}]}
 std::string diagnostics_json(const std::vector<Diagnostic>& diagnostics, std::size_t pages);
 
