@@ -329,9 +329,21 @@ Result<std::string> read_data_file(const std::filesystem::path& file,
     }
     std::ifstream in(file, std::ios::binary);
     if (!in) return Error{Errc::bad_input, file.string() + ": cannot read file"};
-    std::ostringstream content;
-    content << in.rdbuf();
-    return content.str();
+    // Read in place at the file's size (word lists run to megabytes); a file
+    // that grows meanwhile is read to its end all the same.
+    std::string content;
+    std::error_code ec;
+    auto size = std::filesystem::file_size(file, ec);
+    if (!ec) {
+        content.resize(static_cast<std::size_t>(size));
+        in.read(content.data(), static_cast<std::streamsize>(content.size()));
+        content.resize(static_cast<std::size_t>(in.gcount()));
+        if (in.gcount() < static_cast<std::streamsize>(size)) return content;
+    }
+    in.clear();
+    std::ostringstream rest;
+    rest << in.rdbuf();
+    return content + rest.str();
 }
 
 }  // namespace medsearch

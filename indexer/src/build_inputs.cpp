@@ -26,12 +26,24 @@ std::vector<std::string> parse_stopwords(std::string_view text) {
     return words;
 }
 
-// The words of the English dictionaries that are installed, sorted, unique.
-Result<std::vector<std::string>> read_english_words(const std::vector<fs::path>& dictionaries) {
-    std::vector<std::string> english;
+// The English dictionaries that are installed, their bytes added to `hash`:
+// the lists run to megabytes, read again only when the index stores them.
+Result<std::vector<fs::path>> hash_english_lists(const std::vector<fs::path>& dictionaries, StreamHash& hash) {
+    std::vector<fs::path> installed;
     for (const auto& dictionary : dictionaries) {
         std::error_code error;
         if (!fs::is_regular_file(dictionary, error)) continue;
+        hash.add(std::string_view("\0", 1));
+        if (auto added = hash.add_file(dictionary); !added) return added.error();
+        installed.push_back(dictionary);
+    }
+    return installed;
+}
+
+// The words of the English dictionaries, sorted, unique, as stored.
+Result<std::string> encode_english_words(const std::vector<fs::path>& dictionaries) {
+    std::vector<std::string> english;
+    for (const auto& dictionary : dictionaries) {
         auto text = read_data_file(dictionary, "");
         if (!text) return text.error();
         // Each list comes sorted: merged, not sorted again.
@@ -44,7 +56,7 @@ Result<std::vector<std::string>> read_english_words(const std::vector<fs::path>&
         english = std::move(merged);
     }
     english.erase(std::unique(english.begin(), english.end()), english.end());
-    return english;
+    return encode_word_list(english);
 }
 
 std::string origin_of(const fs::path& file, const char* built_in) {
@@ -72,12 +84,16 @@ Result<IndexInputs> load_inputs(const BuildOptions& options) {
     inputs.medicines_origin = origin_of(options.medicines_file, "built-in medicines.yaml");
     auto essential_text = read_data_file(options.essential_file, "essential-medicines.txt");
     if (!essential_text) return essential_text.error();
-    auto english = read_english_words(options.english_dictionaries);
+    StreamHash hash;
+    for (const auto* text : {&synonyms_text.value(), &brands_text.value(), &medicines_text.value()}) {
+        hash.add(*text);
+        hash.add(std::string_view("\0", 1));
+    }
+    hash.add(essential_text.value());
+    auto english = hash_english_lists(options.english_dictionaries, hash);
     if (!english) return english.error();
-    inputs.english_words = encode_word_list(english.value());
-    inputs.synonyms_hash = hex64(hash_bytes(synonyms_text.value() + '\0' + brands_text.value() + '\0' +
-                                            medicines_text.value() + '\0' + essential_text.value() + '\0' +
-                                            inputs.english_words));
+    inputs.english_dictionaries = std::move(english.value());
+    inputs.synonyms_hash = hex64(hash.digest());
     inputs.synonyms_text = std::move(synonyms_text.value());
     inputs.brands_text = std::move(brands_text.value());
     inputs.medicines_text = std::move(medicines_text.value());
@@ -96,7 +112,9 @@ Result<Dictionaries> parse_dictionaries(const IndexInputs& inputs) {
     return Dictionaries{std::move(synonyms.value()), std::move(topics.value())};
 }
 
-void write_dictionaries(Xapian::WritableDatabase& db, const Dictionaries& dictionaries, const IndexInputs& inputs) {
+Status write_dictionaries(Xapian::WritableDatabase& db, const Dictionaries& dictionaries, const IndexInputs& inputs) {
+    auto english = encode_english_words(inputs.english_dictionaries);
+    if (!english) return english.error();
     const auto& table = dictionaries.synonyms;
     std::vector<std::string> old_keys(db.synonym_keys_begin(), db.synonym_keys_end());
     for (const auto& key : old_keys) db.clear_synonyms(key);
@@ -110,7 +128,8 @@ void write_dictionaries(Xapian::WritableDatabase& db, const Dictionaries& dictio
     db.set_metadata(schema::kMetaSynonymKinds, encode_synonym_kinds(kinds));
     db.set_metadata(schema::kMetaTopics, encode_topics(dictionaries.topics));
     db.set_metadata(schema::kMetaEssential, encode_word_list(parse_word_list(inputs.essential_text)));
-    db.set_metadata(schema::kMetaEnglishWords, inputs.english_words);
+    db.set_metadata(schema::kMetaEnglishWords, english.value());
+    return Ok{};
 }
 
 }  // namespace medsearch::detail

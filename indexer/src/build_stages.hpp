@@ -46,7 +46,7 @@ struct IndexInputs {
     std::string medicines_text;
     std::string medicines_origin;
     std::string essential_text;
-    std::string english_words;  // encode_word_list() of the words: stored as it is, and hashed
+    std::vector<std::filesystem::path> english_dictionaries;  // the installed word lists
     std::vector<std::string> stopwords;
     std::string document_hash;  // what documents depend on: schema, permalink, stopwords
     std::string synonyms_hash;  // of the dictionaries and the English words
@@ -63,7 +63,7 @@ struct Dictionaries {
 Result<Dictionaries> parse_dictionaries(const IndexInputs& inputs);
 
 // Replaces the synonym table and the dictionaries' metadata of `db`.
-void write_dictionaries(Xapian::WritableDatabase& db, const Dictionaries& dictionaries, const IndexInputs& inputs);
+Status write_dictionaries(Xapian::WritableDatabase& db, const Dictionaries& dictionaries, const IndexInputs& inputs);
 
 // ---- what every stage reads ----------------------------------------------------
 

@@ -118,7 +118,8 @@ Status write_generation(const BuildJob& job, const BuildPlan& plan, const BuiltI
                         const BuildSummary& summary) {
     try {
         Xapian::WritableDatabase db(job.target.string(), detail::kOpenScratch);
-        if (plan.dictionaries) detail::write_dictionaries(db, *plan.dictionaries, job.inputs);
+        if (plan.dictionaries)
+            if (auto written = detail::write_dictionaries(db, *plan.dictionaries, job.inputs); !written) return written;
         write_metadata(db, job, built, summary);
         db.commit();
         db.close();
@@ -171,6 +172,7 @@ Result<BuildReport> build_and_publish(const BuildOptions& options) {
     if (!files) return files.error();
     auto lock = detail::IndexLock::acquire(options.index_dir);
     if (!lock) return lock.error();
+    log_debug("index", "inputs read, sources listed: " + std::to_string(seconds_since(started)) + " s");
 
     BuildReport report;
     auto serving = detail::find_serving_generation(options.index_dir);
@@ -186,8 +188,10 @@ Result<BuildReport> build_and_publish(const BuildOptions& options) {
                        generation.value().scratch(), detail::thread_count(options.threads)};
     auto plan = detail::plan_build(job, report.recovered);
     if (!plan) return plan.error();
+    log_debug("index", "planned: " + std::to_string(seconds_since(started)) + " s");
     auto built = carry_out(job, plan.value(), report);
     if (!built) return built.error();
+    log_debug("index", "pages indexed: " + std::to_string(seconds_since(started)) + " s");
     if (!built.value()) {
         save_source_hashes(job, plan.value().current_catalog);
         return finish(report, {plan.value().current_catalog, current->name, false, started});
@@ -198,6 +202,7 @@ Result<BuildReport> build_and_publish(const BuildOptions& options) {
     log_debug("index", "metadata written: " + std::to_string(seconds_since(started)) + " s");
     auto published = generation.value().publish();
     if (!published) return published.error();
+    log_debug("index", "published: " + std::to_string(seconds_since(started)) + " s");
     save_source_hashes(job, index.catalog);
     return finish(report, {index.catalog, generation.value().name(), true, started});
 }

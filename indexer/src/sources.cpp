@@ -31,6 +31,8 @@ bool is_inside(const fs::path& root, const fs::path& path) {
 // Why a listed file must not be read; empty when it may.
 std::string refusal(const fs::path& root, const fs::directory_entry& entry) {
     std::error_code ec;
+    // The listing's own file type answers for most files without a stat.
+    if (entry.is_regular_file(ec) && !entry.is_symlink(ec)) return "";
     auto own = entry.symlink_status(ec);
     if (fs::is_symlink(own)) {
         auto target = fs::canonical(entry.path(), ec);
