@@ -44,6 +44,10 @@ Result<ServingGeneration> find_serving_generation(const std::filesystem::path& i
 // that might still serve is removed. Returns the highest generation number seen.
 unsigned long clean_index_dir(const std::filesystem::path& index_dir, const std::string& keep_current);
 
+// Asks the kernel to start writing every file of `dir` to disk, without
+// waiting: sync_tree() then waits for less. Durability still needs sync_tree().
+void start_writeback(const std::filesystem::path& dir);
+
 // fsync of every file in `dir`, then of `dir`.
 Status sync_tree(const std::filesystem::path& dir);
 
