@@ -1,5 +1,9 @@
 #include "support.hpp"
+#include "query/prior_postings.hpp"
+#include "query/registry.hpp"
+#include "query/section_postings.hpp"
 #include "query/stored_pages.hpp"
+#include "query/tiered_weight.hpp"
 
 #include "medsearch/common/schema.hpp"
 
@@ -413,4 +417,59 @@ TEST_CASE_METHOD(IndexedFixtures, "the pages of hits are kept decoded within the
     CHECK(flat(once->page) == as_stored(it));
     CHECK(other.read(db, it, codec) != once);
     CHECK(other.kept_pages() == 0);
+}
+
+namespace {
+
+// Document ids and weights, best first.
+std::vector<std::pair<Xapian::docid, double>> ranked(const Xapian::Database& db, const Xapian::Query& query,
+                                                     const Xapian::Weight& weight) {
+    Xapian::Enquire enquire(db);
+    enquire.set_weighting_scheme(weight);
+    enquire.set_query(query);
+    auto mset = enquire.get_mset(0, db.get_doccount());
+    std::vector<std::pair<Xapian::docid, double>> out;
+    for (auto it = mset.begin(); it != mset.end(); ++it) out.emplace_back(*it, it.get_weight());
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE_METHOD(IndexedFixtures, "queries and their weighting go through Xapian's serialisation unchanged",
+                 "[search][integration]") {
+    // What Xapian's remote protocol does with a query: serialised by the
+    // client, rebuilt on the server from the prototypes of its registry.
+    Xapian::Database db((index_dir() / "gen-000001").string());
+    auto priors = std::make_shared<std::vector<float>>(db.get_lastdocid() + 1);
+    for (std::size_t id = 0; id < priors->size(); ++id) (*priors)[id] = static_cast<float>(id * 7 % 11) / 10.0f;
+    const auto registry = query_registry(priors);
+    using Q = Xapian::Query;
+    auto side_effects = std::find_if(std::begin(schema::kSections), std::end(schema::kSections),
+                                     [](const auto& s) { return s.id == "side-effects"; });
+    REQUIRE(side_effects != std::end(schema::kSections));
+    const auto bit = schema::section_bit(*side_effects);
+    Q prior((new PriorPostings(priors, 0.375))->release());
+    Q nausea((new SectionPostings("nausea", true, bit))->release());
+    Q numbers((new SectionPostings("500", false, bit))->release());
+    Q text(Q::OP_OR, Q("Zpain"), Q("Zmetformin"));
+    const std::vector<Q> queries = {
+        Q(Q::OP_AND_MAYBE, text, prior),
+        Q(Q::OP_OR, nausea, numbers),
+        Q(Q::OP_OR, Q(Q::OP_SCALE_WEIGHT, Q("Zmetformin"), kTierScale * 200), Q(Q::OP_AND_MAYBE, nausea, prior)),
+    };
+    const auto& weight_prototype = *registry.get_weighting_scheme(TieredWeight().name());
+    std::unique_ptr<Xapian::Weight> weight(weight_prototype.unserialise(TieredWeight().serialise()));
+    for (const auto& query : queries) {
+        INFO(query.get_description());
+        auto here = ranked(db, query, TieredWeight());
+        REQUIRE(here.size() >= 2);
+        auto rebuilt = Q::unserialise(query.serialise(), registry);
+        CHECK(rebuilt.get_description() == query.get_description());
+        CHECK(ranked(db, rebuilt, *weight) == here);
+    }
+    // What is not one of ours is refused, not guessed at.
+    const auto& sections = *registry.get_posting_source(SectionPostings("", false, 1).name());
+    for (const char* bad : {"", "3 s nausea", "4 x nausea", "4 snausea", "four s nausea", "4 s"})
+        CHECK_THROWS_AS(std::unique_ptr<Xapian::PostingSource>(sections.unserialise(bad)), Xapian::SerialisationError);
+    CHECK_THROWS_AS(std::unique_ptr<Xapian::Weight>(weight_prototype.unserialise("x")), Xapian::SerialisationError);
 }

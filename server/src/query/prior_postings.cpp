@@ -23,6 +23,13 @@ bool PriorPostings::check(Xapian::docid did, double) {
     return true;
 }
 
+std::string PriorPostings::serialise() const { return Xapian::sortable_serialise(scale_); }
+
+PriorPostings* PriorPostings::unserialise(const std::string& serialised) const {
+    if (serialised.empty()) throw Xapian::SerialisationError("medsearch.PriorPostings: no scale");
+    return new PriorPostings(priors_, Xapian::sortable_unserialise(serialised));
+}
+
 double PriorPostings::get_weight() const {
     return docid_ < priors_->size() ? scale_ * (*priors_)[docid_] : 0.0;
 }

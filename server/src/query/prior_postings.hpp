@@ -29,6 +29,10 @@ class PriorPostings : public Xapian::PostingSource {
     double get_weight() const override;
     PriorPostings* clone() const override { return new PriorPostings(priors_, scale_); }
     std::string name() const override { return "medsearch.PriorPostings"; }
+    // Only the scale travels: the priors are those of the prototype that
+    // unserialises it, registered where the database is.
+    std::string serialise() const override;
+    PriorPostings* unserialise(const std::string& serialised) const override;
 
   private:
     std::shared_ptr<const std::vector<float>> priors_;

@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <bit>
+#include <charconv>
+#include <string_view>
 
 namespace medsearch {
 
@@ -72,6 +74,24 @@ double SectionPostings::get_weight() const {
 }
 
 SectionPostings* SectionPostings::clone() const { return new SectionPostings(key_, stemmed_, section_bit_); }
+
+// The section bit, whether the key is a stem, then the key.
+std::string SectionPostings::serialise() const {
+    return std::to_string(section_bit_) + (stemmed_ ? " s " : " w ") + key_;
+}
+
+SectionPostings* SectionPostings::unserialise(const std::string& serialised) const {
+    auto space = serialised.find(' ');
+    if (space == std::string::npos || serialised.size() < space + 3 || serialised[space + 2] != ' ' ||
+        (serialised[space + 1] != 's' && serialised[space + 1] != 'w'))
+        throw Xapian::SerialisationError("medsearch.SectionPostings: not bit, kind and key");
+    Xapian::termcount bit = 0;
+    auto digits = std::string_view(serialised).substr(0, space);
+    auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), bit);
+    if (error != std::errc() || end != digits.data() + digits.size() || std::popcount(bit) != 1)
+        throw Xapian::SerialisationError("medsearch.SectionPostings: not a section bit");
+    return new SectionPostings(serialised.substr(space + 3), serialised[space + 1] == 's', bit);
+}
 
 std::string SectionPostings::get_description() const {
     return "SectionPostings(" + schema::search_term("", key_, stemmed_) + ", " + std::to_string(section_bit_) + ")";

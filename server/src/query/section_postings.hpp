@@ -35,6 +35,8 @@ class SectionPostings : public Xapian::PostingSource {
     double get_weight() const override;
     SectionPostings* clone() const override;
     std::string name() const override { return "medsearch.SectionPostings"; }
+    std::string serialise() const override;
+    SectionPostings* unserialise(const std::string& serialised) const override;
     std::string get_description() const override;
 
   private:

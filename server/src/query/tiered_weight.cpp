@@ -38,6 +38,11 @@ TieredWeight::TieredWeight() {
 
 TieredWeight* TieredWeight::clone() const { return new TieredWeight(); }
 
+TieredWeight* TieredWeight::unserialise(const std::string& serialised) const {
+    if (!serialised.empty()) throw Xapian::SerialisationError("medsearch.tiered takes no parameters");
+    return new TieredWeight();
+}
+
 void TieredWeight::init(double factor) {
     flat_ = factor >= kTierScale;
     if (flat_) {

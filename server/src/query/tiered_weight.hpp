@@ -36,6 +36,9 @@ class TieredWeight : public Xapian::Weight {
     TieredWeight();
     TieredWeight* clone() const override;
     std::string name() const override { return "medsearch.tiered"; }
+    // Nothing to send: a tier's flat score is its scale, which its query carries.
+    std::string serialise() const override { return {}; }
+    TieredWeight* unserialise(const std::string& serialised) const override;
     void init(double factor) override;
     double get_sumpart(Xapian::termcount wdf, Xapian::termcount doclen, Xapian::termcount uniqterms) const override;
     double get_maxpart() const override;

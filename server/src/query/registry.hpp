@@ -1,0 +1,17 @@
+#pragma once
+// What a Xapian server needs to run medsearch's queries sent to it: the
+// weighting scheme and posting sources, registered under their names, for
+// Query::unserialise and Weight::unserialise (Xapian's remote protocol).
+
+#include <xapian.h>
+
+#include <memory>
+#include <vector>
+
+namespace medsearch {
+
+// `page_priors`: the priors of the pages of the database the queries run on,
+// by its document ids (TopicIndex::page_priors).
+Xapian::Registry query_registry(std::shared_ptr<const std::vector<float>> page_priors);
+
+}  // namespace medsearch
