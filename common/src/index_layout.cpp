@@ -39,9 +39,19 @@ Result<IndexGeneration> read_current_generation(const std::filesystem::path& ind
     return IndexGeneration{name, index_dir / name, generation_number(name)};
 }
 
+Xapian::Database open_generation_database(const std::filesystem::path& generation) {
+    // The backend named, never guessed: any other file in the folder stays data.
+    auto stub = generation / kShardStubFileName;
+    std::error_code ec;
+    if (std::filesystem::is_regular_file(stub, ec)) return Xapian::Database(stub.string(), Xapian::DB_BACKEND_STUB);
+    return Xapian::Database(generation.string(), Xapian::DB_BACKEND_GLASS);
+}
+
+Xapian::rev generation_revision(const Xapian::Database& db) { return db.size() == 1 ? db.get_revision() : 0; }
+
 bool is_complete_generation(const std::filesystem::path& database) {
     try {
-        Xapian::Database db(database.string(), Xapian::DB_BACKEND_GLASS);
+        auto db = open_generation_database(database);
         // Whatever their encoding: an index of another schema is still complete.
         return !db.get_metadata(schema::kMetaBuild).empty();
     } catch (const Xapian::Error&) {
@@ -92,7 +102,7 @@ std::optional<OpenedIndex> open_named_generation(const std::filesystem::path& in
         const auto& path = generation.value().path;
         const auto names = (index_dir / kCurrentFileName).string() + " names " + generation.value().name;
         try {
-            Xapian::Database db(path.string(), Xapian::DB_BACKEND_GLASS);
+            auto db = open_generation_database(path);
             if (db.get_metadata(schema::kMetaBuild).empty()) {
                 problem = names + ", which is not complete (no build facts)";
                 return std::nullopt;
@@ -119,7 +129,7 @@ Result<OpenedIndex> open_current_index(const std::filesystem::path& index_dir) {
         return current ? Error{Errc::index, problem} : current.error();
     }
     try {
-        OpenedIndex opened{Xapian::Database(newest->path.string(), Xapian::DB_BACKEND_GLASS), *newest,
+        OpenedIndex opened{open_generation_database(newest->path), *newest,
                            problem + "; serving " + newest->name + ", the newest complete generation"};
         warn_once(opened.fallback);
         return opened;

@@ -69,7 +69,7 @@ Status validate(const SuggestRequest& request) {
 Searcher::Searcher(std::shared_ptr<const Snapshot> snapshot, SearchSettings settings)
     : snapshot_(std::move(snapshot)),
       settings_(settings),
-      db_(snapshot_->generation().path.string(), Xapian::DB_BACKEND_GLASS),
+      db_(open_generation_database(snapshot_->generation().path)),
       stem_(make_cached_stemmer(schema::make_stemmer())),
       builder_(std::make_unique<QueryBuilder>(db_, *snapshot_, stem_)),
       match_sets_(std::make_unique<MatchSets>(kMatchSetCacheBytes)) {}
@@ -92,7 +92,7 @@ Result<std::unique_ptr<Searcher>> Searcher::open(const std::filesystem::path& in
 Status Searcher::use(std::shared_ptr<const Snapshot> snapshot) {
     if (snapshot == snapshot_) return Ok{};
     try {
-        db_ = Xapian::Database(snapshot->generation().path.string(), Xapian::DB_BACKEND_GLASS);
+        db_ = open_generation_database(snapshot->generation().path);
         builder_ = std::make_unique<QueryBuilder>(db_, *snapshot, stem_);
         match_sets_->forget();
     } catch (const Xapian::Error& e) {

@@ -1,5 +1,7 @@
 #include "lexicon/snapshot.hpp"
 
+#include "medsearch/common/index_layout.hpp"
+
 #include "medsearch/common/index_metadata.hpp"
 #include "medsearch/common/schema.hpp"
 #include "medsearch/server/query_limits.hpp"
@@ -22,7 +24,7 @@ Result<std::shared_ptr<const Snapshot>> Snapshot::load(const Xapian::Database& d
         if (!facts) return Error{Errc::index, generation.path.string() + ": " + facts.error().message};
         s.build_id_ = facts.value().build_id;
         s.page_codec_ = PageCodec(db.get_metadata(schema::kMetaPageDictionary));
-        s.stored_pages_ = std::make_unique<StoredPages>(kStoredPageCacheBytes, db.get_revision());
+        s.stored_pages_ = std::make_unique<StoredPages>(kStoredPageCacheBytes, generation_revision(db));
         s.synonyms_ = SynonymIndex(db);
         s.names_ = DrugLexicon(s.pages_);
         std::vector<FuzzyIndex::Word> typo_words;

@@ -1,5 +1,7 @@
 #include "query/match_set.hpp"
 
+#include "medsearch/common/index_layout.hpp"
+
 #include <algorithm>
 #include <optional>
 #include <string_view>
@@ -35,10 +37,10 @@ void DocSet::exclusive_or(const DocSet& other) {
 }
 
 DocSet MatchSets::of(const Xapian::Database& db, const Xapian::Query& query) {
-    if (db.get_lastdocid() != last_docid_ || db.get_revision() != revision_) forget();
+    if (db.get_lastdocid() != last_docid_ || generation_revision(db) != revision_) forget();
     db_ = &db;
     last_docid_ = db.get_lastdocid();
-    revision_ = db.get_revision();
+    revision_ = generation_revision(db);
     DocSet scratch;
     const auto& set = evaluate(query, scratch);
     return &set == &scratch ? std::move(scratch) : set;

@@ -1,5 +1,7 @@
 #include "query/stored_pages.hpp"
 
+#include "medsearch/common/index_layout.hpp"
+
 #include "medsearch/common/schema.hpp"
 
 namespace medsearch {
@@ -14,7 +16,7 @@ std::size_t bytes_of(const DecodedPage& decoded) {
 
 std::shared_ptr<const DecodedPage> StoredPages::read(const Xapian::Database& db, const Xapian::MSetIterator& match,
                                                      const PageCodec& codec) {
-    bool shared = db.get_revision() == revision_;
+    bool shared = generation_revision(db) == revision_;
     if (shared)
         if (auto kept = kept_.find(*match)) return *kept;
     // Decoded into the object that keeps it, so the views never move.

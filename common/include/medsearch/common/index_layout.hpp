@@ -37,6 +37,20 @@ unsigned long generation_number(std::string_view name);
 // What CURRENT names; not_found when the folder holds no published index.
 Result<IndexGeneration> read_current_generation(const std::filesystem::path& index_dir);
 
+// A generation is one Xapian glass database, or shards: a folder holding
+// Xapian's stub file (kShardStubFileName), which lists a database per line,
+// searched together as one (Database::add_database).
+inline constexpr const char* kShardStubFileName = "XAPIANDB";
+
+// Opens the database of a generation folder, for reading: its stub when it
+// has one, else the glass database it is. Throws Xapian::Error.
+Xapian::Database open_generation_database(const std::filesystem::path& generation);
+
+// The revision of a generation's database, by which what is kept of it is
+// known to be current; 0 for shards, which Xapian gives no one revision and
+// which are never changed once published.
+Xapian::rev generation_revision(const Xapian::Database& db);
+
 // Whether a database can serve: it opens and its metadata holds build facts,
 // which a build writes in the commit that completes it (of whatever schema).
 bool is_complete_generation(const std::filesystem::path& database);
