@@ -156,7 +156,7 @@ QueryBuilder::QueryBuilder(const Xapian::Database& db, const Snapshot& snapshot,
             if (!section.prefix.empty())
                 parser->add_prefix(field_name(section.id), std::string(section.prefix));
             else if (auto bit = schema::section_bit(section); bit != 0)
-                parser->add_prefix(field_name(section.id), (new SectionFieldProcessor(bit))->release());
+                parser->add_prefix(field_name(section.id), (new SectionFieldProcessor(bit, db))->release());
         }
     }
     usage_parser_.add_prefix("", std::string(schema::kUsage.prefix));

@@ -10,8 +10,14 @@
 
 namespace medsearch {
 
-SectionPostings::SectionPostings(std::string key, bool stemmed, Xapian::termcount section_bit)
-    : key_(std::move(key)), stemmed_(stemmed), section_bit_(section_bit) {}
+SectionPostings::CollectionStats SectionPostings::stats_of(const Xapian::Database& db, const std::string& key,
+                                                          bool stemmed) {
+    return {static_cast<double>(db.get_doccount()),
+            static_cast<double>(db.get_termfreq(schema::search_term("", key, stemmed))), db.get_avlength()};
+}
+
+SectionPostings::SectionPostings(std::string key, bool stemmed, Xapian::termcount section_bit, CollectionStats stats)
+    : key_(std::move(key)), stemmed_(stemmed), section_bit_(section_bit), stats_(stats) {}
 
 void SectionPostings::init(const Xapian::Database& db) {
     const auto term = schema::search_term("", key_, stemmed_);
@@ -37,7 +43,7 @@ void SectionPostings::init(const Xapian::Database& db) {
             count(section.prefix, section.boost);
             counted_sections_ |= schema::section_bit(section);
         }
-    bm25_ = Bm25(db.get_doccount(), db.get_termfreq(term), db.get_avlength());
+    bm25_ = Bm25(stats_.size, stats_.termfreq, stats_.average_length);
     set_maxweight(bm25_(schema::wdf_count(db.get_wdf_upper_bound(term)), db.get_doclength_lower_bound()));
 }
 
@@ -73,32 +79,58 @@ double SectionPostings::get_weight() const {
     return bm25_(occurrences, postings_.get_doclength());
 }
 
-SectionPostings* SectionPostings::clone() const { return new SectionPostings(key_, stemmed_, section_bit_); }
+SectionPostings* SectionPostings::clone() const { return new SectionPostings(key_, stemmed_, section_bit_, stats_); }
 
-// The section bit, whether the key is a stem, then the key.
+namespace {
+
+void append_number(std::string& out, double value) {
+    char buffer[32];
+    auto [end, error] = std::to_chars(buffer, buffer + sizeof buffer, value);  // shortest that reads back the same
+    out.append(buffer, end);
+    out += ' ';
+}
+
+template <typename Number>
+bool read_number(std::string_view& in, Number& value) {
+    auto space = in.find(' ');
+    if (space == std::string_view::npos) return false;
+    auto [end, error] = std::from_chars(in.data(), in.data() + space, value);
+    if (error != std::errc() || end != in.data() + space) return false;
+    in.remove_prefix(space + 1);
+    return true;
+}
+
+}  // namespace
+
+// The section bit, the kind of key ('s' a stem, 'w' a word), the collection's
+// statistics, then the key.
 std::string SectionPostings::serialise() const {
-    return std::to_string(section_bit_) + (stemmed_ ? " s " : " w ") + key_;
+    std::string out = std::to_string(section_bit_) + (stemmed_ ? " s " : " w ");
+    for (double value : {stats_.size, stats_.termfreq, stats_.average_length}) append_number(out, value);
+    return out + key_;
 }
 
 SectionPostings* SectionPostings::unserialise(const std::string& serialised) const {
-    auto space = serialised.find(' ');
-    if (space == std::string::npos || serialised.size() < space + 3 || serialised[space + 2] != ' ' ||
-        (serialised[space + 1] != 's' && serialised[space + 1] != 'w'))
-        throw Xapian::SerialisationError("medsearch.SectionPostings: not bit, kind and key");
+    std::string_view in = serialised;
     Xapian::termcount bit = 0;
-    auto digits = std::string_view(serialised).substr(0, space);
-    auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), bit);
-    if (error != std::errc() || end != digits.data() + digits.size() || std::popcount(bit) != 1)
+    CollectionStats stats;
+    if (!read_number(in, bit) || std::popcount(bit) != 1)
         throw Xapian::SerialisationError("medsearch.SectionPostings: not a section bit");
-    return new SectionPostings(serialised.substr(space + 3), serialised[space + 1] == 's', bit);
+    if (in.size() < 2 || (in[0] != 's' && in[0] != 'w') || in[1] != ' ')
+        throw Xapian::SerialisationError("medsearch.SectionPostings: not a kind of key");
+    bool stemmed = in[0] == 's';
+    in.remove_prefix(2);
+    if (!read_number(in, stats.size) || !read_number(in, stats.termfreq) || !read_number(in, stats.average_length))
+        throw Xapian::SerialisationError("medsearch.SectionPostings: not the collection's statistics");
+    return new SectionPostings(std::string(in), stemmed, bit, stats);
 }
 
 std::string SectionPostings::get_description() const {
     return "SectionPostings(" + schema::search_term("", key_, stemmed_) + ", " + std::to_string(section_bit_) + ")";
 }
 
-SectionFieldProcessor::SectionFieldProcessor(Xapian::termcount section_bit)
-    : section_bit_(section_bit), stemmer_(schema::make_stemmer()) {}
+SectionFieldProcessor::SectionFieldProcessor(Xapian::termcount section_bit, const Xapian::Database& db)
+    : section_bit_(section_bit), db_(db), stemmer_(schema::make_stemmer()) {}
 
 Xapian::Query SectionFieldProcessor::operator()(const std::string& word) {
     bool stemmed = starts_with_letter(word);  // as the indexer decides
@@ -106,7 +138,9 @@ Xapian::Query SectionFieldProcessor::operator()(const std::string& word) {
     // The search term beside the source, without weight or effect on what
     // matches, names the word for snippets' highlighting.
     return Xapian::Query(Xapian::Query::OP_AND_MAYBE,
-                         Xapian::Query((new SectionPostings(key, stemmed, section_bit_))->release()),
+                         Xapian::Query((new SectionPostings(key, stemmed, section_bit_,
+                                                                           SectionPostings::stats_of(db_, key, stemmed)))
+                                           ->release()),
                          Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
                                        Xapian::Query(schema::search_term("", key, stemmed)), 0));
 }

@@ -21,8 +21,18 @@ namespace medsearch {
 // pages that list nausea among their side effects.
 class SectionPostings : public Xapian::PostingSource {
   public:
+    // What BM25 reads of the whole collection. A source sees one database at
+    // a time (one shard of several): these come from all of them together.
+    struct CollectionStats {
+        double size = 0;            // pages
+        double termfreq = 0;        // pages with the search term
+        double average_length = 0;  // of the pages' lengths
+        bool operator==(const CollectionStats&) const = default;
+    };
+    static CollectionStats stats_of(const Xapian::Database& db, const std::string& key, bool stemmed);
+
     // `key`: the word's stem, or the word when it has none (`stemmed` false).
-    SectionPostings(std::string key, bool stemmed, Xapian::termcount section_bit);
+    SectionPostings(std::string key, bool stemmed, Xapian::termcount section_bit, CollectionStats stats);
 
     void init(const Xapian::Database& db) override;
     Xapian::doccount get_termfreq_min() const override { return termfreq_; }
@@ -51,6 +61,7 @@ class SectionPostings : public Xapian::PostingSource {
     std::string key_;
     bool stemmed_;
     Xapian::termcount section_bit_;
+    CollectionStats stats_;
     Xapian::PostingIterator postings_, end_;  // of the search term
     mutable std::vector<Counted> counted_;  // names, title, Usage: advanced as pages are weighed
     Xapian::termcount counted_sections_ = 0;  // bits of the sections among them
@@ -60,14 +71,15 @@ class SectionPostings : public Xapian::PostingSource {
 };
 
 // `section:word` for QueryParser::add_prefix: the word in that section
-// (SectionPostings).
+// (SectionPostings), weighed by the statistics of `db`.
 class SectionFieldProcessor : public Xapian::FieldProcessor {
   public:
-    explicit SectionFieldProcessor(Xapian::termcount section_bit);
+    SectionFieldProcessor(Xapian::termcount section_bit, const Xapian::Database& db);
     Xapian::Query operator()(const std::string& word) override;
 
   private:
     Xapian::termcount section_bit_;
+    Xapian::Database db_;
     Xapian::Stem stemmer_;  // one per processor: a Stem is not shared across threads
 };
 
