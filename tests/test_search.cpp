@@ -440,8 +440,10 @@ TEST_CASE_METHOD(IndexedFixtures, "queries and their weighting go through Xapian
     // What Xapian's remote protocol does with a query: serialised by the
     // client, rebuilt on the server from the prototypes of its registry.
     Xapian::Database db((index_dir() / "gen-000001").string());
-    auto priors = std::make_shared<std::vector<float>>(db.get_lastdocid() + 1);
-    for (std::size_t id = 0; id < priors->size(); ++id) (*priors)[id] = static_cast<float>(id * 7 % 11) / 10.0f;
+    auto priors = std::make_shared<PagePriors>();
+    priors->by_docid.resize(db.get_lastdocid() + 1);
+    for (std::size_t id = 0; id < priors->by_docid.size(); ++id)
+        priors->by_docid[id] = static_cast<float>(id * 7 % 11) / 10.0f;
     const auto registry = query_registry(priors);
     using Q = Xapian::Query;
     auto side_effects = std::find_if(std::begin(schema::kSections), std::end(schema::kSections),
@@ -449,8 +451,8 @@ TEST_CASE_METHOD(IndexedFixtures, "queries and their weighting go through Xapian
     REQUIRE(side_effects != std::end(schema::kSections));
     const auto bit = schema::section_bit(*side_effects);
     Q prior((new PriorPostings(priors, 0.375))->release());
-    Q nausea((new SectionPostings("nausea", true, bit))->release());
-    Q numbers((new SectionPostings("500", false, bit))->release());
+    Q nausea((new SectionPostings("nausea", true, bit, SectionPostings::stats_of(db, "nausea", true)))->release());
+    Q numbers((new SectionPostings("500", false, bit, {1e3 / 3, 2, 1.0 / 7}))->release());
     Q text(Q::OP_OR, Q("Zpain"), Q("Zmetformin"));
     const std::vector<Q> queries = {
         Q(Q::OP_AND_MAYBE, text, prior),
@@ -468,8 +470,9 @@ TEST_CASE_METHOD(IndexedFixtures, "queries and their weighting go through Xapian
         CHECK(ranked(db, rebuilt, *weight) == here);
     }
     // What is not one of ours is refused, not guessed at.
-    const auto& sections = *registry.get_posting_source(SectionPostings("", false, 1).name());
-    for (const char* bad : {"", "3 s nausea", "4 x nausea", "4 snausea", "four s nausea", "4 s"})
+    const auto& sections = *registry.get_posting_source(SectionPostings("", false, 1, {}).name());
+    for (const char* bad : {"", "3 s 1 2 3 nausea", "4 x 1 2 3 nausea", "4 snausea", "four s 1 2 3 nausea", "4 s",
+                            "4 s 1 2 nausea", "4 s 1 2 x3 nausea"})
         CHECK_THROWS_AS(std::unique_ptr<Xapian::PostingSource>(sections.unserialise(bad)), Xapian::SerialisationError);
     CHECK_THROWS_AS(std::unique_ptr<Xapian::Weight>(weight_prototype.unserialise("x")), Xapian::SerialisationError);
 }

@@ -131,16 +131,26 @@ void TopicIndex::read_priors(const Xapian::Database& db, const PageCatalog& page
         priors_.push_back(0.6 * listed + 0.4 * std::log1p(name.pages) / std::log1p(most_pages));
     }
 
-    auto page_priors = std::make_shared<std::vector<float>>(db.get_lastdocid() + 1, 0.0f);
+    auto page_priors = std::make_shared<PagePriors>();
+    auto& by_docid = page_priors->by_docid;
+    by_docid.assign(db.get_lastdocid() + 1, 0.0f);
+    if (db.size() > 1) {  // the UUIDs of shards, joined by ':' (Database::get_uuid)
+        const std::string uuids = db.get_uuid();
+        for (std::size_t start = 0; start <= uuids.size();) {
+            auto end = std::min(uuids.find(':', start), uuids.size());
+            page_priors->shard_uuids.emplace_back(uuids.substr(start, end - start));
+            start = end + 1;
+        }
+    }
     for (std::size_t i = 0; i < pages.size(); ++i) {
         const auto& id_term = schema::id_term(pages.entry(static_cast<int>(i)).path);
         auto postings = db.postlist_begin(id_term);
-        if (postings == db.postlist_end(id_term) || *postings >= page_priors->size()) continue;
+        if (postings == db.postlist_end(id_term) || *postings >= by_docid.size()) continue;
         const auto& components = pages.components(static_cast<int>(i));
         double sum = 0;
         for (const auto& keys : components)
             if (const auto* found = names.find(keys.front())) sum += priors_[names.index_of(*found)];
-        (*page_priors)[*postings] = static_cast<float>(sum / static_cast<double>(std::max<std::size_t>(1, components.size())));
+        by_docid[*postings] = static_cast<float>(sum / static_cast<double>(std::max<std::size_t>(1, components.size())));
     }
     page_priors_ = std::move(page_priors);
 }

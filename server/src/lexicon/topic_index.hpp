@@ -6,6 +6,7 @@
 
 #include "lexicon/drug_lexicon.hpp"
 #include "lexicon/page_catalog.hpp"
+#include "lexicon/page_priors.hpp"
 #include "lexicon/synonym_index.hpp"
 
 #include "medsearch/common/topics.hpp"
@@ -66,7 +67,7 @@ class TopicIndex {
     // on the essential-medicines list, and on many pages.
     double prior(std::size_t name_index) const { return priors_[name_index]; }
     // The prior of each page by document id: its ingredients' mean prior.
-    const std::shared_ptr<const std::vector<float>>& page_priors() const { return page_priors_; }
+    const std::shared_ptr<const PagePriors>& page_priors() const { return page_priors_; }
 
   private:
     void read_priors(const Xapian::Database& db, const PageCatalog& pages, const DrugLexicon& names,
@@ -78,7 +79,7 @@ class TopicIndex {
     std::unordered_set<std::string> words_;                          // words of topic names
     std::size_t longest_words_ = 1;
     std::vector<double> priors_;                                     // by name
-    std::shared_ptr<const std::vector<float>> page_priors_;
+    std::shared_ptr<const PagePriors> page_priors_;
 };
 
 }  // namespace medsearch

@@ -4,10 +4,19 @@
 
 namespace medsearch {
 
-PriorPostings::PriorPostings(std::shared_ptr<const std::vector<float>> priors, double scale)
+PriorPostings::PriorPostings(std::shared_ptr<const PagePriors> priors, double scale)
     : priors_(std::move(priors)), scale_(scale) {}
 
 void PriorPostings::init(const Xapian::Database& db) {
+    const auto& uuids = priors_->shard_uuids;
+    shards_ = 1;
+    shard_ = 0;
+    if (uuids.size() > 1) {
+        auto found = std::find(uuids.begin(), uuids.end(), db.get_uuid());
+        if (found == uuids.end()) throw Xapian::InvalidArgumentError("page priors of another database: " + db.get_uuid());
+        shards_ = static_cast<Xapian::docid>(uuids.size());
+        shard_ = static_cast<Xapian::docid>(found - uuids.begin());
+    }
     docid_ = 0;
     last_ = db.get_lastdocid();
     doccount_ = db.get_doccount();
@@ -31,7 +40,9 @@ PriorPostings* PriorPostings::unserialise(const std::string& serialised) const {
 }
 
 double PriorPostings::get_weight() const {
-    return docid_ < priors_->size() ? scale_ * (*priors_)[docid_] : 0.0;
+    const auto& priors = priors_->by_docid;
+    auto id = static_cast<std::size_t>(docid_ - 1) * shards_ + shard_ + 1;
+    return id < priors.size() ? scale_ * priors[id] : 0.0;
 }
 
 }  // namespace medsearch

@@ -4,6 +4,8 @@
 // on many pages first). Combined with OP_AND_MAYBE, so that it only orders
 // pages that match for another reason.
 
+#include "lexicon/page_priors.hpp"
+
 #include <xapian.h>
 
 #include <memory>
@@ -14,8 +16,8 @@ namespace medsearch {
 
 class PriorPostings : public Xapian::PostingSource {
   public:
-    // `priors`: 0..1 by document id (0 for ids no page has); weights are `scale` times them.
-    PriorPostings(std::shared_ptr<const std::vector<float>> priors, double scale);
+    // Weights are `scale` times the priors.
+    PriorPostings(std::shared_ptr<const PagePriors> priors, double scale);
 
     void init(const Xapian::Database& db) override;
     Xapian::doccount get_termfreq_min() const override { return 0; }
@@ -35,8 +37,9 @@ class PriorPostings : public Xapian::PostingSource {
     PriorPostings* unserialise(const std::string& serialised) const override;
 
   private:
-    std::shared_ptr<const std::vector<float>> priors_;
+    std::shared_ptr<const PagePriors> priors_;
     double scale_;
+    Xapian::docid shards_ = 1, shard_ = 0;  // of the database init() was given
     Xapian::docid docid_ = 0, last_ = 0;
     Xapian::doccount doccount_ = 0;
 };

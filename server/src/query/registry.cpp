@@ -6,11 +6,11 @@
 
 namespace medsearch {
 
-Xapian::Registry query_registry(std::shared_ptr<const std::vector<float>> page_priors) {
+Xapian::Registry query_registry(std::shared_ptr<const PagePriors> page_priors) {
     Xapian::Registry registry;
     registry.register_weighting_scheme(TieredWeight());
     registry.register_posting_source(PriorPostings(std::move(page_priors), 0));
-    registry.register_posting_source(SectionPostings("", false, 1));
+    registry.register_posting_source(SectionPostings("", false, 1, {}));
     return registry;
 }
 

@@ -3,6 +3,8 @@
 // weighting scheme and posting sources, registered under their names, for
 // Query::unserialise and Weight::unserialise (Xapian's remote protocol).
 
+#include "query/prior_postings.hpp"
+
 #include <xapian.h>
 
 #include <memory>
@@ -10,8 +12,8 @@
 
 namespace medsearch {
 
-// `page_priors`: the priors of the pages of the database the queries run on,
-// by its document ids (TopicIndex::page_priors).
-Xapian::Registry query_registry(std::shared_ptr<const std::vector<float>> page_priors);
+// `page_priors`: the priors of the pages of the database the queries run on
+// (TopicIndex::page_priors).
+Xapian::Registry query_registry(std::shared_ptr<const PagePriors> page_priors);
 
 }  // namespace medsearch

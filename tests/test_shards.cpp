@@ -1,0 +1,85 @@
+// A generation of shards (index_layout.hpp: Xapian's stub file listing one
+// database per shard) answers as the one database it was split from.
+#include "medsearch/common/index_layout.hpp"
+#include "medsearch/common/schema.hpp"
+#include "support.hpp"
+
+#include <cmath>
+
+using namespace medsearch;
+using namespace medsearch::test;
+
+namespace {
+
+// Splits the database of `from` into `count` shards in `to` (a generation
+// folder): page d of `from` goes to shard (d - 1) % count, in order, so that
+// the combined database numbers every page as `from` does. Every shard keeps
+// the metadata and synonyms.
+void split_into_shards(const fs::path& from, const fs::path& to, unsigned count) {
+    Xapian::Database whole(from.string());
+    fs::create_directories(to);
+    std::string stub;
+    for (unsigned shard = 0; shard < count; ++shard) {
+        auto name = "shard-" + std::to_string(shard);
+        Xapian::WritableDatabase part((to / name).string(), Xapian::DB_CREATE | Xapian::DB_BACKEND_GLASS);
+        for (Xapian::docid id = shard + 1; id <= whole.get_lastdocid(); id += count)
+            part.add_document(whole.get_document(id));
+        for (auto key = whole.metadata_keys_begin(); key != whole.metadata_keys_end(); ++key)
+            part.set_metadata(*key, whole.get_metadata(*key));
+        for (auto key = whole.synonym_keys_begin(); key != whole.synonym_keys_end(); ++key)
+            for (auto value = whole.synonyms_begin(*key); value != whole.synonyms_end(*key); ++value)
+                part.add_synonym(*key, *value);
+        part.commit();
+        stub += "glass " + name + "\n";
+    }
+    write_file(to / kShardStubFileName, stub);
+}
+
+bool close_to(double a, double b) { return std::fabs(a - b) <= 1e-9 * std::max(std::fabs(a), std::fabs(b)); }
+
+}  // namespace
+
+TEST_CASE_METHOD(IndexedFixtures, "a generation split into shards answers every query as the whole one",
+                 "[shards][integration]") {
+    TempDir dir;
+    const auto whole = index_dir() / "gen-000001";
+    REQUIRE(Xapian::Database(whole.string()).get_doccount() == Xapian::Database(whole.string()).get_lastdocid());
+    const char* queries[] = {
+        "codeine", "metformin", "metformin hydrochloride", "glimepiride metformin", "glucophage", "augmentin",
+        "amoxicillin and clavulanic acid", "amoxicillin clav", "acetaminophen", "paracetamol", "cetirizine",
+        "cetirizine ophthalmic", "clonazepam", "levoc", "levoflo", "amitrip", "ketamine amitriptyline",
+        "name:ketamine", "nausea", "side-effects:nausea", "Side-Effects:NAUSEA", "side-effects:(rash vomiting)",
+        "side-effects:headache AND precautions:pregnancy", "nausea NOT side-effects:nausea", "usage:helminthiasis",
+        "dosage:500", "500", "worm infection", "antihistamine NOT eyes", "side effects of metformin",
+        "metformin dose", "how does codeine work", "painkiller", "metfromin", "met*", "diabetes tablets",
+    };
+    for (unsigned count : {2u, 3u, 4u}) {
+        const auto sharded = dir / ("shards-" + std::to_string(count));
+        split_into_shards(whole, sharded / "gen-000001", count);
+        write_file(sharded / kCurrentFileName, "gen-000001\n");
+        auto opened = Searcher::open(sharded, SearchSettings{});
+        if (!opened) FAIL(opened.error().message);
+        auto& shards = *opened.value();
+        for (const char* query : queries) {
+            INFO(count << " shards, query: " << query);
+            auto expected = searcher().search({query, 0, 10});
+            auto answered = shards.search({query, 0, 10});
+            REQUIRE(expected.ok());
+            if (!answered) FAIL(answered.error().message);
+            const auto& e = expected.value();
+            const auto& a = answered.value();
+            CHECK(a.total == e.total);
+            CHECK(a.corrected == e.corrected);
+            CHECK(a.intent == e.intent);
+            REQUIRE(a.hits.size() == e.hits.size());
+            for (std::size_t i = 0; i < e.hits.size(); ++i) {
+                INFO("hit " << i + 1 << ": " << e.hits[i].path << " " << e.hits[i].score);
+                CHECK(a.hits[i].path == e.hits[i].path);
+                CHECK(close_to(a.hits[i].score, e.hits[i].score));
+                CHECK(a.hits[i].section == e.hits[i].section);
+                CHECK(a.hits[i].snippet == e.hits[i].snippet);
+            }
+            CHECK(a.facets.has_value() == e.facets.has_value());
+        }
+    }
+}
