@@ -311,7 +311,6 @@ Xapian::Query QueryBuilder::build_treats(const QueryPlan& plan) const {
 // words in Usage and as a phrase count extra.
 Xapian::Query QueryBuilder::build_text(const QueryPlan& plan) {
     std::vector<Xapian::Query> text_queries;
-    Xapian::Query phrase_bonus;
     const unsigned plain_flags = Xapian::QueryParser::FLAG_PHRASE;
     const unsigned advanced_flags = Xapian::QueryParser::FLAG_DEFAULT | Xapian::QueryParser::FLAG_WILDCARD;
     // The wildcards share what they may stand for (query_limits.hpp).
@@ -333,17 +332,11 @@ Xapian::Query QueryBuilder::build_text(const QueryPlan& plan) {
             std::none_of(words.begin(), words.end(), [&](const auto& w) { return snapshot_.words().is_stopword(w); })) {
             auto phrase = parser_.parse_query("\"" + part.text + "\"", Xapian::QueryParser::FLAG_PHRASE);
             if (!phrase.empty())
-                phrase_bonus = Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, phrase, part.weight * kPhraseText);
+                text_queries.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, phrase, part.weight * kPhraseText);
         }
     }
     if (text_queries.empty()) return {};
-    Xapian::Query text(Xapian::Query::OP_OR, text_queries.begin(), text_queries.end());
-    // The phrase's pages have its words: AND_MAYBE adds its weight to theirs
-    // as OR would. Under OR, Xapian 1.4's pruning can give a phrase's weight to
-    // a page that lacks the phrase (OrPostList::check turned into AND_MAYBE
-    // keeps a head it never checked), and does so differently on shards.
-    if (phrase_bonus.empty()) return text;
-    return Xapian::Query(Xapian::Query::OP_AND_MAYBE, text, phrase_bonus);
+    return Xapian::Query(Xapian::Query::OP_OR, text_queries.begin(), text_queries.end());
 }
 
 }  // namespace medsearch
