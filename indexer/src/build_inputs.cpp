@@ -90,6 +90,7 @@ Result<IndexInputs> load_inputs(const BuildOptions& options) {
         hash.add(std::string_view("\0", 1));
     }
     hash.add(essential_text.value());
+    hash.add(kEnglishWordsRules);
     auto english = hash_english_lists(options.english_dictionaries, hash);
     if (!english) return english.error();
     inputs.english_dictionaries = std::move(english.value());

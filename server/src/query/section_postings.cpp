@@ -137,10 +137,9 @@ Xapian::Query SectionFieldProcessor::operator()(const std::string& word) {
     auto key = stemmed ? stemmer_(word) : word;
     // The search term beside the source, without weight or effect on what
     // matches, names the word for snippets' highlighting.
-    return Xapian::Query(Xapian::Query::OP_AND_MAYBE,
-                         Xapian::Query((new SectionPostings(key, stemmed, section_bit_,
-                                                                           SectionPostings::stats_of(db_, key, stemmed)))
-                                           ->release()),
+    auto stats = SectionPostings::stats_of(db_, key, stemmed);
+    Xapian::Query source((new SectionPostings(key, stemmed, section_bit_, stats))->release());
+    return Xapian::Query(Xapian::Query::OP_AND_MAYBE, source,
                          Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
                                        Xapian::Query(schema::search_term("", key, stemmed)), 0));
 }

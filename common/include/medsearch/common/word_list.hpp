@@ -18,6 +18,9 @@ std::vector<std::string> parse_word_list(std::string_view text);
 // The everyday words of an English dictionary file: lower-case ASCII words of
 // two letters or more (proper nouns, possessives and abbreviations left out).
 std::vector<std::string> english_words(std::string_view dictionary_text);
+// Builds hash the lists' bytes, not the words kept: change this name when
+// english_words() keeps other words, so that every index derives them again.
+inline constexpr std::string_view kEnglishWordsRules = "english-words: lower-case ASCII, two letters or more";
 
 // The English dictionaries a build reads when they are installed.
 std::vector<std::filesystem::path> default_english_dictionaries();
