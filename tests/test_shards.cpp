@@ -39,6 +39,32 @@ bool close_to(double a, double b) { return std::fabs(a - b) <= 1e-9 * std::max(s
 
 }  // namespace
 
+TEST_CASE("a stub file names only shard folders of its own generation", "[shards][unit]") {
+    TempDir dir;
+    fs::create_directories(dir / "gen-000001");
+    {
+        Xapian::WritableDatabase shard((dir / "gen-000001/shard-0").string(), Xapian::DB_CREATE | Xapian::DB_BACKEND_GLASS);
+        Xapian::Document doc;
+        doc.add_term("Qa");
+        shard.add_document(doc);
+        shard.set_metadata(schema::kMetaBuild, "facts");
+        shard.commit();
+    }
+    const auto generation = dir / "gen-000001";
+    write_file(generation / kShardStubFileName, "glass shard-0\n\n");
+    CHECK(open_generation_database(generation).get_doccount() == 1);
+    CHECK(is_complete_generation(generation));
+    for (const char* stub : {"glass ../gen-000002/shard-0\n", "remote 127.0.0.1:1\n", "auto shard-0\n", "glass shard-\n",
+                             "glass shard-0 extra\n", "inmemory\n", "", "\n\n"}) {
+        CAPTURE(stub);
+        write_file(generation / kShardStubFileName, stub);
+        CHECK_THROWS_AS(open_generation_database(generation), Xapian::DatabaseOpeningError);
+        CHECK_FALSE(is_complete_generation(generation));
+    }
+    write_file(generation / kShardStubFileName, "glass shard-7\n");  // a shard that is not there
+    CHECK_THROWS_AS(open_generation_database(generation), Xapian::DatabaseOpeningError);
+}
+
 TEST_CASE_METHOD(IndexedFixtures, "a generation split into shards answers every query as the whole one",
                  "[shards][integration]") {
     TempDir dir;

@@ -39,12 +39,44 @@ Result<IndexGeneration> read_current_generation(const std::filesystem::path& ind
     return IndexGeneration{name, index_dir / name, generation_number(name)};
 }
 
+namespace {
+
+// The shards a stub file lists: "glass shard-N" lines only, each a folder of
+// the generation, so that a stub in a copied artifact can name no other
+// database, file or server.
+std::vector<std::string> read_shard_stub(const std::filesystem::path& stub) {
+    constexpr std::size_t kMaxStubBytes = 64 * 1024;
+    std::ifstream in(stub);
+    std::vector<std::string> shards;
+    std::string line;
+    std::size_t bytes = 0;
+    for (int number = 1; std::getline(in, line); ++number) {
+        bytes += line.size() + 1;
+        if (bytes > kMaxStubBytes) throw Xapian::DatabaseOpeningError(stub.string() + ": longer than a stub file may be");
+        if (line.empty()) continue;
+        constexpr std::string_view kPrefix = "glass shard-";
+        auto digits = std::string_view(line).substr(std::min(line.size(), kPrefix.size()));
+        if (!line.starts_with(kPrefix) || digits.empty() || digits.size() > 6 ||
+            !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; }))
+            throw Xapian::DatabaseOpeningError(stub.string() + ":" + std::to_string(number) +
+                                               ": not 'glass shard-N': " + line.substr(0, 80));
+        shards.push_back(line.substr(std::string_view("glass ").size()));
+    }
+    if (shards.empty()) throw Xapian::DatabaseOpeningError(stub.string() + ": lists no shard");
+    return shards;
+}
+
+}  // namespace
+
 Xapian::Database open_generation_database(const std::filesystem::path& generation) {
     // The backend named, never guessed: any other file in the folder stays data.
     auto stub = generation / kShardStubFileName;
     std::error_code ec;
-    if (std::filesystem::is_regular_file(stub, ec)) return Xapian::Database(stub.string(), Xapian::DB_BACKEND_STUB);
-    return Xapian::Database(generation.string(), Xapian::DB_BACKEND_GLASS);
+    if (!std::filesystem::is_regular_file(stub, ec)) return Xapian::Database(generation.string(), Xapian::DB_BACKEND_GLASS);
+    Xapian::Database shards;
+    for (const auto& shard : read_shard_stub(stub))
+        shards.add_database(Xapian::Database((generation / shard).string(), Xapian::DB_BACKEND_GLASS));
+    return shards;
 }
 
 Xapian::rev generation_revision(const Xapian::Database& db) { return db.size() == 1 ? db.get_revision() : 0; }

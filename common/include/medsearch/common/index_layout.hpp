@@ -37,9 +37,10 @@ unsigned long generation_number(std::string_view name);
 // What CURRENT names; not_found when the folder holds no published index.
 Result<IndexGeneration> read_current_generation(const std::filesystem::path& index_dir);
 
-// A generation is one Xapian glass database, or shards: a folder holding
-// Xapian's stub file (kShardStubFileName), which lists a database per line,
-// searched together as one (Database::add_database).
+// A generation is one Xapian glass database, or shards: a folder holding a
+// stub file (kShardStubFileName, Xapian's format) of "glass shard-N" lines,
+// one per shard folder beside it, searched together as one
+// (Database::add_database). Any other line refuses the generation.
 inline constexpr const char* kShardStubFileName = "XAPIANDB";
 
 // Opens the database of a generation folder, for reading: its stub when it
