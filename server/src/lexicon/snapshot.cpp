@@ -1,7 +1,6 @@
 #include "lexicon/snapshot.hpp"
 
 #include "medsearch/common/index_layout.hpp"
-
 #include "medsearch/common/index_metadata.hpp"
 #include "medsearch/common/schema.hpp"
 #include "medsearch/server/query_limits.hpp"

@@ -1,7 +1,6 @@
 #include "query/stored_pages.hpp"
 
 #include "medsearch/common/index_layout.hpp"
-
 #include "medsearch/common/schema.hpp"
 
 namespace medsearch {
