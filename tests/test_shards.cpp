@@ -2,6 +2,7 @@
 // database per shard) answers as the one database it was split from.
 #include "medsearch/common/index_layout.hpp"
 #include "medsearch/common/schema.hpp"
+#include "medsearch/indexer/shards.hpp"
 #include "support.hpp"
 
 #include <cmath>
@@ -10,30 +11,6 @@ using namespace medsearch;
 using namespace medsearch::test;
 
 namespace {
-
-// Splits the database of `from` into `count` shards in `to` (a generation
-// folder): page d of `from` goes to shard (d - 1) % count, in order, so that
-// the combined database numbers every page as `from` does. Every shard keeps
-// the metadata and synonyms.
-void split_into_shards(const fs::path& from, const fs::path& to, unsigned count) {
-    Xapian::Database whole(from.string());
-    fs::create_directories(to);
-    std::string stub;
-    for (unsigned shard = 0; shard < count; ++shard) {
-        auto name = "shard-" + std::to_string(shard);
-        Xapian::WritableDatabase part((to / name).string(), Xapian::DB_CREATE | Xapian::DB_BACKEND_GLASS);
-        for (Xapian::docid id = shard + 1; id <= whole.get_lastdocid(); id += count)
-            part.add_document(whole.get_document(id));
-        for (auto key = whole.metadata_keys_begin(); key != whole.metadata_keys_end(); ++key)
-            part.set_metadata(*key, whole.get_metadata(*key));
-        for (auto key = whole.synonym_keys_begin(); key != whole.synonym_keys_end(); ++key)
-            for (auto value = whole.synonyms_begin(*key); value != whole.synonyms_end(*key); ++value)
-                part.add_synonym(*key, *value);
-        part.commit();
-        stub += "glass " + name + "\n";
-    }
-    write_file(to / kShardStubFileName, stub);
-}
 
 bool close_to(double a, double b) { return std::fabs(a - b) <= 1e-9 * std::max(std::fabs(a), std::fabs(b)); }
 
@@ -51,7 +28,7 @@ TEST_CASE("a stub file names only shard folders of its own generation", "[shards
         shard.commit();
     }
     const auto generation = dir / "gen-000001";
-    write_file(generation / kShardStubFileName, "glass shard-0\n\n");
+    write_file(generation / kShardStubFileName, shard_stub_text(1) + "\n");
     CHECK(open_generation_database(generation).get_doccount() == 1);
     CHECK(is_complete_generation(generation));
     for (const char* stub : {"glass ../gen-000002/shard-0\n", "remote 127.0.0.1:1\n", "auto shard-0\n", "glass shard-\n",
@@ -63,6 +40,19 @@ TEST_CASE("a stub file names only shard folders of its own generation", "[shards
     }
     write_file(generation / kShardStubFileName, "glass shard-7\n");  // a shard that is not there
     CHECK_THROWS_AS(open_generation_database(generation), Xapian::DatabaseOpeningError);
+
+    // Only a database numbered without gaps is split: the shards could not number it alike.
+    {
+        Xapian::WritableDatabase gaps((dir / "gaps").string(), Xapian::DB_CREATE | Xapian::DB_BACKEND_GLASS);
+        gaps.add_document(Xapian::Document());
+        gaps.add_document(Xapian::Document());
+        gaps.delete_document(1);
+        gaps.commit();
+    }
+    auto refused = split_into_shards(Xapian::Database((dir / "gaps").string()), dir / "split", 2);
+    REQUIRE_FALSE(refused.ok());
+    CHECK(refused.error().message.find("gaps") != std::string::npos);
+    CHECK_FALSE(fs::exists(dir / "split"));
 }
 
 TEST_CASE_METHOD(IndexedFixtures, "a generation split into shards answers every query as the whole one",
@@ -81,7 +71,7 @@ TEST_CASE_METHOD(IndexedFixtures, "a generation split into shards answers every 
     };
     for (unsigned count : {2u, 3u, 4u}) {
         const auto sharded = dir / ("shards-" + std::to_string(count));
-        split_into_shards(whole, sharded / "gen-000001", count);
+        REQUIRE(split_into_shards(Xapian::Database(whole.string()), sharded / "gen-000001", count).ok());
         write_file(sharded / kCurrentFileName, "gen-000001\n");
         auto opened = Searcher::open(sharded, SearchSettings{});
         if (!opened) FAIL(opened.error().message);

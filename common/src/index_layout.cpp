@@ -68,6 +68,14 @@ std::vector<std::string> read_shard_stub(const std::filesystem::path& stub) {
 
 }  // namespace
 
+std::string shard_folder_name(unsigned shard) { return "shard-" + std::to_string(shard); }
+
+std::string shard_stub_text(unsigned count) {
+    std::string stub;
+    for (unsigned shard = 0; shard < count; ++shard) stub += "glass " + shard_folder_name(shard) + "\n";
+    return stub;
+}
+
 Xapian::Database open_generation_database(const std::filesystem::path& generation) {
     // The backend named, never guessed: any other file in the folder stays data.
     auto stub = generation / kShardStubFileName;

@@ -47,6 +47,11 @@ inline constexpr const char* kShardStubFileName = "XAPIANDB";
 // has one, else the glass database it is. Throws Xapian::Error.
 Xapian::Database open_generation_database(const std::filesystem::path& generation);
 
+// The folder of shard `shard` in a generation ("shard-3"), and the stub file
+// that lists `count` of them, as open_generation_database() reads it.
+std::string shard_folder_name(unsigned shard);
+std::string shard_stub_text(unsigned count);
+
 // The revision of a generation's database, by which what is kept of it is
 // known to be current; 0 for shards, which Xapian gives no one revision and
 // which are never changed once published.
