@@ -37,10 +37,11 @@ void DocSet::exclusive_or(const DocSet& other) {
 }
 
 DocSet MatchSets::of(const Xapian::Database& db, const Xapian::Query& query) {
-    if (db.get_lastdocid() != last_docid_ || generation_revision(db) != revision_) forget();
+    const auto revision = generation_revision(db);
+    if (db.get_lastdocid() != last_docid_ || revision != revision_) forget();
     db_ = &db;
     last_docid_ = db.get_lastdocid();
-    revision_ = generation_revision(db);
+    revision_ = revision;
     DocSet scratch;
     const auto& set = evaluate(query, scratch);
     return &set == &scratch ? std::move(scratch) : set;

@@ -2,7 +2,8 @@
 // The folder of an index:
 //   INDEXDIR/CURRENT       names the published generation ("gen-000007"); replaced
 //                          by an atomic rename, so readers see the old or the new one
-//   INDEXDIR/gen-000007/   a complete Xapian database, never changed once published
+//   INDEXDIR/gen-000007/   a complete Xapian database (or shards: below), never
+//                          changed once published, with the indexer's seal
 //   INDEXDIR/gen-000006/   the previous generation, kept for readers still on it
 //   INDEXDIR/.lock         held by the one writer (indexer) at a time
 //   INDEXDIR/.source-hashes  the indexer's cache of source file hashes
