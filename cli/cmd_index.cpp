@@ -16,6 +16,7 @@ namespace {
 
 struct IndexFlags {
     bool full = false;
+    unsigned shards = 1;
 };
 
 // "published gen-000002: 6447 pages (0 added, 1 changed, ...), 0 skipped, ..."
@@ -37,6 +38,7 @@ int run_index(const Config& config, const IndexFlags& flags, bool quiet) {
     std::signal(SIGXFSZ, SIG_IGN);
     auto options = build_options(config);
     options.mode = flags.full ? BuildMode::full : BuildMode::incremental;
+    options.shards = flags.shards;
     if (!quiet) options.progress = progress_bar();
     auto report = build_index(options);
     if (!report) return fail(report.error());
@@ -55,6 +57,10 @@ Command add_index_command(CLI::App& program, SharedFlags& shared) {
     add_source_flag(*app, shared.config);
     add_db_flag(*app, shared.config);
     app->add_flag("--full", flags->full, "Rebuild every page, not only the changed ones");
+    app->add_option("--shards", flags->shards,
+                    "Write each generation as N shard databases, pages split by a hash of their path, for "
+                    "medsearch shard-server (default 1: one database; shards are always built in full)")
+        ->check(CLI::Range(1, 256));
     add_index_threads_flag(*app, shared.config);
     return {app, [flags, &shared](const Config& config) { return run_index(config, *flags, shared.global.quiet); }};
 }

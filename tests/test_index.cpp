@@ -266,10 +266,10 @@ TEST_CASE("results do not depend on the number of threads or the file order", "[
     // Small shards, so that the 25 pages are built by several workers and merged.
     auto two = fixture_build(fixtures() / "corpus", dir / "two");
     two.threads = 2;
-    two.shard_pages = 4;
+    two.part_pages = 4;
     auto eight = fixture_build(fixtures() / "corpus", dir / "eight");
     eight.threads = 8;
-    eight.shard_pages = 2;   // 13 shards: merged in several passes
+    eight.part_pages = 2;   // 13 shards: merged in several passes
     REQUIRE(build_index(one).ok());
     REQUIRE(build_index(two).ok());
     REQUIRE(build_index(eight).ok());

@@ -76,14 +76,21 @@ std::string shard_stub_text(unsigned count) {
     return stub;
 }
 
-Xapian::Database open_generation_database(const std::filesystem::path& generation) {
-    // The backend named, never guessed: any other file in the folder stays data.
+std::vector<std::filesystem::path> generation_databases(const std::filesystem::path& generation) {
     auto stub = generation / kShardStubFileName;
     std::error_code ec;
-    if (!std::filesystem::is_regular_file(stub, ec)) return Xapian::Database(generation.string(), Xapian::DB_BACKEND_GLASS);
+    if (!std::filesystem::is_regular_file(stub, ec)) return {generation};
+    std::vector<std::filesystem::path> shards;
+    for (const auto& shard : read_shard_stub(stub)) shards.push_back(generation / shard);
+    return shards;
+}
+
+Xapian::Database open_generation_database(const std::filesystem::path& generation) {
+    // The backend named, never guessed: any other file in the folder stays data.
+    auto databases = generation_databases(generation);
+    if (databases.front() == generation) return Xapian::Database(generation.string(), Xapian::DB_BACKEND_GLASS);
     Xapian::Database shards;
-    for (const auto& shard : read_shard_stub(stub))
-        shards.add_database(Xapian::Database((generation / shard).string(), Xapian::DB_BACKEND_GLASS));
+    for (const auto& shard : databases) shards.add_database(Xapian::Database(shard.string(), Xapian::DB_BACKEND_GLASS));
     return shards;
 }
 

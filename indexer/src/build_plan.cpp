@@ -15,7 +15,7 @@ namespace {
 std::string read_current(const IndexGeneration& current, const IndexInputs& inputs, BuildPlan& plan,
                          bool& dictionaries_changed) {
     try {
-        Xapian::Database db(current.path.string());
+        auto db = open_generation_database(current.path);
         if (!schema::schema_mismatch(db).empty()) return "index schema changed";
         auto derivation = decode_input_hash(db.get_metadata(schema::kMetaDerivation), schema::kMetaDerivation);
         if (!derivation) return derivation.error().message;
@@ -38,6 +38,8 @@ std::string why_full(const BuildJob& job, const std::string& recovered, BuildPla
                      bool& dictionaries_changed) {
     if (!job.current) return recovered.empty() ? "no index yet" : "no complete generation";
     if (job.options.mode == BuildMode::full) return "--full";
+    if (job.options.shards > 1) return "an index of " + std::to_string(job.options.shards) + " shards";
+    if (generation_databases(job.current->path).size() > 1) return "the current index is shards";
     return read_current(*job.current, job.inputs, plan, dictionaries_changed);
 }
 

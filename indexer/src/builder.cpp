@@ -117,12 +117,16 @@ void write_metadata(Xapian::WritableDatabase& db, const BuildJob& job, const Bui
 Status write_generation(const BuildJob& job, const BuildPlan& plan, const BuiltIndex& built,
                         const BuildSummary& summary) {
     try {
-        Xapian::WritableDatabase db(job.target.string(), detail::kOpenScratch);
-        if (plan.dictionaries)
-            if (auto written = detail::write_dictionaries(db, *plan.dictionaries, job.inputs); !written) return written;
-        write_metadata(db, job, built, summary);
-        db.commit();
-        db.close();
+        // Each shard holds all of it, so that a shard server needs no other.
+        for (const auto& database : generation_databases(job.target)) {
+            Xapian::WritableDatabase db(database.string(), detail::kOpenScratch);
+            if (plan.dictionaries)
+                if (auto written = detail::write_dictionaries(db, *plan.dictionaries, job.inputs); !written)
+                    return written;
+            write_metadata(db, job, built, summary);
+            db.commit();
+            db.close();
+        }
     } catch (const Xapian::Error& e) {
         return Error{Errc::index, "writing the index: " + e.get_description()};
     }
@@ -245,7 +249,7 @@ Result<IndexStats> read_index_stats(const fs::path& index_dir) {
         return Error{Errc::index, e.get_description()};
     }
     std::error_code ec;
-    for (const auto& entry : fs::directory_iterator(opened.value().generation.path, ec))
+    for (const auto& entry : fs::recursive_directory_iterator(opened.value().generation.path, ec))
         if (entry.is_regular_file()) stats.bytes += entry.file_size();
     return stats;
 }

@@ -85,6 +85,18 @@ std::string content_hash(std::string_view derivation, std::string_view synonyms_
 }
 
 std::string database_damage(const std::filesystem::path& path, const std::filesystem::path& scratch) {
+    std::vector<fs::path> shards;
+    try {
+        shards = generation_databases(path);
+    } catch (const Xapian::Error& e) {
+        return e.get_description();
+    }
+    if (shards.size() > 1 || shards.front() != path) {
+        for (const auto& shard : shards)
+            if (auto damage = database_damage(shard, scratch); !damage.empty())
+                return shard.filename().string() + ": " + damage;
+        return {};
+    }
     try {
         return xapian_check(path);
     } catch (const Xapian::DatabaseOpeningError&) {

@@ -21,7 +21,7 @@ constexpr const char* kStagedDir = "staged";
 // The build facts of the database at `path`, which this program can serve.
 Result<BuildFacts> servable_build(const fs::path& path) {
     try {
-        Xapian::Database db(path.string(), Xapian::DB_BACKEND_GLASS);
+        auto db = open_generation_database(path);
         if (auto mismatch = schema::schema_mismatch(db); !mismatch.empty())
             return Error{Errc::bad_input, path.string() + ": " + mismatch};
         auto facts = decode_build_facts(db.get_metadata(schema::kMetaBuild));

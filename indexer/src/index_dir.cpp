@@ -210,6 +210,7 @@ Status fsync_path(const fs::path& path, bool directory) {
 void start_writeback(const fs::path& dir) {
     std::error_code ec;
     for (const auto& entry : fs::directory_iterator(dir, ec)) {
+        if (entry.is_directory(ec)) start_writeback(entry.path());  // a shard's folder
         if (!entry.is_regular_file(ec)) continue;
         int fd = ::open(entry.path().c_str(), O_RDONLY | O_CLOEXEC);
         if (fd < 0) continue;
@@ -221,7 +222,9 @@ void start_writeback(const fs::path& dir) {
 Status sync_tree(const fs::path& dir) {
     std::error_code ec;
     for (const auto& entry : fs::directory_iterator(dir, ec)) {
-        if (entry.is_regular_file()) {
+        if (entry.is_directory()) {  // a shard's folder
+            if (auto synced = sync_tree(entry.path()); !synced) return synced;
+        } else if (entry.is_regular_file()) {
             auto synced = fsync_path(entry.path(), false);
             if (!synced) return synced;
         }
@@ -332,8 +335,10 @@ Status copy_database(const fs::path& from, const fs::path& to) {
     if (::mkdir(to.c_str(), 0755) != 0) return copy_error(to, errno);
     std::error_code ec;
     for (const auto& entry : fs::directory_iterator(from, ec)) {
-        if (!entry.is_regular_file(ec)) continue;  // a glass database is a folder of files
-        auto copied = copy_file_contents(entry.path(), to / entry.path().filename());
+        // A glass database is a folder of files; a generation of shards has a folder of them per shard.
+        auto copied = entry.is_directory(ec) ? copy_database(entry.path(), to / entry.path().filename())
+                      : entry.is_regular_file(ec) ? copy_file_contents(entry.path(), to / entry.path().filename())
+                                                  : Status(Ok{});
         if (!copied) return copied;
     }
     if (ec) return Error{Errc::index, "copying " + from.string() + ": " + ec.message()};

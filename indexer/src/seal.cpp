@@ -38,19 +38,25 @@ bool hash_file(const fs::path& file, SealedFile& sealed) {
     return true;
 }
 
-// Every file of the database folder but the seal, by name; an unreadable one
-// is named in `unreadable`.
-std::vector<SealedFile> hash_files(const fs::path& db, std::string& unreadable) {
-    std::vector<SealedFile> files;
+// Every file of the generation but the seal, by name ("shard-2/termlist.glass"
+// in a shard's folder); an unreadable one is named in `unreadable`.
+void hash_folder(const fs::path& folder, const std::string& prefix, std::vector<SealedFile>& files,
+                 std::string& unreadable) {
     std::error_code ec;
-    for (const auto& entry : fs::directory_iterator(db, ec)) {
-        auto name = entry.path().filename().string();
+    for (const auto& entry : fs::directory_iterator(folder, ec)) {
+        auto name = prefix + entry.path().filename().string();
+        if (prefix.empty() && entry.is_directory(ec)) hash_folder(entry.path(), name + "/", files, unreadable);
         if (name == kSealFile || !entry.is_regular_file(ec)) continue;
         SealedFile sealed{name};
         if (!hash_file(entry.path(), sealed) && unreadable.empty()) unreadable = name;
         files.push_back(std::move(sealed));
     }
-    if (ec && unreadable.empty()) unreadable = db.string() + ": " + ec.message();
+    if (ec && unreadable.empty()) unreadable = folder.string() + ": " + ec.message();
+}
+
+std::vector<SealedFile> hash_files(const fs::path& db, std::string& unreadable) {
+    std::vector<SealedFile> files;
+    hash_folder(db, "", files, unreadable);
     std::sort(files.begin(), files.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
     return files;
 }
@@ -113,7 +119,7 @@ std::string published_damage(const fs::path& db, const fs::path& scratch) {
     if (auto damage = database_damage(db, scratch); !damage.empty()) return damage;
     try {
         // Readers refuse a generation with a value they cannot read: an update would keep it.
-        auto unreadable = unreadable_metadata(Xapian::Database(db.string()));
+        auto unreadable = unreadable_metadata(open_generation_database(db));
         return unreadable.empty() ? std::string() : unreadable.front();
     } catch (const Xapian::Error& e) {
         return e.get_description();

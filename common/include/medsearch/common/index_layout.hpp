@@ -53,6 +53,10 @@ Xapian::Database open_generation_database(const std::filesystem::path& generatio
 std::string shard_folder_name(unsigned shard);
 std::string shard_stub_text(unsigned count);
 
+// The glass databases of a generation: its shards, or itself. Throws
+// Xapian::DatabaseOpeningError for a stub file that is not ours.
+std::vector<std::filesystem::path> generation_databases(const std::filesystem::path& generation);
+
 // The revision of a generation's database, by which what is kept of it is
 // known to be current; 0 for shards, which Xapian gives no one revision and
 // which are never changed once published.

@@ -39,7 +39,10 @@ struct BuildOptions {
     std::vector<std::filesystem::path> english_dictionaries = default_english_dictionaries();
     BuildMode mode = BuildMode::incremental;
     int threads = defaults::kThreads;      // 0: one per core
-    std::size_t shard_pages = 0;           // pages per shard of a full build; 0: the default (4096)
+    // Shards of each generation (docs/deploy.md, "Shards"): pages go to the
+    // shard their path hashes to. An index of shards is always built in full.
+    unsigned shards = 1;
+    std::size_t part_pages = 0;            // pages per part of a full build's database; 0: the default (4096)
     std::size_t max_page_bytes = defaults::kMaxPageBytes;  // larger source files are refused
     ProgressFn progress;
 };
