@@ -105,6 +105,7 @@ Command add_search_command(CLI::App& program, SharedFlags& shared) {
                     "ingredients:2 (repeatable: each must hold)");
     app->add_flag("--no-facets", flags->no_facets, "Leave out the counts of what the results could be narrowed to");
     add_deadline_flag(*app, shared.config);
+    add_shard_servers_flag(*app, shared.config);
     return {app, [flags](const Config& config) { return run_search(config, *flags); }};
 }
 

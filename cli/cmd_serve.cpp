@@ -7,6 +7,7 @@
 #include "medsearch/common/defaults.hpp"
 #include "medsearch/common/log.hpp"
 #include "medsearch/server/http.hpp"
+#include "medsearch/server/shard_server.hpp"
 
 #include <csignal>
 #include <memory>
@@ -106,6 +107,7 @@ Command add_serve_command(CLI::App& program, SharedFlags& shared) {
                     "The search's name in a browser's address bar (default: the site's host name)");
     app->add_option("--cors-origin", shared.config.cors_origins,
                     "Origin allowed to call the API from a browser (repeatable)");
+    add_shard_servers_flag(*app, shared.config);
     app->add_flag("--no-access-log", flags->no_access_log, "Do not log each request");
     app->add_option("--cache-mb", shared.config.cache_mb,
                     "MiB of answers kept for repeated requests (default " + std::to_string(defaults::kCacheMb) +
@@ -119,6 +121,23 @@ Command add_serve_command(CLI::App& program, SharedFlags& shared) {
                         std::to_string(defaults::kQueryLogMaxMb) + ")")
         ->check(CLI::Range(defaults::kQueryLogMaxMbRange.low, defaults::kQueryLogMaxMbRange.high));
     return {app, [flags, &shared](const Config& config) { return run_serve(config, *flags, shared.global.quiet); }};
+}
+
+Command add_shard_server_command(CLI::App& program, SharedFlags& shared) {
+    auto* app = program.add_subcommand("shard-server", "Serve one shard of the index over Xapian's remote protocol");
+    auto options = std::make_shared<ShardServerOptions>();
+    add_db_flag(*app, shared.config);
+    app->add_option("--shard", options->shard, "The shard K to serve (shard-K of each published generation)")
+        ->required()
+        ->check(CLI::Range(0, 999999));
+    app->add_option("--port", options->port, "TCP port to listen on")->required()->check(CLI::Range(1, 65535));
+    app->add_option("--host", options->host, "Address to listen on (default 127.0.0.1)");
+    return {app, [options](const Config& config) {
+                auto serving = *options;
+                serving.index_dir = config.index_dir;
+                auto ran = run_shard_server(serving);
+                return ran ? kOk : fail(ran.error());
+            }};
 }
 
 }  // namespace medsearch::cli

@@ -29,6 +29,7 @@ Command add_check_command(CLI::App& program, SharedFlags& shared);
 Command add_search_command(CLI::App& program, SharedFlags& shared);
 Command add_suggest_command(CLI::App& program, SharedFlags& shared);
 Command add_serve_command(CLI::App& program, SharedFlags& shared);
+Command add_shard_server_command(CLI::App& program, SharedFlags& shared);
 Command add_publish_command(CLI::App& program, SharedFlags& shared);
 Command add_rollout_command(CLI::App& program, SharedFlags& shared);
 Command add_stats_command(CLI::App& program, SharedFlags& shared);

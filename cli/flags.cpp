@@ -24,6 +24,12 @@ Status apply_flags(const ConfigFlags& flags, Config& config) {
     if (flags.query_log) config.query_log = *flags.query_log;
     if (flags.query_log_max_mb) config.query_log_max_mb = *flags.query_log_max_mb;
     config.cors_origins.insert(config.cors_origins.end(), flags.cors_origins.begin(), flags.cors_origins.end());
+    if (!flags.shard_servers.empty()) config.shard_servers = flags.shard_servers;
+    for (const auto& server : config.shard_servers) {
+        std::string host;
+        int port = 0;
+        if (auto parsed = parse_host_port(server, "a shard server", host, port); !parsed) return parsed;
+    }
     if (flags.listen) return parse_listen_address(*flags.listen, config.host, config.port);
     return Ok{};
 }
@@ -55,6 +61,12 @@ void add_http_threads_flag(CLI::App& command, ConfigFlags& flags) {
     // 0 is left to the config file, where it means one per core.
     command.add_option("--threads", flags.threads, "Worker threads, one searcher each (default: one per core)")
         ->check(CLI::Range(1, defaults::kThreadsRange.high));
+}
+
+void add_shard_servers_flag(CLI::App& command, ConfigFlags& flags) {
+    command.add_option("--shard-server", flags.shard_servers,
+                       "HOST:PORT of the shard server of each shard of the index, in their order (repeatable; "
+                       "medsearch shard-server)");
 }
 
 void add_deadline_flag(CLI::App& command, ConfigFlags& flags) {

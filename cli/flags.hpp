@@ -27,6 +27,7 @@ struct ConfigFlags {
         query_log;
     std::optional<int> threads, index_threads, cache_mb, max_connections_per_client, deadline_ms, query_log_max_mb;
     std::vector<std::string> cors_origins;  // added to the file's list
+    std::vector<std::string> shard_servers;  // replace the file's list
 };
 
 void add_global_flags(CLI::App& program, GlobalFlags& flags);
@@ -38,6 +39,8 @@ void add_json_flag(CLI::App& command, bool& json, const std::string& help = "Pri
 void add_index_threads_flag(CLI::App& command, ConfigFlags& flags);
 void add_http_threads_flag(CLI::App& command, ConfigFlags& flags);
 void add_deadline_flag(CLI::App& command, ConfigFlags& flags);
+// --shard-server HOST:PORT (repeatable): shard servers that match in place of the local shards.
+void add_shard_servers_flag(CLI::App& command, ConfigFlags& flags);
 void add_dictionary_flags(CLI::App& command, ConfigFlags& flags);
 // --query-log FILE: where serve writes the searches and report reads them.
 CLI::Option* add_query_log_flag(CLI::App& command, ConfigFlags& flags, const std::string& help);

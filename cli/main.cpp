@@ -56,7 +56,7 @@ int main(int argc, char** argv) {
         add_index_command(program, shared),   add_check_command(program, shared),
         add_search_command(program, shared),  add_suggest_command(program, shared),
         add_serve_command(program, shared),   add_publish_command(program, shared),
-        add_rollout_command(program, shared),
+        add_rollout_command(program, shared), add_shard_server_command(program, shared),
         add_stats_command(program, shared),   add_report_command(program, shared),
     };
     try {

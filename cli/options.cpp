@@ -36,6 +36,7 @@ SearchSettings search_settings(const Config& config) {
     SearchSettings settings;
     settings.snippet_bytes = config.snippet_bytes;
     settings.deadline = config.search_deadline;
+    settings.shard_servers = config.shard_servers;
     return settings;
 }
 

@@ -8,7 +8,8 @@ TEST_CASE("config paths are relative to the config file", "[config][unit]") {
     TempDir dir;
     write_file(dir / "site/config.yaml",
                "source: pages\nindex: /var/lib/idx\nlisten: 0.0.0.0:9000\nthreads: 8\n"
-               "cors_origins: [https://medicine.example.org/]\nmax_connections_per_client: 64\n");
+               "cors_origins: [https://medicine.example.org/]\nmax_connections_per_client: 64\n"
+               "shard_servers: [10.0.0.7:7301, \"[::1]:7302\"]\n");
     auto config = load_config(dir / "site/config.yaml");
     REQUIRE(config.ok());
     CHECK(config.value().source_dir == dir / "site/pages");
@@ -18,6 +19,7 @@ TEST_CASE("config paths are relative to the config file", "[config][unit]") {
     CHECK(config.value().threads == 8);
     CHECK(config.value().cors_origins == std::vector<std::string>{"https://medicine.example.org"});
     CHECK(config.value().max_connections_per_client == 64);
+    CHECK(config.value().shard_servers == std::vector<std::string>{"10.0.0.7:7301", "[::1]:7302"});
 }
 
 TEST_CASE("config defaults come from one place, and search_deadline_ms sets the search deadline", "[config][unit]") {
@@ -60,6 +62,9 @@ TEST_CASE("config errors name the file and line", "[config][unit]") {
         {"site_url: javascript://x\n", "config.yaml:1: site_url looks like https://example.org, got 'javascript://x'"},
         {"cors_origins: [medicine.example.org]\n",
          "config.yaml:1: an origin looks like https://example.org, got 'medicine.example.org'"},
+        {"shard_servers: [10.0.0.7:7301, 10.0.0.8]\n",
+         "config.yaml:1: a shard server must be HOST:PORT, got '10.0.0.8'"},
+        {"shard_servers: 10.0.0.7:7301\n", "config.yaml:1: shard_servers must be a list of HOST:PORT"},
         {"source: [unclosed\n", "config.yaml:2: end of sequence flow not found"},
         {"search_deadline_ms: 0\n", "config.yaml:1: search_deadline_ms must be 1..60000, got 0"},
         {"query_log: q.log\nquery_log_max_mb: 0\n", "config.yaml:2: query_log_max_mb must be 1..65536, got 0"},

@@ -114,6 +114,19 @@ Status set_cors_origins(const Setting& s, Config& config) {
     return Ok{};
 }
 
+Status set_shard_servers(const Setting& s, Config& config) {
+    if (!s.value.IsSequence()) return bad(s.file, s.value, "shard_servers must be a list of HOST:PORT");
+    for (const auto& server : s.value) {
+        auto text = server.as<std::string>();
+        std::string host;
+        int port = 0;
+        if (auto parsed = parse_host_port(text, "a shard server", host, port); !parsed)
+            return bad(s.file, server, parsed.error().message);
+        config.shard_servers.push_back(text);
+    }
+    return Ok{};
+}
+
 Status set_search_deadline(const Setting& s, Config& config) {
     int ms = 0;
     if (auto set = set_number(s, defaults::kSearchDeadlineMsRange, ms); !set) return set;
@@ -139,6 +152,7 @@ const std::map<std::string, Apply, std::less<>>& config_keys() {
          [](const Setting& s, Config& c) { return set_checked_text(s, search_name_problem, c.search_name); }},
         {"listen", set_listen},
         {"cors_origins", set_cors_origins},
+        {"shard_servers", set_shard_servers},
         {"threads", [](const Setting& s, Config& c) { return set_number(s, defaults::kThreadsRange, c.threads); }},
         {"index_threads",
          [](const Setting& s, Config& c) { return set_number(s, defaults::kThreadsRange, c.index_threads); }},
@@ -169,10 +183,13 @@ Status check_range(std::string_view name, defaults::Range range, long long value
 }  // namespace
 
 Status parse_listen_address(std::string_view text, std::string& host, int& port) {
+    return parse_host_port(text, "listen address", host, port);
+}
+
+Status parse_host_port(std::string_view text, std::string_view what, std::string& host, int& port) {
     auto colon = text.rfind(':');
     if (colon == std::string_view::npos || colon == 0)
-        return Error{Errc::bad_input,
-                     "listen address must be HOST:PORT, got '" + std::string(text) + "'"};
+        return Error{Errc::bad_input, std::string(what) + " must be HOST:PORT, got '" + std::string(text) + "'"};
     int value = 0;
     auto digits = text.substr(colon + 1);
     auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);

@@ -10,6 +10,7 @@
 #include "query/section.hpp"
 #include "query/snippet.hpp"
 #include "query/suggest.hpp"
+#include "remote_shards.hpp"
 
 #include "medsearch/common/schema.hpp"
 #include "medsearch/common/text.hpp"
@@ -68,11 +69,14 @@ Status validate(const SuggestRequest& request) {
 
 Searcher::Searcher(std::shared_ptr<const Snapshot> snapshot, SearchSettings settings)
     : snapshot_(std::move(snapshot)),
-      settings_(settings),
-      db_(open_generation_database(snapshot_->generation().path)),
+      settings_(std::move(settings)),
       stem_(make_cached_stemmer(schema::make_stemmer())),
-      builder_(std::make_unique<QueryBuilder>(db_, *snapshot_, stem_)),
-      match_sets_(std::make_unique<MatchSets>(kMatchSetCacheBytes)) {}
+      match_sets_(std::make_unique<MatchSets>(kMatchSetCacheBytes)) {
+    if (!settings_.shard_servers.empty()) return;  // connected at the first search
+    db_ = open_generation_database(snapshot_->generation().path);
+    builder_ = std::make_unique<QueryBuilder>(db_, *snapshot_, stem_);
+    db_open_ = true;
+}
 
 Searcher::~Searcher() = default;
 
@@ -89,14 +93,33 @@ Result<std::unique_ptr<Searcher>> Searcher::open(const std::filesystem::path& in
     }
 }
 
-Status Searcher::use(std::shared_ptr<const Snapshot> snapshot) {
-    if (snapshot == snapshot_) return Ok{};
+Status Searcher::open_database(const Snapshot& snapshot) {
+    db_open_ = false;
     try {
-        db_ = open_generation_database(snapshot->generation().path);
-        builder_ = std::make_unique<QueryBuilder>(db_, *snapshot, stem_);
-        match_sets_->forget();
+        if (settings_.shard_servers.empty()) {
+            db_ = open_generation_database(snapshot.generation().path);
+        } else {
+            auto shards = open_remote_shards(snapshot.generation(), settings_.shard_servers);
+            if (!shards) return shards.error();
+            db_ = std::move(shards.value());
+        }
+        builder_ = std::make_unique<QueryBuilder>(db_, snapshot, stem_);
+    } catch (const Xapian::NetworkError& e) {
+        return remote_shard_error(e);
     } catch (const Xapian::Error& e) {
         return Error{Errc::index, e.get_description()};
+    }
+    match_sets_->forget();
+    db_open_ = true;
+    return Ok{};
+}
+
+Status Searcher::use(std::shared_ptr<const Snapshot> snapshot) {
+    if (snapshot == snapshot_) return Ok{};
+    if (settings_.shard_servers.empty()) {
+        if (auto opened = open_database(*snapshot); !opened) return opened;
+    } else {
+        db_open_ = false;
     }
     snapshot_ = std::move(snapshot);
     return Ok{};
@@ -107,7 +130,10 @@ Result<SearchPage> Searcher::search(const SearchRequest& request) {
     if (!valid) return valid.error();
     auto started = std::chrono::steady_clock::now();
     deadline_ = started + settings_.deadline;
+    if (!db_open_)
+        if (auto opened = open_database(*snapshot_); !opened) return opened.error();
     auto syntax = Syntax::allowed;
+    bool reconnected = false;
     for (int attempt = 0;; ++attempt) {
         try {
             auto page = run(request, syntax);
@@ -117,6 +143,15 @@ Result<SearchPage> Searcher::search(const SearchRequest& request) {
             if (attempt == 2) return Error{Errc::index, "index kept changing during the search"};
             db_.reopen();
             match_sets_->forget();
+        } catch (const Xapian::NetworkError& e) {
+            // A shard server that dropped an idle connection, or restarted
+            // for a new generation, is connected once more; twice is down.
+            if (reconnected || settings_.shard_servers.empty()) {
+                db_open_ = false;
+                return remote_shard_error(e);
+            }
+            reconnected = true;
+            if (auto opened = open_database(*snapshot_); !opened) return opened.error();
         } catch (const Xapian::QueryParserError& e) {
             // What looked like syntax ("AND" alone) is read as plain words.
             if (syntax == Syntax::ignored) return Error{Errc::bad_input, "cannot parse query: " + e.get_msg()};

@@ -53,10 +53,16 @@ bool flag_param(const QueryParams& params, const char* name) {
 }  // namespace
 
 HttpResponse error_response(const Error& error) {
-    int status = error.code == Errc::bad_input ? 400 : error.code == Errc::not_found ? 404 : 500;
-    // Details of internal failures go to the log, not to the client.
-    if (status == 500) log_error("http", error.message);
-    return json_response(status, error_json(status, status == 500 ? "internal error" : error.message));
+    int status = error.code == Errc::bad_input     ? 400
+                 : error.code == Errc::not_found   ? 404
+                 : error.code == Errc::unavailable ? 503
+                                                   : 500;
+    // Details of internal failures go to the log, not to the client; a
+    // missing shard is named, so that whoever runs the site sees which.
+    if (status >= 500) log_error("http", error.message);
+    auto response = json_response(status, error_json(status, status == 500 ? "internal error" : error.message));
+    if (status == 503) response.headers.emplace_back("Retry-After", "1");
+    return response;
 }
 
 HttpResponse handle_search(const QueryParams& params, Searcher& searcher,

@@ -36,7 +36,8 @@ void install_routes(HttpServer::Parts& parts);
 // The body of GET /metrics.
 std::string render_metrics(const HttpServer::Parts& parts);
 
-// The answer for an error: 400, 404 or 500 (whose details go to the log only).
+// The answer for an error: 400, 404, 503 (a shard server unreachable, named)
+// or 500 (whose details go to the log only).
 HttpResponse error_response(const Error& error);
 
 }  // namespace medsearch

@@ -30,6 +30,9 @@ struct Config {
     std::string public_url;                  // this server as browsers reach it (/opensearch.xml)
     std::string search_name;                 // the search's name in a browser (at most 16 characters)
     std::vector<std::string> cors_origins;   // origins allowed to call the API
+    // HOST:PORT of the shard servers that match for serve, in the order of
+    // the generation's shards; empty: the shards of the index folder.
+    std::vector<std::string> shard_servers;
     unsigned snippet_bytes = defaults::kSnippetBytes;  // length of a snippet, in bytes of text
     std::chrono::milliseconds search_deadline = defaults::kSearchDeadline;  // then a search answers in part
     int cache_mb = defaults::kCacheMb;       // MiB of answers kept for repeated requests; 0: none
@@ -52,6 +55,8 @@ Status validate_config(const Config& config);
 
 // "127.0.0.1:8080" -> host, port; errors name the value.
 Status parse_listen_address(std::string_view text, std::string& host, int& port);
+// The same for an address named `what` in errors ("shard server").
+Status parse_host_port(std::string_view text, std::string_view what, std::string& host, int& port);
 
 // The site URL of a page: "a/amitriptyline.md" with "/composition/:path/" gives
 // "/composition/a/amitriptyline/". What comes from the file's path is

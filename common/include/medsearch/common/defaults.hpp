@@ -45,6 +45,14 @@ inline constexpr Range kSnippetBytesRange{40, 2000};
 inline constexpr std::chrono::milliseconds kSearchDeadline{40};
 inline constexpr Range kSearchDeadlineMsRange{1, 60000};
 
+// A shard server that does not connect, or answer a request, in this long
+// is down: the search answers 503 naming it rather than wait.
+inline constexpr unsigned kShardServerConnectTimeoutMs = 1000;
+inline constexpr unsigned kShardServerTimeoutMs = 5000;
+// A shard server drops a connection idle this long (seconds); a searcher
+// whose connection was dropped opens it again.
+inline constexpr double kShardServerIdleSeconds = 600;
+
 // Hits of a search page and suggestions of a suggest answer, when not asked.
 inline constexpr unsigned kSearchLimit = 10;
 inline constexpr unsigned kSuggestLimit = 8;

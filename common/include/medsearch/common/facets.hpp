@@ -62,6 +62,7 @@ struct FacetCounts {
     void add(const PageFacets& facets, std::size_t pages = 1);  // `pages` pages with these facts
     // field -> value -> count, values with no page left out, in a stable order.
     std::vector<std::pair<std::string, std::vector<std::pair<std::string, std::size_t>>>> fields() const;
+    bool operator==(const FacetCounts&) const = default;
 };
 
 // Each document's facts by id, as an index into the distinct sets of facts the

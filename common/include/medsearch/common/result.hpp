@@ -7,7 +7,8 @@
 
 namespace medsearch {
 
-enum class Errc { bad_input, not_found, index, internal };
+// unavailable: a part the answer needs (a shard server) cannot be reached now.
+enum class Errc { bad_input, not_found, index, unavailable, internal };
 
 // One line: where + what ("b/x.md:3: front matter has no 'title'").
 struct Error {

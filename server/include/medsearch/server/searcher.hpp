@@ -134,6 +134,9 @@ struct SearchSettings {
     unsigned snippet_bytes = defaults::kSnippetBytes;
     // Time a search may take before it returns what it has (SearchPage::partial).
     std::chrono::milliseconds deadline = defaults::kSearchDeadline;
+    // HOST:PORT of shard servers matching in place of the generation's own
+    // shards, in their order (remote_shards.hpp); empty: the local shards.
+    std::vector<std::string> shard_servers;
 };
 
 // A search is a pipeline of stages (server/src/query/): read the query
@@ -156,11 +159,15 @@ class Searcher {
 
   private:
     Result<SearchPage> run(const SearchRequest& request, Syntax syntax);
+    // Opens what this searcher matches against for `snapshot`: the
+    // generation's database, or its shards on the shard servers.
+    Status open_database(const Snapshot& snapshot);
     Result<Hit> read_hit(const Xapian::MSetIterator& match, const HitContext& context, StageClock& clock);
 
     std::shared_ptr<const Snapshot> snapshot_;
     SearchSettings settings_;
     Xapian::Database db_;
+    bool db_open_ = false;  // shard servers are connected at the first search, and again after a failure
     Xapian::Stem stem_;
     std::unique_ptr<QueryBuilder> builder_;       // the query stage's parsers, for this generation
     std::unique_ptr<MatchSets> match_sets_;       // every match, for facets
