@@ -212,6 +212,9 @@ int main(int argc, char** argv) {
     app.add_flag("--facets-cost", options.facets_cost,
                  "Each query with and without facet counts, in turns; both and their ratios")
         ->excludes(no_facets_flag);
+    medsearch::SearchSettings settings;
+    app.add_option("--shard-server", settings.shard_servers,
+                   "HOST:PORT of the shard server of each shard, in order (medsearch shard-server; repeatable)");
     app.add_option("--clock", options.clock, "wall (default) or cpu: the thread's CPU time, steadier on a busy machine")
         ->check(CLI::IsMember({"wall", "cpu"}));
     CLI11_PARSE(app, argc, argv);
@@ -222,7 +225,7 @@ int main(int argc, char** argv) {
     }
     auto queries = read_queries(queries_file, options.mode);
 
-    auto searcher = medsearch::Searcher::open(db, medsearch::SearchSettings{});
+    auto searcher = medsearch::Searcher::open(db, settings);
     if (!searcher) {
         std::cerr << searcher.error().message << "\n";
         return 1;
