@@ -1,4 +1,5 @@
 #include "support.hpp"
+#include "query/facet_spy.hpp"
 #include "query/prior_postings.hpp"
 #include "query/registry.hpp"
 #include "query/section_postings.hpp"
@@ -475,4 +476,22 @@ TEST_CASE_METHOD(IndexedFixtures, "queries and their weighting go through Xapian
                             "4 s 1 2 nausea", "4 s 1 2 x3 nausea"})
         CHECK_THROWS_AS(std::unique_ptr<Xapian::PostingSource>(sections.unserialise(bad)), Xapian::SerialisationError);
     CHECK_THROWS_AS(std::unique_ptr<Xapian::Weight>(weight_prototype.unserialise("x")), Xapian::SerialisationError);
+
+    // Facet counts travel as counts: a spy rebuilt from the registry, its
+    // results merged into another, counts as the one that saw the pages.
+    FacetSpy seen;
+    for (Xapian::docid id = 1; id <= db.get_lastdocid(); ++id) seen(db.get_document(id), 0);
+    CHECK(seen.counts().kind[0] + seen.counts().kind[1] == db.get_doccount());
+    std::unique_ptr<Xapian::MatchSpy> rebuilt(registry.get_match_spy("medsearch.FacetSpy")->unserialise(
+        FacetSpy().serialise(), registry));
+    rebuilt->merge_results(seen.serialise_results());
+    rebuilt->merge_results(seen.serialise_results());
+    auto doubled = seen.counts();
+    for (auto& n : doubled.route) n *= 2;
+    for (auto& n : doubled.kind) n *= 2;
+    for (auto& n : doubled.has) n *= 2;
+    for (auto& n : doubled.ingredients) n *= 2;
+    CHECK(dynamic_cast<FacetSpy&>(*rebuilt).counts() == doubled);
+    for (const char* bad : {"", "1 2", "x", "1 2 3"})
+        CHECK_THROWS_AS(FacetSpy().merge_results(bad), Xapian::SerialisationError);
 }

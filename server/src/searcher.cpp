@@ -5,6 +5,7 @@
 #include "query/build.hpp"
 #include "query/cached_stem.hpp"
 #include "query/explain.hpp"
+#include "query/facet_spy.hpp"
 #include "query/match.hpp"
 #include "query/plan.hpp"
 #include "query/section.hpp"
@@ -185,7 +186,13 @@ Result<SearchPage> Searcher::run(const SearchRequest& request, Syntax syntax) {
     auto mset = match(db_, query, request.offset, request.limit);
     page.total = mset.get_matches_estimated();
     clock.lap(&StageTimes::match);
-    if (page.facets) {
+    if (page.facets && !settings_.shard_servers.empty()) {
+        // Counted on the shard servers, which send back only the counts.
+        auto counted = count_matches_with_spy(db_, query);
+        page.total = counted.total;
+        page.facets = counted.facets;
+        clock.lap(&StageTimes::facets);
+    } else if (page.facets) {
         auto matched = match_sets_->of(db_, query);
         page.total = matched.count();
         page.facets = count_facets(matched, snapshot_->page_facets());

@@ -1,7 +1,8 @@
 #pragma once
 // What a Xapian server needs to run medsearch's queries sent to it: the
-// weighting scheme and posting sources, registered under their names, for
-// Query::unserialise and Weight::unserialise (Xapian's remote protocol).
+// weighting scheme, posting sources and facet counter, registered under their names, for
+// Query::unserialise, Weight::unserialise and MatchSpy::unserialise (Xapian's
+// remote protocol).
 
 #include "query/prior_postings.hpp"
 
