@@ -16,6 +16,7 @@
 
 #include <csignal>
 #include <poll.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
@@ -56,6 +57,7 @@ Result<fs::path> shard_path(const IndexGeneration& generation, unsigned shard) {
 [[noreturn]] void serve_generation(const ShardServerOptions& options, const IndexGeneration& generation,
                                    const fs::path& shard, int ready, int go) {
     setpgid(0, 0);
+    prctl(PR_SET_PDEATHSIG, SIGKILL);  // never outlives the shard server, however it ends
     std::signal(SIGINT, SIG_DFL);
     std::signal(SIGTERM, SIG_DFL);
     try {
@@ -125,9 +127,11 @@ ServingProcess start_child(const ShardServerOptions& options, const IndexGenerat
     return {};
 }
 
+// SIGKILL, not SIGTERM: Xapian's SIGTERM handler calls exit(), which
+// deadlocks a connection's process already exiting. Nothing is written.
 void stop_child(pid_t child) {
-    kill(-child, SIGTERM);  // its group: the connections' processes too
-    kill(child, SIGTERM);   // in case it has not made its group yet
+    kill(-child, SIGKILL);  // its group: the connections' processes too
+    kill(child, SIGKILL);   // in case it has not made its group yet
     waitpid(child, nullptr, 0);
 }
 
