@@ -94,6 +94,17 @@ Xapian::Database open_generation_database(const std::filesystem::path& generatio
     return shards;
 }
 
+std::vector<std::string> shard_uuids(const Xapian::Database& db) {
+    std::vector<std::string> uuids;
+    const auto all = db.get_uuid();
+    for (std::size_t start = 0; start <= all.size();) {
+        auto end = std::min(all.find(':', start), all.size());
+        uuids.push_back(all.substr(start, end - start));
+        start = end + 1;
+    }
+    return uuids;
+}
+
 Xapian::rev generation_revision(const Xapian::Database& db) { return db.size() == 1 ? db.get_revision() : 0; }
 
 bool is_complete_generation(const std::filesystem::path& database) {

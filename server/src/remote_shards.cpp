@@ -4,20 +4,6 @@
 #include "medsearch/common/defaults.hpp"
 
 namespace medsearch {
-namespace {
-
-std::vector<std::string> shard_uuids(const Xapian::Database& local) {
-    std::vector<std::string> uuids;
-    const auto all = local.get_uuid();  // one per shard, joined by ':'
-    for (std::size_t start = 0; start <= all.size();) {
-        auto end = std::min(all.find(':', start), all.size());
-        uuids.push_back(all.substr(start, end - start));
-        start = end + 1;
-    }
-    return uuids;
-}
-
-}  // namespace
 
 Result<Xapian::Database> open_remote_shards(const IndexGeneration& generation, const std::vector<std::string>& servers) {
     std::vector<std::string> expected;

@@ -1,6 +1,7 @@
 #include "lexicon/topic_index.hpp"
 
 #include "medsearch/common/drug_names.hpp"
+#include "medsearch/common/index_layout.hpp"
 #include "medsearch/common/schema.hpp"
 #include "medsearch/common/text.hpp"
 #include "medsearch/common/word_list.hpp"
@@ -134,14 +135,7 @@ void TopicIndex::read_priors(const Xapian::Database& db, const PageCatalog& page
     auto page_priors = std::make_shared<PagePriors>();
     auto& by_docid = page_priors->by_docid;
     by_docid.assign(db.get_lastdocid() + 1, 0.0f);
-    if (db.size() > 1) {  // the UUIDs of shards, joined by ':' (Database::get_uuid)
-        const std::string uuids = db.get_uuid();
-        for (std::size_t start = 0; start <= uuids.size();) {
-            auto end = std::min(uuids.find(':', start), uuids.size());
-            page_priors->shard_uuids.emplace_back(uuids.substr(start, end - start));
-            start = end + 1;
-        }
-    }
+    if (db.size() > 1) page_priors->shard_uuids = shard_uuids(db);
     for (std::size_t i = 0; i < pages.size(); ++i) {
         const auto& id_term = schema::id_term(pages.entry(static_cast<int>(i)).path);
         auto postings = db.postlist_begin(id_term);

@@ -57,6 +57,9 @@ std::string shard_stub_text(unsigned count);
 // Xapian::DatabaseOpeningError for a stub file that is not ours.
 std::vector<std::filesystem::path> generation_databases(const std::filesystem::path& generation);
 
+// The UUID of each database of `db`, in order (Xapian joins them with ':').
+std::vector<std::string> shard_uuids(const Xapian::Database& db);
+
 // The revision of a generation's database, by which what is kept of it is
 // known to be current; 0 for shards, which Xapian gives no one revision and
 // which are never changed once published.
