@@ -1,5 +1,6 @@
 #include "support.hpp"
 #include "query/facet_spy.hpp"
+#include "query/match.hpp"
 #include "query/prior_postings.hpp"
 #include "query/registry.hpp"
 #include "query/section_postings.hpp"
@@ -494,4 +495,28 @@ TEST_CASE_METHOD(IndexedFixtures, "queries and their weighting go through Xapian
     CHECK(dynamic_cast<FacetSpy&>(*rebuilt).counts() == doubled);
     for (const char* bad : {"", "1 2", "x", "1 2 3"})
         CHECK_THROWS_AS(FacetSpy().merge_results(bad), Xapian::SerialisationError);
+}
+
+// Xapian 1.4.22's pruning, once the first page fills the results, turns
+// AND_MAYBE into AND and skips the page its right side stands on: here page 4
+// (13000) would be lost to page 2 (11000). match() weighs every page.
+TEST_CASE("the ranked match weighs the pages Xapian's pruning would skip", "[search]") {
+    Xapian::WritableDatabase db(std::string(), Xapian::DB_BACKEND_INMEMORY);
+    const std::vector<std::vector<std::string>> pages{{"a", "b", "c"}, {"a", "c"}, {"b"}, {"a", "b", "c"}};
+    for (std::size_t i = 0; i < pages.size(); ++i) {
+        Xapian::Document doc;
+        for (const auto& term : pages[i]) doc.add_term(term);
+        doc.add_value(schema::kSlotPath, "p" + std::to_string(i + 1));
+        db.add_document(doc);
+    }
+    auto flat = [](const char* term, double weight) {
+        return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(term), weight);
+    };
+    Xapian::Query query(Xapian::Query::OP_AND_MAYBE,
+                        Xapian::Query(Xapian::Query::OP_OR, flat("a", 8000), flat("b", 2000)),
+                        Xapian::Query(Xapian::Query::OP_OR, flat("c", 3000), flat("d", 2000)));
+    auto mset = match(db, query, 0, 2);
+    std::vector<std::pair<Xapian::docid, double>> ranked;
+    for (auto it = mset.begin(); it != mset.end(); ++it) ranked.emplace_back(*it, it.get_weight());
+    CHECK(ranked == std::vector<std::pair<Xapian::docid, double>>{{1, 13000}, {4, 13000}});
 }
