@@ -117,16 +117,15 @@ void write_metadata(Xapian::WritableDatabase& db, const BuildJob& job, const Bui
 Status write_generation(const BuildJob& job, const BuildPlan& plan, const BuiltIndex& built,
                         const BuildSummary& summary) {
     try {
-        // Each shard holds all of it, so that a shard server needs no other.
-        for (const auto& database : generation_databases(job.target)) {
-            Xapian::WritableDatabase db(database.string(), detail::kOpenScratch);
-            if (plan.dictionaries)
-                if (auto written = detail::write_dictionaries(db, *plan.dictionaries, job.inputs); !written)
-                    return written;
-            write_metadata(db, job, built, summary);
-            db.commit();
-            db.close();
-        }
+        // Once, in the first database: where Xapian reads the metadata of a
+        // database of shards, and where shard servers read it.
+        Xapian::WritableDatabase db(generation_databases(job.target).front().string(), detail::kOpenScratch);
+        if (plan.dictionaries)
+            if (auto written = detail::write_dictionaries(db, *plan.dictionaries, job.inputs); !written)
+                return written;
+        write_metadata(db, job, built, summary);
+        db.commit();
+        db.close();
     } catch (const Xapian::Error& e) {
         return Error{Errc::index, "writing the index: " + e.get_description()};
     }

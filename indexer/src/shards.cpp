@@ -12,11 +12,14 @@ void write_shard(const Xapian::Database& whole, const fs::path& to, unsigned sha
     Xapian::WritableDatabase part(to.string(), Xapian::DB_CREATE | Xapian::DB_BACKEND_GLASS | Xapian::DB_NO_SYNC);
     for (Xapian::docid id = shard + 1; id <= whole.get_lastdocid(); id += count)
         part.add_document(whole.get_document(id));
-    for (auto key = whole.metadata_keys_begin(); key != whole.metadata_keys_end(); ++key)
-        part.set_metadata(*key, whole.get_metadata(*key));
-    for (auto key = whole.synonym_keys_begin(); key != whole.synonym_keys_end(); ++key)
-        for (auto value = whole.synonyms_begin(*key); value != whole.synonyms_end(*key); ++value)
-            part.add_synonym(*key, *value);
+    // The metadata and synonyms once, in the first shard, as `index --shards` writes them.
+    if (shard == 0) {
+        for (auto key = whole.metadata_keys_begin(); key != whole.metadata_keys_end(); ++key)
+            part.set_metadata(*key, whole.get_metadata(*key));
+        for (auto key = whole.synonym_keys_begin(); key != whole.synonym_keys_end(); ++key)
+            for (auto value = whole.synonyms_begin(*key); value != whole.synonyms_end(*key); ++value)
+                part.add_synonym(*key, *value);
+    }
     part.commit();
 }
 

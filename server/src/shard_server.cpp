@@ -61,14 +61,17 @@ Result<fs::path> shard_path(const IndexGeneration& generation, unsigned shard) {
     std::signal(SIGINT, SIG_DFL);
     std::signal(SIGTERM, SIG_DFL);
     try {
-        // Page priors by this shard's own document ids: what PriorPostings
+        // The generation's metadata is in its first database; the page
+        // priors go by this shard's own document ids: what PriorPostings
         // reads here, where the searcher sends only their scale.
-        auto snapshot = Snapshot::load(Xapian::Database(shard.string(), Xapian::DB_BACKEND_GLASS), generation);
+        const auto metadata = generation_databases(generation.path).front();
+        auto snapshot = Snapshot::load(Xapian::Database(metadata.string(), Xapian::DB_BACKEND_GLASS), generation);
         if (!snapshot) {
-            log_error("shard", shard.string() + ": " + snapshot.error().message);
+            log_error("shard", metadata.string() + ": " + snapshot.error().message);
             _exit(2);
         }
-        auto registry = query_registry(snapshot.value()->topics().page_priors());
+        Xapian::Database pages(shard.string(), Xapian::DB_BACKEND_GLASS);
+        auto registry = query_registry(snapshot.value()->page_priors_in(pages));
         char byte = 0;
         if (::write(ready, "1", 1) != 1 || ::read(go, &byte, 1) != 1) _exit(2);
         ::close(ready);

@@ -47,6 +47,10 @@ class Snapshot {
     const SynonymIndex& synonyms() const { return synonyms_; }
     const WordIndex& words() const { return words_; }
     const TopicIndex& topics() const { return topics_; }
+    // Page priors by the document ids of `db`, one shard of these pages.
+    std::shared_ptr<const PagePriors> page_priors_in(const Xapian::Database& db) const {
+        return topics_.page_priors_in(db, pages_, names_);
+    }
     const SuggestionIndex& suggestions() const { return suggestions_; }
     const FuzzyIndex& typos() const { return typos_; }
     const PhoneticIndex& sounds() const { return sounds_; }

@@ -132,6 +132,11 @@ void TopicIndex::read_priors(const Xapian::Database& db, const PageCatalog& page
         priors_.push_back(0.6 * listed + 0.4 * std::log1p(name.pages) / std::log1p(most_pages));
     }
 
+    page_priors_ = page_priors_in(db, pages, names);
+}
+
+std::shared_ptr<const PagePriors> TopicIndex::page_priors_in(const Xapian::Database& db, const PageCatalog& pages,
+                                                             const DrugLexicon& names) const {
     auto page_priors = std::make_shared<PagePriors>();
     auto& by_docid = page_priors->by_docid;
     by_docid.assign(db.get_lastdocid() + 1, 0.0f);
@@ -146,7 +151,7 @@ void TopicIndex::read_priors(const Xapian::Database& db, const PageCatalog& page
             if (const auto* found = names.find(keys.front())) sum += priors_[names.index_of(*found)];
         by_docid[*postings] = static_cast<float>(sum / static_cast<double>(std::max<std::size_t>(1, components.size())));
     }
-    page_priors_ = std::move(page_priors);
+    return page_priors;
 }
 
 const TopicEntry* TopicIndex::find(std::string_view stemmed_key) const {

@@ -68,6 +68,10 @@ class TopicIndex {
     double prior(std::size_t name_index) const { return priors_[name_index]; }
     // The prior of each page by document id: its ingredients' mean prior.
     const std::shared_ptr<const PagePriors>& page_priors() const { return page_priors_; }
+    // The same by the document ids of `db`, another view of these pages (one
+    // shard of them: a shard server's).
+    std::shared_ptr<const PagePriors> page_priors_in(const Xapian::Database& db, const PageCatalog& pages,
+                                                     const DrugLexicon& names) const;
 
   private:
     void read_priors(const Xapian::Database& db, const PageCatalog& pages, const DrugLexicon& names,
