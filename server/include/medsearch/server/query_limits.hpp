@@ -35,6 +35,10 @@ inline constexpr std::size_t kMaxFuzzyWordBytes = 64;
 inline constexpr unsigned kMaxWildcardTerms = 50;
 inline constexpr unsigned kMinWildcardTerms = 5;
 inline constexpr std::size_t kMaxWildcards = kMaxWildcardTerms / kMinWildcardTerms;
+// Matches the ranked match weighs, every one, before it lets Xapian prune
+// (query/match.cpp): an index of up to this many pages answers exactly, and a
+// broad query on a larger one costs no more than this many pages' weights.
+inline constexpr unsigned kMaxWeighedMatches = 10000;
 // The search deadline's default and range are in medsearch/common/defaults.hpp.
 
 }  // namespace medsearch
