@@ -6,8 +6,6 @@
 #include "medsearch/common/schema.hpp"
 #include "medsearch/server/query_limits.hpp"
 
-#include <algorithm>
-
 namespace medsearch {
 
 Xapian::Query filter_query(const std::vector<FacetFilter>& filters) {
@@ -26,14 +24,14 @@ Xapian::MSet match(const Xapian::Database& db, const Xapian::Query& query, unsig
     enquire.set_weighting_scheme(TieredWeight());
     enquire.set_query(query);
     enquire.set_sort_by_relevance_then_value(schema::kSlotPath, false);
-    // Every matching page is weighed (check_at_least), up to a bound. Xapian
+    // Every matching page is weighed (check_at_least, which Xapian keeps
+    // between the hits asked for and the page count), up to a bound. Xapian
     // 1.4.22's pruning loses pages (AndMaybePostList::next, turning into an
     // AND, skips the page its right side stands on) and gives a phrase's
     // weight to pages without it (OrPostList::check keeps a head it never
     // checked), and it prunes each shard by its own bounds: pruned, one
     // database and its shards would not give the same answers.
-    auto weighed = std::max(offset + limit, std::min<Xapian::doccount>(db.get_doccount(), kMaxWeighedMatches));
-    return enquire.get_mset(offset, limit, weighed);
+    return enquire.get_mset(offset, limit, kMaxWeighedMatches);
 }
 
 FacetCounts count_facets(const DocSet& matched, const FacetTable& facts) {
